@@ -1,0 +1,46 @@
+"""The typer application: one module per command registers itself here.
+
+``main`` is the console entry point. It turns every ``FlinkDoctorError`` into one line on stderr and
+that error's exit code, so bad input never ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from flinkdoctor.errors import FlinkDoctorError
+
+app = typer.Typer(
+    name="flinkdoctor",
+    help="Why is my Flink SQL sink empty? Offline answers with Flink 1.20's exact semantics.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register_commands() -> None:
+    # Imported here so that each command module stays independent and `--help` lists them all.
+    from flinkdoctor.cli import check_pattern
+
+    check_pattern.register(app)
+
+
+def main() -> None:
+    """Console entry point (``flinkdoctor``): one clear line and an exit code for every failure."""
+    _register_commands()
+    try:
+        code = app(standalone_mode=False)
+    except FlinkDoctorError as error:
+        typer.echo(f"flinkdoctor: error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except click.ClickException as usage:  # bad option, missing argument, unknown command
+        usage.show()
+        sys.exit(2)
+    except (KeyboardInterrupt, click.Abort):
+        typer.echo("flinkdoctor: interrupted", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,95 @@
+"""Check a batch of timestamp values against one Flink conversion and summarise the verdicts.
+
+This is the pure core of ``flinkdoctor check-pattern``: it takes the conversion (a TO_TIMESTAMP
+pattern, or whatever the DDL's rowtime column does) and the raw values, and returns every verdict in
+input order, the counts, the first value that did not parse through the pattern, and a pattern
+inferred from the values that does parse them (checked by re-parsing).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flinkdoctor.diagnosis.rowtime import RowtimeConversion
+from flinkdoctor.sql.string_literal import escape_sql_literal
+from flinkdoctor.timeformat import Conversion, Status, format_timestamp, suggest_pattern
+
+
+@dataclass(frozen=True, slots=True)
+class ValueResult:
+    """One value's verdict. ``value`` is None for a missing field / SQL NULL."""
+
+    value: str | None
+    conversion: Conversion
+
+    @property
+    def timestamp(self) -> str | None:
+        """The result as Flink's ``CAST(... AS STRING)`` prints it, None for NULL / failure."""
+        millis = self.conversion.millis
+        return None if millis is None else format_timestamp(millis)
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A pattern that parses the values through the pattern path, with the DDL line to paste."""
+
+    pattern: str
+    parsed: int
+    total: int
+    ddl: str
+
+    @property
+    def sql_literal(self) -> str:
+        return escape_sql_literal(self.pattern)
+
+
+@dataclass(frozen=True, slots=True)
+class PatternReport:
+    """Everything ``check-pattern`` shows, in input order."""
+
+    conversion: RowtimeConversion
+    results: tuple[ValueResult, ...]
+    suggestion: Suggestion | None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counted = Counter(result.conversion.status.value for result in self.results)
+        return {status.value: counted.get(status.value, 0) for status in Status}
+
+    @property
+    def all_ok(self) -> bool:
+        return all(result.conversion.status is Status.OK for result in self.results)
+
+    @property
+    def first_problem(self) -> tuple[int, ValueResult] | None:
+        for index, result in enumerate(self.results):
+            if result.conversion.status is not Status.OK:
+                return index, result
+        return None
+
+
+def check_values(conversion: RowtimeConversion, values: Sequence[str | None]) -> PatternReport:
+    """Run every value through ``conversion`` and infer a better pattern when some do not parse."""
+    conversions = conversion.convert_many(values)
+    results = tuple(ValueResult(value, result) for value, result in zip(values, conversions))
+    suggestion = None
+    if any(result.status is not Status.OK for result in conversions):
+        suggestion = _suggest(conversion, [value for value in values if value is not None])
+    return PatternReport(conversion=conversion, results=results, suggestion=suggestion)
+
+
+def _suggest(conversion: RowtimeConversion, values: Sequence[str]) -> Suggestion | None:
+    if not values:
+        return None
+    pattern = suggest_pattern(values)
+    if pattern is None or pattern == conversion.pattern:
+        return None
+    candidate = conversion.with_pattern(pattern)
+    parsed = sum(
+        1 for result in candidate.convert_many(values) if result.status is Status.OK
+    )
+    if parsed == 0:
+        return None
+    return Suggestion(pattern=pattern, parsed=parsed, total=len(values), ddl=candidate.ddl_line())

@@ -1,0 +1,51 @@
+"""A bounded per-input watermark timeline: memory stays flat however many watermarks are emitted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class WatermarkPoint:
+    """The watermark of one input from processing time ``at`` (ms since the job started) on."""
+
+    at: int
+    watermark: int
+    idle: bool
+    records: int
+    """How many input records had been read when this point was recorded."""
+
+
+class TimelineRecorder:
+    """Keeps every change of each input until ``cap`` points, then thins to every other point
+    (keeping the first and the latest) so a picture of the whole run survives."""
+
+    __slots__ = ("_cap", "_last", "order", "points")
+
+    def __init__(self, cap: int = 400) -> None:
+        self._cap = cap
+        self.points: dict[str, list[WatermarkPoint]] = {}
+        self.order: list[str] = []
+        self._last: dict[str, tuple[int, bool]] = {}
+
+    def declare(self, name: str, watermark: int, idle: bool = False) -> None:
+        """Register an input (in display order) with its initial state."""
+        if name not in self.points:
+            self.order.append(name)
+            self.points[name] = [WatermarkPoint(0, watermark, idle, 0)]
+            self._last[name] = (watermark, idle)
+
+    def record(self, name: str, at: int, watermark: int, idle: bool, records: int) -> None:
+        """Note the input's state if it changed."""
+        if self._last.get(name) == (watermark, idle):
+            return
+        self._last[name] = (watermark, idle)
+        series = self.points.setdefault(name, [])
+        if name not in self.order:
+            self.order.append(name)
+        series.append(WatermarkPoint(at, watermark, idle, records))
+        if len(series) > self._cap:
+            latest = series[-1]
+            del series[1:-1:2]
+            if series[-1] is not latest:
+                series.append(latest)

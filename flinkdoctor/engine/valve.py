@@ -1,0 +1,91 @@
+"""``StatusWatermarkValve``: combine the watermarks of a task's input channels (R2.6).
+
+Output = min over *aligned, active* channels, emitted only when it rises. A channel that goes idle
+leaves the min; when all are idle the valve flushes the max (FLINK-7728) and goes idle itself; a
+resumed channel rejoins the min only once its watermark catches up with the last output. While the
+output is idle, incoming watermarks are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flinkdoctor.engine.timeutil import LONG_MIN
+
+
+class Channel:
+    """One input channel's view in the valve."""
+
+    __slots__ = ("aligned", "idle", "watermark")
+
+    def __init__(self) -> None:
+        self.watermark = LONG_MIN
+        self.idle = False
+        self.aligned = True
+
+
+class StatusWatermarkValve:
+    """Calls ``on_watermark(wm)`` whenever the combined watermark advances."""
+
+    __slots__ = ("channels", "idle", "last_output", "on_idle_change", "on_watermark")
+
+    def __init__(
+        self,
+        num_channels: int,
+        on_watermark: Callable[[int], None],
+        on_idle_change: Callable[[bool], None] | None = None,
+    ) -> None:
+        self.channels = [Channel() for _ in range(num_channels)]
+        self.last_output = LONG_MIN
+        self.idle = False
+        self.on_watermark = on_watermark
+        self.on_idle_change = on_idle_change
+
+    def input_watermark(self, index: int, watermark: int) -> None:
+        """A watermark from channel ``index``."""
+        channel = self.channels[index]
+        if self.idle or channel.idle:
+            return
+        if watermark <= channel.watermark:
+            return
+        channel.watermark = watermark
+        if not channel.aligned and watermark >= self.last_output:
+            channel.aligned = True
+        self._output_min()
+
+    def input_status(self, index: int, idle: bool) -> None:
+        """An IDLE (``idle=True``) or ACTIVE status from channel ``index``."""
+        channel = self.channels[index]
+        if idle and not channel.idle:
+            channel.idle = True
+            channel.aligned = False
+            if all(c.idle for c in self.channels):
+                if channel.watermark == self.last_output:
+                    self._output_max()
+                self.idle = True
+                if self.on_idle_change is not None:
+                    self.on_idle_change(True)
+            elif channel.watermark == self.last_output:
+                self._output_min()
+        elif not idle and channel.idle:
+            channel.idle = False
+            if channel.watermark >= self.last_output:
+                channel.aligned = True
+            if self.idle:
+                self.idle = False
+                if self.on_idle_change is not None:
+                    self.on_idle_change(False)
+
+    def _output_min(self) -> None:
+        aligned = [c.watermark for c in self.channels if c.aligned and not c.idle]
+        if aligned:
+            low = min(aligned)
+            if low > self.last_output:
+                self.last_output = low
+                self.on_watermark(low)
+
+    def _output_max(self) -> None:
+        high = max(c.watermark for c in self.channels)
+        if high > self.last_output:
+            self.last_output = high
+            self.on_watermark(high)

@@ -1,0 +1,17 @@
+"""Shared pytest fixtures. Fixture logic lives in tests/support; this file only exposes it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support.flink import FlinkRuntime, flink_fixture_value
+
+
+@pytest.fixture(scope="session")
+def flink() -> Iterator[FlinkRuntime]:
+    """Real Flink 1.20.3 (one driver JVM per session). Fails in CI if it cannot be provisioned."""
+    runtime = flink_fixture_value()
+    yield runtime
+    runtime.close()

@@ -1,0 +1,1 @@
+"""Test package (importable as tests.* so bench/ scripts can reuse tests.support)."""

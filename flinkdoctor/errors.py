@@ -1,8 +1,8 @@
 """The one exception family flinkdoctor raises for bad input.
 
-Every error a user can cause (a malformed SQL file, an invalid pattern, an unreadable events file, an
-unreachable broker) is a ``FlinkDoctorError`` carrying where it happened, so the CLI can print one
-clear line and pick the exit code without ever showing a traceback.
+Every error a user can cause (a malformed SQL file, an invalid pattern, an unreadable events file,
+an unreachable broker) is a ``FlinkDoctorError`` carrying where it happened, so the CLI can print
+one clear line and pick the exit code without ever showing a traceback.
 """
 
 from __future__ import annotations

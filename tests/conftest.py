@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.flink import FlinkRuntime, flink_fixture_value
+from tests.support.kafka import kafka_broker  # noqa: F401 - the session fixture, see its module
 
 
 @pytest.fixture(scope="session")

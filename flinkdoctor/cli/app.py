@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from flinkdoctor.errors import FlinkDoctorError
@@ -24,9 +23,11 @@ app = typer.Typer(
 
 def _register_commands() -> None:
     # Imported here so that each command module stays independent and `--help` lists them all.
-    from flinkdoctor.cli import check_pattern
+    from flinkdoctor.cli import check_pattern, sample, simulate_windows
 
     check_pattern.register(app)
+    sample.register(app)
+    simulate_windows.register(app)
 
 
 def main() -> None:
@@ -37,10 +38,14 @@ def main() -> None:
     except FlinkDoctorError as error:
         typer.echo(f"flinkdoctor: error: {error}", err=True)
         sys.exit(error.exit_code)
-    except click.ClickException as usage:  # bad option, missing argument, unknown command
-        usage.show()
+    except typer.TyperException as usage:  # bad option, missing argument, unknown command
+        show = getattr(usage, "show", None)  # click's formatting: "Usage: ... Error: ..."
+        if callable(show):
+            show()
+        else:
+            typer.echo(f"flinkdoctor: error: {usage}", err=True)
         sys.exit(2)
-    except (KeyboardInterrupt, click.Abort):
+    except (KeyboardInterrupt, typer.Abort):
         typer.echo("flinkdoctor: interrupted", err=True)
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)

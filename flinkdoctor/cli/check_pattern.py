@@ -1,4 +1,4 @@
-"""``flinkdoctor check-pattern``: do these timestamps parse the way the DDL says, with Flink's rules?
+"""``flinkdoctor check-pattern``: do these timestamps parse the way the DDL says, by Flink's rules?
 
 Thin edge: gathers the conversion (a pattern, a SQL literal, or the rowtime column of a script) and
 the values (arguments, stdin, or an events file), calls the pure core, renders, sets the exit code
@@ -19,11 +19,11 @@ from flinkdoctor.diagnosis.rowtime import RowtimeConversion, find_rowtime_conver
 from flinkdoctor.errors import InputError
 from flinkdoctor.render.pattern_json import pattern_report_json
 from flinkdoctor.render.pattern_text import render_pattern_report
-from flinkdoctor.sql.literals import unescape_sql_literal
+from flinkdoctor.sql.string_literal import unescape_sql_literal
 
-HELP = """Check timestamp values against a TO_TIMESTAMP pattern (or a DDL's rowtime conversion) with
-Flink 1.20's exact semantics: which parse, which silently become NULL, which only pass through Flink's
-lenient fallback, and which pattern would be right.
+HELP = """Check timestamp values against a TO_TIMESTAMP pattern (or a DDL's rowtime conversion)
+with Flink 1.20's exact semantics: which parse, which silently become NULL, which only pass through
+Flink's lenient fallback, and which pattern would be right.
 
 PATTERN is the format text exactly as TO_TIMESTAMP receives it (after SQL unescaping), e.g.
 "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'". With --sql-literal or --ddl there is no PATTERN: every argument is a
@@ -37,11 +37,15 @@ def check_pattern(
     ] = None,
     sql_literal: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--sql-literal", help="The pattern as written between quotes in SQL ('' escapes)."),
+        typer.Option(
+            "--sql-literal", help="The pattern as written between quotes in SQL ('' escapes)."
+        ),
     ] = None,
     ddl: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--ddl", help="Take the rowtime conversion from this SQL script or PyFlink .py."),
+        typer.Option(
+            "--ddl", help="Take the rowtime conversion from this SQL script or PyFlink .py."
+        ),
     ] = None,
     table: Annotated[
         Optional[str],  # noqa: UP045
@@ -53,7 +57,9 @@ def check_pattern(
     ] = None,
     field: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--field", help="Dotted path of the timestamp in each event (default: from --ddl)."),
+        typer.Option(
+            "--field", help="Dotted path of the timestamp in each event (default: from --ddl)."
+        ),
     ] = None,
     output_format: Annotated[
         str, typer.Option("--format", help="text (default) or json.")

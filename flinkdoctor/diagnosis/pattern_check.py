@@ -73,7 +73,9 @@ class PatternReport:
 def check_values(conversion: RowtimeConversion, values: Sequence[str | None]) -> PatternReport:
     """Run every value through ``conversion`` and infer a better pattern when some do not parse."""
     conversions = conversion.convert_many(values)
-    results = tuple(ValueResult(value, result) for value, result in zip(values, conversions))
+    results = tuple(
+        ValueResult(value, result) for value, result in zip(values, conversions, strict=True)
+    )
     suggestion = None
     if any(result.status is not Status.OK for result in conversions):
         suggestion = _suggest(conversion, [value for value in values if value is not None])
@@ -87,9 +89,7 @@ def _suggest(conversion: RowtimeConversion, values: Sequence[str]) -> Suggestion
     if pattern is None or pattern == conversion.pattern:
         return None
     candidate = conversion.with_pattern(pattern)
-    parsed = sum(
-        1 for result in candidate.convert_many(values) if result.status is Status.OK
-    )
+    parsed = sum(1 for result in candidate.convert_many(values) if result.status is Status.OK)
     if parsed == 0:
         return None
     return Suggestion(pattern=pattern, parsed=parsed, total=len(values), ddl=candidate.ddl_line())

@@ -118,16 +118,18 @@ class RowtimeConversion:
 
 
 def _ltz_from_text(value: str, precision: int) -> Conversion:
+    """flink-json reads the numeric column (BIGINT, or DECIMAL text), then TO_TIMESTAMP_LTZ."""
+    text = value.strip()
     try:
-        number: int | Decimal = int(value.strip())
+        Decimal(text)
+    except InvalidOperation:
+        return Conversion(
+            Status.FAIL, None, f"flink-json cannot read {value!r} as a number: the job fails", 0
+        )
+    try:
+        return to_timestamp_ltz(int(text), precision)
     except ValueError:
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
-            return Conversion(
-                Status.FAIL, None, f"flink-json cannot read {value!r} as a number: the job fails", 0
-            )
-    return to_timestamp_ltz(number, precision)
+        return to_timestamp_ltz(text, precision)
 
 
 def find_rowtime_conversion(script: Script, table_name: str | None = None) -> RowtimeConversion:
@@ -135,7 +137,9 @@ def find_rowtime_conversion(script: Script, table_name: str | None = None) -> Ro
     table = _pick_table(script, table_name)
     if table.watermark is None:
         raise InputError(f"table {table.name} has no WATERMARK: which column is its rowtime?")
-    origin = f"{table.watermark.location} (table {table.name}, WATERMARK FOR {table.watermark.column})"
+    origin = (
+        f"{table.watermark.location} (table {table.name}, WATERMARK FOR {table.watermark.column})"
+    )
     return _conversion_of(table, table.watermark.column, origin, depth=0)
 
 
@@ -152,17 +156,21 @@ def _pick_table(script: Script, table_name: str | None) -> CreateTable:
     if not with_watermark:
         raise InputError(f"{script.source}: no table declares a WATERMARK; name one with --table")
     names = ", ".join(t.name.name for t in with_watermark)
-    raise InputError(f"{script.source}: several tables have a WATERMARK ({names}); pick one with --table")
+    raise InputError(
+        f"{script.source}: several tables have a WATERMARK ({names}); pick one with --table"
+    )
 
 
-def _conversion_of(table: CreateTable, column_name: str, origin: str, depth: int) -> RowtimeConversion:
+def _conversion_of(
+    table: CreateTable, column_name: str, origin: str, depth: int
+) -> RowtimeConversion:
     column = table.column(column_name)
     if column is None:
         raise InputError(f"{origin}: table {table.name} has no column {column_name!r}")
     if isinstance(column, MetadataColumn):
         raise InputError(
             f"{column.location}: rowtime {column.name} comes from Kafka metadata "
-            f"({column.metadata_key()}), not from the event: nothing to parse"
+            f"({column.metadata_key}), not from the event: nothing to parse"
         )
     if isinstance(column, PhysicalColumn):
         if not column.type.is_timestamp:
@@ -203,13 +211,17 @@ def _computed_conversion(
         pattern = None
         if len(expr.args) == 2:
             pattern = _string_literal(expr.args[1], where)
-        found = RowtimeConversion(kind="to_timestamp", field=_field(expr.args[0], where), pattern=pattern)
+        found = RowtimeConversion(
+            kind="to_timestamp", field=_field(expr.args[0], where), pattern=pattern
+        )
     elif isinstance(expr, Call) and expr.name.upper() == "TO_TIMESTAMP_LTZ" and len(expr.args) == 2:
         precision = expr.args[1]
         if not (isinstance(precision, Literal) and precision.kind == "number"):
             raise InputError(f"{where}: TO_TIMESTAMP_LTZ precision must be a number literal")
         found = RowtimeConversion(
-            kind="to_timestamp_ltz", field=_field(expr.args[0], where), precision=int(str(precision.value))
+            kind="to_timestamp_ltz",
+            field=_field(expr.args[0], where),
+            precision=int(str(precision.value)),
         )
     elif isinstance(expr, Cast) and expr.type.is_timestamp:
         found = RowtimeConversion(

@@ -27,6 +27,18 @@ class TumblingAssigner:
         """R3.4: the end of the last window that contains ``ts``."""
         return ts - (ts - self.offset) % self.size + self.size
 
+    def slice_end(self, ts: int) -> int:
+        """``assignSliceEnd``: the end of the slice holding ``ts``."""
+        return ts - (ts - self.offset) % self.size + self.size
+
+    def slice_interval(self) -> int:
+        """``getSliceEndInterval``."""
+        return self.size
+
+    def windows_of_slice(self, slice_end: int) -> list[tuple[int, int]]:
+        """Every window that contains the slice ending at ``slice_end``."""
+        return [(slice_end - self.size, slice_end)]
+
 
 @dataclass(frozen=True, slots=True)
 class HoppingAssigner:
@@ -49,6 +61,15 @@ class HoppingAssigner:
     def last_window_end(self, ts: int) -> int:
         return window_start(ts, self.offset, self.slide) + self.size
 
+    def slice_end(self, ts: int) -> int:
+        return window_start(ts, self.offset, self.slide) + self.slide
+
+    def slice_interval(self) -> int:
+        return self.slide
+
+    def windows_of_slice(self, slice_end: int) -> list[tuple[int, int]]:
+        return [(e - self.size, e) for e in range(slice_end, slice_end - self.slide + self.size + 1, self.slide)]
+
 
 @dataclass(frozen=True, slots=True)
 class CumulativeAssigner:
@@ -65,6 +86,16 @@ class CumulativeAssigner:
 
     def last_window_end(self, ts: int) -> int:
         return window_start(ts, self.offset, self.size) + self.size
+
+    def slice_end(self, ts: int) -> int:
+        return window_start(ts, self.offset, self.step) + self.step
+
+    def slice_interval(self) -> int:
+        return self.step
+
+    def windows_of_slice(self, slice_end: int) -> list[tuple[int, int]]:
+        start = window_start(slice_end - 1, self.offset, self.size)
+        return [(start, e) for e in range(slice_end, start + self.size + 1, self.step)]
 
 
 WindowAssigner = TumblingAssigner | HoppingAssigner | CumulativeAssigner

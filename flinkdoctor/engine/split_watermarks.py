@@ -13,7 +13,7 @@ from __future__ import annotations
 from flinkdoctor.engine.idleness import IdlenessTimer
 from flinkdoctor.engine.timeline import TimelineRecorder
 from flinkdoctor.engine.timeutil import LONG_MAX, LONG_MIN
-from flinkdoctor.engine.valve import StatusWatermarkValve
+from flinkdoctor.engine.valve import WatermarkOutput
 
 
 class SplitState:
@@ -67,7 +67,7 @@ class KafkaSourceReaderWatermarks:
         self,
         index: int,
         partitions: list[int],
-        valve: StatusWatermarkValve,
+        valve: WatermarkOutput,
         timeline: TimelineRecorder,
         *,
         idle_timeout: int,

@@ -160,3 +160,25 @@ def to_int64(value: int) -> int:
     """Java ``long`` overflow wrap."""
     value &= 0xFFFFFFFFFFFFFFFF
     return value - (1 << 64) if value >= (1 << 63) else value
+
+
+def next_trigger_watermark(current: int, interval: int, shift: ZoneShift | None) -> int:
+    """``TimeWindowUtil.getNextTriggerWatermark``: the next watermark at which a slicing window
+    operator's buffer is worth flushing. Note: aligned with offset 0 (and, for a zone without
+    DST, to epoch boundaries), whatever the window's offset or zone."""
+    if current == LONG_MAX:
+        return current
+    if shift is not None and shift.uses_dst:
+        utc_start = window_start(shift.to_local(current), 0, interval)
+        trigger = shift.timer(utc_start + interval - 1)
+    else:
+        trigger = window_start(current, 0, interval) + interval - 1
+    return trigger if trigger > current else trigger + interval
+
+
+def is_window_fired(window_end: int, progress: int, shift: ZoneShift | None) -> bool:
+    """``TimeWindowUtil.isWindowFired``."""
+    if window_end == LONG_MAX:
+        return False
+    trigger = window_end - 1 if shift is None else shift.timer(window_end - 1)
+    return progress >= trigger

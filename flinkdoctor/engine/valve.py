@@ -9,8 +9,18 @@ output is idle, incoming watermarks are ignored.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from flinkdoctor.engine.timeutil import LONG_MIN
+
+
+class WatermarkOutput(Protocol):
+    """Where a source subtask sends its watermarks and statuses (the valve, possibly through a
+    chained operator such as the local window aggregate)."""
+
+    def input_watermark(self, index: int, watermark: int) -> None: ...
+
+    def input_status(self, index: int, idle: bool) -> None: ...
 
 
 class Channel:

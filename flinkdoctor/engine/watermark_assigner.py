@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flinkdoctor.engine.timeline import TimelineRecorder
 from flinkdoctor.engine.timeutil import LONG_MAX
-from flinkdoctor.engine.valve import StatusWatermarkValve
+from flinkdoctor.engine.valve import WatermarkOutput
 
 
 def timer_interval(watermark_interval: int, idle_timeout: int) -> int:
@@ -49,7 +49,7 @@ class WatermarkAssigner:
     def __init__(
         self,
         index: int,
-        valve: StatusWatermarkValve,
+        valve: WatermarkOutput,
         timeline: TimelineRecorder,
         *,
         interval: int,
@@ -88,7 +88,8 @@ class WatermarkAssigner:
 
     def after_record(self, watermark: int | None, event_time: int, now: int, count: int) -> None:
         """``processElement`` epilogue (the row was already forwarded: R1.10)."""
-        self.last_event_time = event_time
+        if self.last_event_time is None or event_time > self.last_event_time:
+            self.last_event_time = event_time  # the newest event time seen
         if watermark is not None and watermark > self.current:
             self.current = watermark
         if self.current - self.last > self.interval:

@@ -112,6 +112,14 @@ def record_to_envelope(record: Record) -> dict[str, Any]:
     return envelope
 
 
+_encode = json.JSONEncoder(separators=(",", ":")).encode  # ASCII-safe even for lone surrogates
+
+
+def envelope_line(record: Record) -> str:
+    """One line of a ``sample`` file (compact JSON and a newline)."""
+    return _encode(record_to_envelope(record)) + "\n"
+
+
 def decode_payload(payload: bytes | None) -> tuple[Any, str | None, str | None]:
     """``(value, raw_base64, decode_error)`` of a Kafka payload: JSON when it is UTF-8 JSON, else
     the bytes kept as base64 with the reason, so a bad message is counted and shown, never fatal.

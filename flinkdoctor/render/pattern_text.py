@@ -27,7 +27,9 @@ _MEANING = {
 }
 
 
-def render_pattern_report(report: PatternReport, limit: int = 20, console: Console | None = None) -> None:
+def render_pattern_report(
+    report: PatternReport, limit: int = 20, console: Console | None = None
+) -> None:
     """Print the report; ``limit`` caps the table rows (0 = all), problems are listed first."""
     out = console or Console(highlight=False)
     conversion = report.conversion
@@ -57,12 +59,21 @@ def render_pattern_report(report: PatternReport, limit: int = 20, console: Conso
         )
     out.print(table)
     if len(shown) < len(report.results):
-        out.print(Text(f"  ... {len(report.results) - len(shown)} more rows (--limit 0 shows all)", style="dim"))
+        out.print(
+            Text(
+                f"  ... {len(report.results) - len(shown)} more rows (--limit 0 shows all)",
+                style="dim",
+            )
+        )
 
     counts = report.counts
     summary = Text(f"{len(report.results)} values: ")
-    parts = [(f"{counts['ok']} ok", "green"), (f"{counts['fallback']} fallback", "yellow"),
-             (f"{counts['null']} NULL", "red"), (f"{counts['fail']} job failure", "red")]
+    parts = [
+        (f"{counts['ok']} ok", "green"),
+        (f"{counts['fallback']} fallback", "yellow"),
+        (f"{counts['null']} NULL", "red"),
+        (f"{counts['fail']} job failure", "red"),
+    ]
     for position, (words, style) in enumerate(parts):
         summary.append(words, style=style if words[0] != "0" else "")
         summary.append(", " if position < len(parts) - 1 else "")
@@ -73,7 +84,9 @@ def render_pattern_report(report: PatternReport, limit: int = 20, console: Conso
         index, result = problem
         status = result.conversion.status
         out.print()
-        out.print(Text.assemble((f"Value {index + 1}: ", "bold"), (_MEANING[status], _STYLE[status][1])))
+        out.print(
+            Text.assemble((f"Value {index + 1}: ", "bold"), (_MEANING[status], _STYLE[status][1]))
+        )
         if result.value is not None:
             out.print(Text("  " + result.value))
             if result.conversion.error_index is not None:
@@ -93,4 +106,6 @@ def render_pattern_report(report: PatternReport, limit: int = 20, console: Conso
         )
         out.print(Text("  " + suggestion.ddl, style="green"))
     elif not report.all_ok:
-        out.print(Text("No single pattern parses these values; see the reasons above.", style="dim"))
+        out.print(
+            Text("No single pattern parses these values; see the reasons above.", style="dim")
+        )

@@ -9,8 +9,12 @@ from flinkdoctor.sql.errors import SqlError
 from flinkdoctor.sql.tokens import EOF, OP, QIDENT, WORD, SourceMap, Token
 
 MAX_DEPTH = 100
-"""Deepest nesting of parentheses / subqueries / operators accepted (Python's own stack is the
-limit we protect; no real job comes near it)."""
+"""Deepest nesting of parentheses / subqueries / prefix operators accepted (Python's own stack
+is the limit we protect; no real job comes near it)."""
+
+MAX_HEIGHT = 300
+"""Tallest expression tree accepted: nesting plus operators chained on one path
+(``a + b + ... ``), so that printing or comparing a model never hits Python's stack limit."""
 
 # Words that end an expression or clause, so they are never taken as an implicit alias or a
 # bare identifier where a clause keyword is expected.
@@ -32,11 +36,13 @@ CLAUSE_WORDS = frozenset(
 class Cursor:
     """Position in one statement's tokens (which end with EOF) plus error helpers."""
 
-    def __init__(self, tokens: list[Token], source: SourceMap) -> None:
+    def __init__(self, tokens: list[Token], source: SourceMap, text: str) -> None:
         self.tokens = tokens
         self.source = source
+        self.source_text = text  # the whole text the token offsets index into
         self.pos = 0
         self.depth = 0
+        self.height = 0
 
     # -- looking -------------------------------------------------------------------------
 
@@ -120,7 +126,20 @@ class Cursor:
             raise SqlError(
                 f"statement nested too deeply (more than {MAX_DEPTH} levels)", self.loc()
             )
+        self.grow(1)
 
     def leave(self) -> None:
         """Undo one ``enter``."""
         self.depth -= 1
+        self.height -= 1
+
+    def grow(self, levels: int) -> None:
+        """Count ``levels`` more of expression-tree height (negative to undo); fail clearly
+        beyond ``MAX_HEIGHT``."""
+        self.height += levels
+        if self.height > MAX_HEIGHT:
+            raise SqlError(
+                f"statement nested too deeply (an expression more than {MAX_HEIGHT} levels "
+                "tall)",
+                self.loc(),
+            )

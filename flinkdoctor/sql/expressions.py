@@ -37,7 +37,7 @@ from flinkdoctor.sql.model import (
     TableArg,
     UnaryOp,
 )
-from flinkdoctor.sql.tokens import NUMBER, OP, QIDENT, STRING, WORD, Token
+from flinkdoctor.sql.tokens import HINT, NUMBER, OP, QIDENT, STRING, WORD, Token, tokenize
 from flinkdoctor.sql.types import TypeParser
 
 _BINARY = {
@@ -68,13 +68,19 @@ _UNIT_ALIASES: dict[str, IntervalUnit] = {u + "S": u for u in _UNITS} | {u: u fo
 # JSON_VALUE(j, '$.a' RETURNING INT NULL ON EMPTY), TRIM(BOTH ' ' FROM s), ...).
 _ARG_WORDS = frozenset(
     [
-        "FROM", "FOR", "PLACING", "TO", "RETURNING", "NULL", "ON", "ERROR", "EMPTY",
+        "FROM", "FOR", "IN", "PLACING", "TO", "RETURNING", "NULL", "ON", "ERROR", "EMPTY",
         "DEFAULT", "WITH", "WITHOUT", "CONDITIONAL", "UNCONDITIONAL", "ARRAY", "WRAPPER",
         "KEY", "VALUE", "BOTH", "LEADING", "TRAILING", "ABSENT", "FORMAT", "JSON", "TRUE",
         "FALSE", "UNKNOWN", "STRICT", "LAX", "SEPARATOR", "MILLISECOND", "MICROSECOND",
         "NANOSECOND", "WEEK", "QUARTER", "DOW", "DOY", "EPOCH", "DECADE", "CENTURY",
         "MILLENNIUM", "ISODOW", "ISOYEAR", *_UNIT_ALIASES,
     ]
+)  # fmt: skip
+
+_LEADING_ARG_WORDS = frozenset(
+    ["BOTH", "LEADING", "TRAILING", "KEY", "MILLISECOND", "MICROSECOND", "NANOSECOND", "WEEK",
+     "QUARTER", "DOW", "DOY", "EPOCH", "DECADE", "CENTURY", "MILLENNIUM", "ISODOW", "ISOYEAR",
+     *_UNIT_ALIASES]
 )  # fmt: skip
 
 NILADIC = frozenset(
@@ -131,17 +137,64 @@ class ExprParser(TypeParser):
                 desc = True
             else:
                 self.accept("ASC")
-            if self.accept("NULLS"):
-                if not (self.accept("FIRST") or self.accept("LAST")):
-                    raise self.error("expected FIRST or LAST after NULLS")
+            if self.accept("NULLS") and not (self.accept("FIRST") or self.accept("LAST")):
+                raise self.error("expected FIRST or LAST after NULLS")
             items.append(OrderItem(e, desc, location=loc))
             if not self.accept(","):
                 return tuple(items)
+
+    def parse_options_hints(self) -> dict[str, str]:
+        """Options from ``/*+ OPTIONS('k'='v', ...) */`` hints at the cursor (other hints
+        are skipped); later hints override earlier ones."""
+        out: dict[str, str] = {}
+        while self.tok.kind == HINT:
+            hint = self.advance()
+            sub = ExprParser(
+                tokenize(self.source_text, self.source, hint.start + 3, hint.end - 2),
+                self.source,
+                self.source_text,
+            )
+            while not sub.at_eof():
+                name = sub.ident("a hint name", any_word=True).upper()
+                if not sub.at("("):
+                    sub.accept(",")
+                    continue
+                if name == "OPTIONS":
+                    sub.advance()
+                    out.update(sub.parse_options_list("in OPTIONS hint", strict=False))
+                else:
+                    sub._skip_parens()
+                sub.accept(",")
+        return out
+
+    def parse_options_list(self, context: str, *, strict: bool = True) -> dict[str, str]:
+        """``'k' = 'v' {, ...} )`` after the opening parenthesis; consumes the ``)``. Flink
+        wants string literals on both sides; ``strict=False`` also takes names and numbers
+        (hint options, static partition specs)."""
+        out: dict[str, str] = {}
+        while not self.at(")"):
+            if self.tok.kind == STRING or strict:
+                key = self.parse_string(f"an option key {context}, written 'key' = 'value'")
+            else:
+                key = ".".join(self.parse_object_name(f"an option key {context}").parts)
+            self.expect("=", f"after option key {key!r}")
+            if self.tok.kind == STRING or strict:
+                value = self.parse_string(f"the value of option {key!r}")
+            elif self.tok.kind in (WORD, NUMBER):
+                value = self.advance().text
+            else:
+                raise self.error(f"expected a value for option {key!r}")
+            out[key] = value
+            if not self.accept(","):
+                break
+        self.expect(")", f"after the options {context}")
+        return out
 
     # -- operators -----------------------------------------------------------------------
 
     def _binary(self, min_prec: int) -> Expr:
         self.enter()
+        chained = 0  # operators folded into `left`: each makes the tree one level taller
         try:
             left = self._prefix()
             while True:
@@ -150,17 +203,20 @@ class ExprParser(TypeParser):
                     return left
                 op = t.value
                 prec = _BINARY.get(op)
+                if prec is None and (min_prec > _PREDICATE or not self._at_predicate()):
+                    return left
+                if prec is not None and prec < min_prec:
+                    return left
+                chained += 1
+                self.grow(1)
                 if prec is None:
-                    if _PREDICATE < min_prec or not self._at_predicate():
-                        return left
                     left = self._predicate(left)
                     continue
-                if prec < min_prec:
-                    return left
                 self.advance()
                 right = self._binary(prec + 1)
                 left = BinaryOp(op, left, right, location=left.location)
         finally:
+            self.grow(-chained)
             self.leave()
 
     def _at_predicate(self) -> bool:
@@ -289,10 +345,29 @@ class ExprParser(TypeParser):
     def _string_literal(self) -> Literal:
         first = self.advance()
         raws, values = [first.text], [first.value]
-        while self.tok.kind == STRING:  # 'abc' 'def' is one literal in Calcite
+        while self._continues_string():
             raws.append(self.tok.text)
             values.append(self.advance().value)
         return Literal("string", "".join(values), " ".join(raws), location=self.loc(first))
+
+    def parse_string(self, what: str) -> str:
+        """The value of the string literal at the cursor (adjacent literals joined)."""
+        if self.tok.kind != STRING:
+            raise self.error(f"expected a string literal ({what})")
+        values = [self.advance().value]
+        while self._continues_string():
+            values.append(self.advance().value)
+        return "".join(values)
+
+    def _continues_string(self) -> bool:
+        """True if a string literal continues with another one (Calcite joins them, but only
+        across a line break)."""
+        if self.tok.kind != STRING:
+            return False
+        gap = self.source_text[self.tokens[self.pos - 1].end : self.tok.start]
+        if "\n" not in gap:
+            raise self.error("String literal continued on same line", found=False)
+        return True
 
     def _keyword_literal(self, t: Token) -> Literal:
         if t.value in ("NULL", "UNKNOWN"):
@@ -419,23 +494,16 @@ class ExprParser(TypeParser):
             self.expect(")", "after TABLE subquery")
             return ScalarSubquery(q, location=loc)
         name = self.parse_object_name("a table name after TABLE")
+        hints = self.parse_options_hints()
         keys: tuple[Expr, ...] = ()
-        if self.accept("PARTITION", "BY"):
+        if self.accept("PARTITION", "BY"):  # one column, or a parenthesised list
             if self.at("("):
                 self.advance()
                 keys = self.parse_expr_list()
                 self.expect(")", "after PARTITION BY columns")
             else:
-                keys = self.parse_expr_list_no_named()
-        return TableArg(name, keys, location=loc)
-
-    def parse_expr_list_no_named(self) -> tuple[Expr, ...]:
-        """Column list after ``PARTITION BY`` inside a call: stops before ``name =>``."""
-        items = [self.parse_expr()]
-        while self.at(",") and not self.peek(2).value == "=>":
-            self.advance()
-            items.append(self.parse_expr())
-        return tuple(items)
+                keys = (self._name_or_call(),)
+        return TableArg(name, keys, hints, location=loc)
 
     def parse_object_name(self, what: str) -> ObjectName:
         """``[catalog.][db.]name`` (any words allowed: names are never ambiguous here)."""
@@ -526,10 +594,13 @@ class ExprParser(TypeParser):
             return False
         if not leading:
             return True
-        # At the start of an argument a word is syntax only when more argument follows
-        # without a comma: EXTRACT(DAY FROM ts), TRIM(BOTH ' ' FROM s), but not f(day).
+        # At the start of an argument only a few words are syntax, and only when more of the
+        # argument follows without a comma: EXTRACT(DAY FROM ts), TRIM(BOTH ' ' FROM s),
+        # JSON_OBJECT(KEY 'k' VALUE v); not f(day) or f(TRUE IN (a, b)).
         nxt = self.peek()
-        return nxt.kind in (STRING, NUMBER) or (nxt.kind == WORD and nxt.value in _ARG_WORDS)
+        return t.value in _LEADING_ARG_WORDS and (
+            nxt.kind in (STRING, NUMBER) or (nxt.kind == WORD and nxt.value == "FROM")
+        )
 
     def _arg_words(self) -> Keyword:
         loc = self.loc()
@@ -538,7 +609,7 @@ class ExprParser(TypeParser):
             word = self.advance().value
             words.append(word)
             if word == "RETURNING":
-                words.append(str(self.parse_type()))
+                words.append(str(self.parse_type(nullability=False)))
         return Keyword(" ".join(words), location=loc)
 
     def _over(self, call: Call) -> OverCall:

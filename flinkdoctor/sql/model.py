@@ -73,69 +73,15 @@ def _quote_ident(name: str) -> str:
 # reserved words: the ones users actually name columns after).
 _RESERVED_FOR_PRINTING = frozenset(
     [
-        "ALL",
-        "AND",
-        "AS",
-        "BETWEEN",
-        "BY",
-        "CASE",
-        "CAST",
-        "CREATE",
-        "CURRENT",
-        "DATE",
-        "DAY",
-        "DESCRIPTOR",
-        "DISTINCT",
-        "ELSE",
-        "END",
-        "FALSE",
-        "FETCH",
-        "FOR",
-        "FROM",
-        "FULL",
-        "GROUP",
-        "HAVING",
-        "HOUR",
-        "IN",
-        "INNER",
-        "INSERT",
-        "INTERVAL",
-        "INTO",
-        "IS",
-        "JOIN",
-        "LEFT",
-        "LIKE",
-        "LIMIT",
-        "MINUTE",
-        "MONTH",
-        "NOT",
-        "NULL",
-        "ON",
-        "OR",
-        "ORDER",
-        "OVER",
-        "PARTITION",
-        "RIGHT",
-        "ROW",
-        "SECOND",
-        "SELECT",
-        "SET",
-        "TABLE",
-        "TIME",
-        "TIMESTAMP",
-        "TO",
-        "TRUE",
-        "UNION",
-        "USER",
-        "VALUE",
-        "VALUES",
-        "WHEN",
-        "WHERE",
-        "WINDOW",
-        "WITH",
-        "YEAR",
+         "ALL", "AND", "AS", "BETWEEN", "BY", "CASE", "CAST", "CREATE", "CURRENT", "DATE", "DAY",
+         "DESCRIPTOR", "DISTINCT", "ELSE", "END", "FALSE", "FETCH", "FOR", "FROM", "FULL",
+         "GROUP", "HAVING", "HOUR", "IN", "INNER", "INSERT", "INTERVAL", "INTO", "IS", "JOIN",
+         "LEFT", "LIKE", "LIMIT", "MINUTE", "MONTH", "NOT", "NULL", "ON", "OR", "ORDER", "OVER",
+         "PARTITION", "RIGHT", "ROW", "SECOND", "SELECT", "SET", "TABLE", "TIME", "TIMESTAMP",
+         "TO", "TRUE", "UNION", "USER", "VALUE", "VALUES", "WHEN", "WHERE", "WINDOW", "WITH",
+         "YEAR",
     ]
-)
+)  # fmt: skip
 
 # ---------------------------------------------------------------------------------------------
 # Data types
@@ -433,7 +379,10 @@ class UnaryOp(Expr):
     def to_sql(self) -> str:
         if self.op == "NOT":
             return f"NOT {_wrap(self.operand, _PRECEDENCE['NOT'])}"
-        return f"{self.op}{_wrap(self.operand, _ATOM)}"
+        inner = _wrap(self.operand, _ATOM)
+        if inner[:1] in ("-", "+"):  # "--a" would start a comment
+            inner = f"({inner})"
+        return f"{self.op}{inner}"
 
     def children(self) -> tuple[Expr, ...]:
         return (self.operand,)
@@ -594,6 +543,7 @@ class TableArg(Expr):
 
     name: ObjectName
     partition_by: tuple[Expr, ...] = ()
+    hints: dict[str, str] = field(default_factory=dict)
     location: Location = field(default=UNKNOWN, compare=False)
 
     def to_sql(self) -> str:
@@ -664,24 +614,11 @@ WindowKind = TypingLiteral["TUMBLE", "HOP", "CUMULATE", "SESSION"]
 
 AGGREGATE_FUNCTIONS = frozenset(
     [
-        "COUNT",
-        "SUM",
-        "MIN",
-        "MAX",
-        "AVG",
-        "FIRST_VALUE",
-        "LAST_VALUE",
-        "LISTAGG",
-        "COLLECT",
-        "STDDEV_POP",
-        "STDDEV_SAMP",
-        "VAR_POP",
-        "VAR_SAMP",
-        "ARRAY_AGG",
-        "JSON_OBJECTAGG",
-        "JSON_ARRAYAGG",
+         "COUNT", "SUM", "MIN", "MAX", "AVG", "FIRST_VALUE", "LAST_VALUE", "LISTAGG", "COLLECT",
+         "STDDEV_POP", "STDDEV_SAMP", "VAR_POP", "VAR_SAMP", "ARRAY_AGG", "JSON_OBJECTAGG",
+         "JSON_ARRAYAGG",
     ]
-)
+)  # fmt: skip
 """Built-in aggregate function names (upper case)."""
 
 LEGACY_WINDOW_FUNCTIONS: dict[str, WindowKind] = {
@@ -786,7 +723,7 @@ class WindowTVF:
 
     def to_sql(self) -> str:
         table = self.table
-        src = f"TABLE {table.name}" if isinstance(table, TableRef) else f"TABLE({table.to_sql()})"
+        src = f"TABLE {table.to_sql()}" if isinstance(table, TableRef) else f"({table.to_sql()})"
         if self.partition_by:
             src += " PARTITION BY " + ", ".join(p.to_sql() for p in self.partition_by)
         args = [src, f"DESCRIPTOR({_quote_ident(self.time_col)})"]
@@ -1207,6 +1144,7 @@ class Insert:
     query: Query
     overwrite: bool = False
     columns: tuple[str, ...] = ()
+    hints: dict[str, str] = field(default_factory=dict)
     location: Location = field(default=UNKNOWN, compare=False)
 
 

@@ -47,16 +47,16 @@ _PRECISION_MAX = {"DECIMAL": 38, "TIME": 9, "TIMESTAMP": 9, "TIMESTAMP_LTZ": 9}
 class TypeParser(Cursor):
     """Adds ``parse_type`` to the cursor."""
 
-    def parse_type(self) -> DataType:
-        """A data type with optional ``NOT NULL`` / ``NULL`` and ``ARRAY`` / ``MULTISET``
-        suffixes."""
+    def parse_type(self, *, nullability: bool = True) -> DataType:
+        """A data type with optional ``ARRAY`` / ``MULTISET`` suffixes and, unless
+        ``nullability`` is False (``RETURNING type NULL ON EMPTY``), ``NOT NULL`` / ``NULL``."""
         self.enter()
         try:
             t = self._base_type()
             while self.at("ARRAY") or self.at("MULTISET"):
                 root = self.advance().value
                 t = DataType(root, nullable=True, children=(t,), location=t.location)
-            return self._nullability(t)
+            return self._nullability(t) if nullability else t
         finally:
             self.leave()
 

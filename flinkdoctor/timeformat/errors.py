@@ -18,7 +18,7 @@ class PatternError(FlinkDoctorError):
 
 
 class UnsupportedPatternError(FlinkDoctorError):
-    """Java accepts the pattern but we cannot reproduce its parsing exactly (zone names, day periods).
+    """Java accepts the pattern but we cannot reproduce its parsing exactly (zone names, B).
 
     Raised instead of guessing: a verdict that disagrees with Flink is worse than none.
     """

@@ -13,8 +13,18 @@ SHORT = "SHORT"
 NARROW = "NARROW"
 
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -27,9 +37,9 @@ def _table(values: dict[int, str]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(reverse.items(), key=lambda item: -len(item[0])))
 
 
-def _styles(full: list[str], short: list[str], narrow: list[str], first: int) -> dict[
-    str, tuple[tuple[str, int], ...]
-]:
+def _styles(
+    full: list[str], short: list[str], narrow: list[str], first: int
+) -> dict[str, tuple[tuple[str, int], ...]]:
     return {
         FULL: _table({i + first: t for i, t in enumerate(full)}),
         SHORT: _table({i + first: t for i, t in enumerate(short)}),
@@ -38,9 +48,7 @@ def _styles(full: list[str], short: list[str], narrow: list[str], first: int) ->
 
 
 TEXTS: dict[int, dict[str, tuple[tuple[str, int], ...]]] = {
-    F.MONTH_OF_YEAR: _styles(
-        list(_MONTHS), [m[:3] for m in _MONTHS], [m[0] for m in _MONTHS], 1
-    ),
+    F.MONTH_OF_YEAR: _styles(list(_MONTHS), [m[:3] for m in _MONTHS], [m[0] for m in _MONTHS], 1),
     F.DAY_OF_WEEK: _styles(list(_DAYS), [d[:3] for d in _DAYS], [d[0] for d in _DAYS], 1),
     F.ERA: _styles(["Before Christ", "Anno Domini"], ["BC", "AD"], ["B", "A"], 0),
     F.AMPM_OF_DAY: _styles(["AM", "PM"], ["AM", "PM"], ["a", "p"], 0),
@@ -51,19 +59,3 @@ TEXTS: dict[int, dict[str, tuple[tuple[str, int], ...]]] = {
         1,
     ),
 }
-
-
-_FORWARD: dict[int, dict[str, tuple[str, ...]]] = {
-    F.MONTH_OF_YEAR: {FULL: _MONTHS, SHORT: tuple(m[:3] for m in _MONTHS)},
-    F.DAY_OF_WEEK: {FULL: _DAYS, SHORT: tuple(d[:3] for d in _DAYS)},
-    F.AMPM_OF_DAY: {FULL: ("AM", "PM"), SHORT: ("AM", "PM")},
-    F.ERA: {FULL: ("Before Christ", "Anno Domini"), SHORT: ("BC", "AD")},
-}
-
-
-def text_for(field: int, style: str, value: int) -> str:
-    """The printed text of a value (formatting samples); NARROW prints the first letter."""
-    if style == NARROW:
-        return _FORWARD[field][FULL][value - (0 if field in (F.ERA, F.AMPM_OF_DAY) else 1)][0]
-    first = 0 if field in (F.ERA, F.AMPM_OF_DAY) else 1
-    return _FORWARD[field][style][value - first]

@@ -118,9 +118,8 @@ class KafkaBroker:
         """Send ``messages`` in order (each to its partition) and wait for every ack."""
         from kafka import KafkaProducer
 
-        producer = KafkaProducer(
-            bootstrap_servers=self.bootstrap, acks=1, linger_ms=5, **producer_config
-        )
+        config: dict[str, Any] = {"acks": 1, "linger_ms": 5, **producer_config}
+        producer = KafkaProducer(bootstrap_servers=self.bootstrap, **config)
         sent = 0
         try:
             for message in messages:
@@ -342,6 +341,7 @@ def _server_properties(ports: dict[str, int], workdir: Path) -> str:
         "transaction.state.log.replication.factor=1",
         "transaction.state.log.min.isr=1",
         "group.initial.rebalance.delay.ms=0",
+        "log.retention.ms=-1",  # test events carry 2024 timestamps: never age them out
         "log.flush.interval.messages=1000000",
         "num.network.threads=2",
         "num.io.threads=2",

@@ -1,0 +1,471 @@
+"""``flinkdoctor sample``: save a bounded, read-only sample of a Kafka topic as JSONL envelopes.
+
+The edge around ``flinkdoctor.events.kafka``: gathers connection settings (flags, ``-X``,
+``--kafka-config``, ``KAFKA_*`` environment, the DDL's WITH options), writes one envelope per line
+to ``--out`` or stdout, shows progress and a per-partition summary on stderr. Exit 0 with whatever
+was read (also when the timeout cut it short), 2 for bad input or an unknown topic, 3 when Kafka
+cannot be reached or refuses the credentials, 130 on Ctrl-C (the lines written are complete).
+
+Other commands take the same options and sample on the fly::
+
+    from flinkdoctor.cli.sample import (KafkaOptions, BootstrapOpt, TopicOpt, KafkaConfigOpt,
+        KafkaOptionOpt, FromOpt, MaxPerPartitionOpt, MaxTotalOpt, TimeoutOpt, kafka_settings,
+        sample_request)
+    def command(..., bootstrap_server: BootstrapOpt = None, topic: TopicOpt = None, ...):
+        options = KafkaOptions(bootstrap_server, topic, kafka_config, kafka_option, ddl=ddl)
+        if options.given:
+            records = sample_records(kafka_settings(options), sample_request(options, ...))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Optional, TextIO
+
+import typer
+from dateutil import parser as date_parser
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from flinkdoctor.cli.inputs import load_script_file, read_text
+from flinkdoctor.errors import InputError
+from flinkdoctor.events import MISSING, field_path
+from flinkdoctor.events.formats import envelope_line
+from flinkdoctor.events.sampling import EventTime, parse_start
+from flinkdoctor.events.settings import (
+    KafkaSettings,
+    parse_properties,
+    placeholders_in_ddl,
+    properties_from_ddl,
+    properties_from_env,
+    resolve_settings,
+)
+from flinkdoctor.render.sample_json import summary_json
+from flinkdoctor.render.sample_text import render_sample_summary
+from flinkdoctor.sql.model import CreateTable, Script
+
+KAFKA_PANEL = "Kafka connection"
+SAMPLING_PANEL = "Sampling"
+
+# Reusable option declarations (typer needs Optional on Python 3.10).
+BootstrapOpt = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option(
+        "--bootstrap-server",
+        "-b",
+        metavar="HOST:PORT",
+        help="Broker address (repeat or comma-separate). Env: KAFKA_BOOTSTRAP_SERVERS.",
+        rich_help_panel=KAFKA_PANEL,
+    ),
+]
+TopicOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--topic", "-t", help="Topic to read. Env: KAFKA_TOPIC.", rich_help_panel=KAFKA_PANEL
+    ),
+]
+KafkaConfigOpt = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--kafka-config",
+        metavar="FILE",
+        help="Java client .properties file (bootstrap.servers, security.protocol, sasl.*, ssl.*).",
+        rich_help_panel=KAFKA_PANEL,
+    ),
+]
+KafkaOptionOpt = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option(
+        "--kafka-option",
+        "-X",
+        metavar="KEY=VALUE",
+        help="One client property, as in --kafka-config (e.g. -X security.protocol=SASL_SSL).",
+        rich_help_panel=KAFKA_PANEL,
+    ),
+]
+SecurityProtocolOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--security-protocol",
+        help="PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.",
+        rich_help_panel=KAFKA_PANEL,
+    ),
+]
+SaslMechanismOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--sasl-mechanism",
+        help="PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.",
+        rich_help_panel=KAFKA_PANEL,
+    ),
+]
+SaslUsernameOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--sasl-username",
+        help="SASL user (the password: KAFKA_SASL_PASSWORD, --kafka-config or the DDL's JAAS).",
+        rich_help_panel=KAFKA_PANEL,
+    ),
+]
+DdlOpt = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--ddl",
+        help="SQL script or PyFlink .py: connect as its Kafka table's WITH options say.",
+        rich_help_panel=KAFKA_PANEL,
+    ),
+]
+TableOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--table",
+        help="The Kafka table in --ddl (default: the only one).",
+        rich_help_panel=KAFKA_PANEL,
+    ),
+]
+FromOpt = Annotated[
+    str,
+    typer.Option(
+        "--from",
+        metavar="POSITION",
+        help="earliest, latest, -N (last N per partition), epoch ms, or a date/time (UTC unless "
+        "it has a zone).",
+        rich_help_panel=SAMPLING_PANEL,
+    ),
+]
+MaxPerPartitionOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-per-partition",
+        min=1,
+        help="Records per partition at most.",
+        rich_help_panel=SAMPLING_PANEL,
+    ),
+]
+MaxTotalOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-total", min=1, help="Records in all at most.", rich_help_panel=SAMPLING_PANEL
+    ),
+]
+TimeoutOpt = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        min=0.1,
+        metavar="SECONDS",
+        help="The whole read ends by then, with what it has.",
+        rich_help_panel=SAMPLING_PANEL,
+    ),
+]
+PartitionOpt = Annotated[
+    Optional[list[int]],  # noqa: UP045
+    typer.Option(
+        "--partition",
+        "-p",
+        min=0,
+        help="Only this partition (repeatable).",
+        rich_help_panel=SAMPLING_PANEL,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class KafkaOptions:
+    """The Kafka connection options of a command, as given."""
+
+    bootstrap_servers: list[str] | None = None
+    topic: str | None = None
+    kafka_config: Path | None = None
+    kafka_options: list[str] | None = None
+    security_protocol: str | None = None
+    sasl_mechanism: str | None = None
+    sasl_username: str | None = None
+    ddl: Path | None = None
+    table: str | None = None
+
+    @property
+    def given(self) -> bool:
+        """Whether the user asked for Kafka (flags or a DDL) rather than an events file."""
+        return bool(self.bootstrap_servers or self.topic or self.kafka_config or self.kafka_options)
+
+
+def kafka_settings(
+    options: KafkaOptions, environ: Mapping[str, str] | None = None, script: Script | None = None
+) -> KafkaSettings:
+    """Settings from, lowest priority first: the DDL's Kafka table, ``KAFKA_*`` environment,
+    ``--kafka-config``, ``-X`` and the dedicated flags. ``script`` saves re-reading ``--ddl``.
+    """
+    env = os.environ if environ is None else environ
+    layers: list[tuple[str, Mapping[str, str]]] = []
+    placeholders: list[str] = []
+    if options.ddl is not None:
+        script = script or load_script_file(options.ddl)
+        table = kafka_table(script, options.table)
+        table_options = expand_env_holes(table.options, script, env)
+        layers.append(
+            (f"{options.ddl} table {table.name.name}", properties_from_ddl(table_options))
+        )
+        placeholders = placeholders_in_ddl(table_options)
+    layers.append(("environment", properties_from_env(env)))
+    if options.kafka_config is not None:
+        text = read_text(options.kafka_config)
+        layers.append(
+            (str(options.kafka_config), parse_properties(text, str(options.kafka_config)))
+        )
+    layers.append(("-X", _key_values(options.kafka_options or [])))
+    flags = {
+        "bootstrap.servers": ",".join(options.bootstrap_servers or []),
+        "topic": options.topic or "",
+        "security.protocol": options.security_protocol or "",
+        "sasl.mechanism": options.sasl_mechanism or "",
+        "sasl.username": options.sasl_username or "",
+    }
+    layers.append(("flags", {k: v for k, v in flags.items() if v}))
+    try:
+        return resolve_settings(layers)
+    except InputError as error:
+        if placeholders:
+            raise InputError(
+                f"{error.message} (in {options.ddl}, {', '.join(placeholders)} are placeholders "
+                "filled at deploy time)"
+            ) from None
+        raise
+
+
+def kafka_table(script: Script, name: str | None) -> CreateTable:
+    """The Kafka table to read: ``name``, else the only Kafka table (preferring one with a
+    WATERMARK when there are several)."""
+    if name is not None:
+        table = script.table(name)
+        if table is None:
+            raise InputError(f"{script.source}: no table {name!r}")
+        if not _is_kafka(table):
+            raise InputError(f"{script.source}: table {name} is not a Kafka table")
+        return table
+    kafka = [t for t in script.tables.values() if _is_kafka(t)]
+    if not kafka:
+        raise InputError(f"{script.source}: no table with 'connector' = 'kafka'")
+    if len(kafka) > 1:
+        with_watermark = [t for t in kafka if t.watermark is not None]
+        if len(with_watermark) == 1:
+            return with_watermark[0]
+        names = ", ".join(t.name.name for t in kafka)
+        raise InputError(f"{script.source}: several Kafka tables ({names}); pick one with --table")
+    return kafka[0]
+
+
+_ENV_CALL = re.compile(
+    r"""os\.(?:environ\.get|getenv)\(\s*['"](?P<name>\w+)['"]\s*(?:,\s*['"](?P<default>[^'"]*)['"]\s*)?\)"""
+    r"""|os\.environ\[\s*['"](?P<item>\w+)['"]\s*\]"""
+)
+
+
+def expand_env_holes(
+    options: Mapping[str, str], script: Script, environ: Mapping[str, str]
+) -> dict[str, str]:
+    """WITH options with PyFlink placeholders such as ``os.environ.get('KAFKA_URL')`` filled from
+    this machine's environment (or the call's default), as the job would see them when deployed.
+    """
+    filled = dict(options)
+    for hole in script.holes:
+        match = _ENV_CALL.fullmatch(hole.python.strip())
+        if hole.context != "string" or match is None:
+            continue
+        name = match["name"] or match["item"]
+        value = environ.get(name, match["default"])
+        if value is None:
+            continue
+        filled = {k: v.replace(hole.marker, value) for k, v in filled.items()}
+    return filled
+
+
+def sample_request_args(
+    start: str,
+    max_per_partition: int,
+    max_total: int,
+    timeout: float,
+    partitions: list[int] | None = None,
+) -> dict[str, Any]:
+    """Keyword arguments for ``SampleRequest`` from the sampling options."""
+    return {
+        "start": parse_start(start),
+        "max_per_partition": max_per_partition,
+        "max_total": max_total,
+        "timeout": timeout,
+        "partitions": tuple(partitions) if partitions else None,
+    }
+
+
+def display_event_time(path: str) -> EventTime:
+    """Event time of a value for the summary only: the field at ``path`` as epoch ms (numbers)
+    or a date/time text (UTC unless it says otherwise). Flink-exact conversions are
+    ``check-pattern``'s and ``simulate-windows``' job; this orients.
+    """
+
+    def event_time(value: Any) -> int | None:
+        found = field_path(value, path)
+        if found is MISSING or found is None or isinstance(found, bool):
+            return None
+        if isinstance(found, (int, float)):
+            return int(found)
+        if not isinstance(found, str):
+            return None
+        try:
+            moment = date_parser.isoparse(found)
+        except ValueError:
+            try:
+                moment = date_parser.parse(found)
+            except (ValueError, OverflowError):
+                return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.timezone.utc)
+        return int(moment.timestamp() * 1000)
+
+    return event_time
+
+
+def sample(
+    out: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--out", "-o", help="Write the JSONL sample here (default: stdout)."),
+    ] = None,
+    bootstrap_server: BootstrapOpt = None,
+    topic: TopicOpt = None,
+    kafka_config: KafkaConfigOpt = None,
+    kafka_option: KafkaOptionOpt = None,
+    security_protocol: SecurityProtocolOpt = None,
+    sasl_mechanism: SaslMechanismOpt = None,
+    sasl_username: SaslUsernameOpt = None,
+    ddl: DdlOpt = None,
+    table: TableOpt = None,
+    start: FromOpt = "-1000",
+    max_per_partition: MaxPerPartitionOpt = 1000,
+    max_total: MaxTotalOpt = 100_000,
+    timeout: TimeoutOpt = 30.0,
+    partition: PartitionOpt = None,
+    time_field: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--time-field",
+            metavar="PATH",
+            help="Dotted path of the event time, for the summary's event-time column.",
+            rich_help_panel=SAMPLING_PANEL,
+        ),
+    ] = None,
+    summary_format: Annotated[
+        str, typer.Option("--summary", help="Summary on stderr: text (default), json or none.")
+    ] = "text",
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr (terminals).")
+    ] = True,
+) -> None:
+    """Sample a Kafka topic into JSONL envelopes, read-only (no consumer group, no commits)."""
+    if summary_format not in ("text", "json", "none"):
+        raise InputError(f"--summary must be text, json or none, not {summary_format!r}")
+    from flinkdoctor.events.kafka import SampleRequest, open_sample
+
+    options = KafkaOptions(
+        bootstrap_server,
+        topic,
+        kafka_config,
+        kafka_option,
+        security_protocol,
+        sasl_mechanism,
+        sasl_username,
+        ddl,
+        table,
+    )
+    settings = kafka_settings(options)
+    request = SampleRequest(
+        topic=settings.topic,
+        event_time=display_event_time(time_field) if time_field else None,
+        **sample_request_args(start, max_per_partition, max_total, timeout, partition),
+    )
+    began = time.monotonic()
+    err = Console(stderr=True, highlight=False)
+    if not err.is_terminal:
+        err = Console(stderr=True, highlight=False, width=160)  # logs: keep table rows whole
+    handle = _open_out(out)
+    interrupted = False
+    try:
+        with open_sample(settings, request) as opened:
+            try:
+                _write(opened, handle, err, progress and err.is_terminal, opened.planned)
+            except KeyboardInterrupt:
+                interrupted = True
+            finally:
+                handle.flush()
+            elapsed = time.monotonic() - began
+            if summary_format == "json":
+                err.print(summary_json(opened.summary, elapsed), markup=False)
+            elif summary_format == "text":
+                render_sample_summary(opened.summary, elapsed, err)
+    finally:
+        if handle is not sys.stdout:
+            handle.close()
+    if interrupted:
+        raise typer.Exit(130)
+
+
+def _write(
+    records: Any, handle: TextIO, err: Console, show_progress: bool, planned: int | None
+) -> None:
+    lines: Iterator[str] = (envelope_line(record) for record in records)
+    if not show_progress:
+        for line in lines:
+            handle.write(line)
+        return
+    columns = (TextColumn("sampling"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("sample", total=planned)
+        for count, line in enumerate(lines, start=1):
+            handle.write(line)
+            if count % 2000 == 0:
+                bar.update(task, completed=count)
+
+
+def _open_out(path: Path | None) -> TextIO:
+    if path is None:
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8", newline="\n")  # closed by sample()
+    except OSError as error:
+        raise InputError(f"{path}: cannot write: {error.strerror}") from None
+
+
+def _key_values(pairs: list[str]) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InputError("-X takes KEY=VALUE (e.g. -X security.protocol=SASL_SSL)")
+        result[key.strip()] = value.strip()
+    return result
+
+
+def _is_kafka(table: CreateTable) -> bool:
+    return (table.connector or "").lower() in ("kafka", "upsert-kafka")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the application."""
+    app.command("sample", help=__doc__.split("\n\n")[0] if __doc__ else None)(sample)
+
+
+__all__ = [
+    "KafkaOptions",
+    "display_event_time",
+    "expand_env_holes",
+    "kafka_settings",
+    "kafka_table",
+    "register",
+    "sample_request_args",
+]

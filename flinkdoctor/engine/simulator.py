@@ -1,0 +1,647 @@
+"""The event loop: (processing time, record) pairs from the arrival model drive the sources, the
+valve and the window operator, with periodic emission every ``pipeline.auto-watermark-interval``
+of that processing time. Pure: no I/O, no clock; memory is bounded by open windows (records are
+streamed, timelines and the dropped-record list are capped).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from flinkdoctor.engine.arrival import arrivals
+from flinkdoctor.engine.expressions_failure import RowFailure
+from flinkdoctor.engine.kafka_assignment import assign_partitions
+from flinkdoctor.engine.plan import EnginePlan
+from flinkdoctor.engine.result import (
+    Column,
+    DroppedRecord,
+    Holder,
+    InputTimeline,
+    JobFailure,
+    PendingWindow,
+    SimulationResult,
+    TimelinePoint,
+)
+from flinkdoctor.engine.slice_assigner import CumulativeAssigner, HoppingAssigner, TumblingAssigner
+from flinkdoctor.engine.split_watermarks import KafkaSourceReaderWatermarks
+from flinkdoctor.engine.timeline import TimelineRecorder
+from flinkdoctor.engine.timeutil import LONG_MAX, LONG_MIN, format_millis
+from flinkdoctor.engine.slicing_window import LocalSlicingWindowAgg, SlicingWindowOperator
+from flinkdoctor.engine.valve import StatusWatermarkValve, WatermarkOutput
+from flinkdoctor.engine.watermark_assigner import WatermarkAssigner, timer_interval
+from flinkdoctor.engine.window_operator import (
+    AlignedWindowOperator,
+    OpenWindow,
+    SessionWindowOperator,
+    WindowRow,
+)
+from flinkdoctor.events.record import Record
+
+OPERATOR = "window operator"
+NULL_ROWTIME = "RowTime field should not be null, please convert it to a non-null long value."
+_TAIL_CAP_MS = 7 * 24 * 3_600_000
+
+
+class _LocalChain:
+    """A source subtask's output through its chained local window aggregate: the local buffer
+    sees (and maybe flushes on) each watermark before it is forwarded (R3.9)."""
+
+    __slots__ = ("local", "valve")
+
+    def __init__(self, local: LocalSlicingWindowAgg, valve: StatusWatermarkValve) -> None:
+        self.local = local
+        self.valve = valve
+
+    def input_watermark(self, index: int, watermark: int) -> None:
+        self.local.on_watermark(watermark)
+        self.valve.input_watermark(index, watermark)
+
+    def input_status(self, index: int, idle: bool) -> None:
+        self.valve.input_status(index, idle)
+
+
+class _Sink:
+    """Collects fired windows (the sink's view)."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self) -> None:
+        self.rows: list[WindowRow] = []
+
+    def __call__(self, row: WindowRow) -> None:
+        self.rows.append(row)
+
+
+def simulate(plan: EnginePlan, records: Iterable[Record], *, max_dropped: int = 1000) -> SimulationResult:
+    """Replay ``records`` through ``plan`` the way Flink would; see ``SimulationResult``."""
+    return _Simulation(plan, max_dropped).run(records)
+
+
+class _Simulation:
+    def __init__(self, plan: EnginePlan, max_dropped: int) -> None:
+        self.plan = plan
+        self.max_dropped = max_dropped
+        self.sink = _Sink()
+        self.timeline = TimelineRecorder()
+        self.count = 0
+        self.accepted = 0
+        self.now = 0
+        self.dropped: list[DroppedRecord] = []
+        self.dropped_by_rule: Counter[str] = Counter()
+        self.failure: JobFailure | None = None
+        self.locals: list[LocalSlicingWindowAgg] = []
+        self.valve = StatusWatermarkValve(plan.parallelism, self._on_operator_watermark, self._on_operator_idle)
+        outputs: list[WatermarkOutput] = [self.valve] * plan.parallelism
+        if plan.window_kind == "SESSION":
+            self.op: AlignedWindowOperator | SessionWindowOperator | SlicingWindowOperator = (
+                SessionWindowOperator(plan.gap, plan.specs, self.sink, plan.shift))
+        else:
+            if plan.window_kind == "TUMBLE":
+                assigner: Any = TumblingAssigner(plan.size, plan.offset)
+            elif plan.window_kind == "HOP":
+                assigner = HoppingAssigner(plan.size, plan.slide, plan.offset)
+            else:
+                assigner = CumulativeAssigner(plan.size, plan.step, plan.offset)
+            if plan.window_style == "legacy":
+                self.op = AlignedWindowOperator(assigner, plan.specs, self.sink, plan.shift)
+            else:
+                slicing = SlicingWindowOperator(assigner, plan.specs, self.sink, plan.shift)
+                slicing.on_drop = self._dropped_partial
+                self.op = slicing
+                if plan.two_phase:
+                    self.locals = [LocalSlicingWindowAgg(assigner, plan.specs, slicing, plan.shift)
+                                   for _ in range(plan.parallelism)]
+                    outputs = [_LocalChain(local, self.valve) for local in self.locals]
+        self.timeline.declare(OPERATOR, LONG_MIN)
+        self.readers: list[KafkaSourceReaderWatermarks] = []
+        self.assigners: list[WatermarkAssigner] = []
+        self.owner: dict[int, int] = {}
+        if plan.push_down:
+            owners = assign_partitions(plan.topic, plan.partitions, plan.parallelism)
+            for subtask, parts in owners.items():
+                for p in parts:
+                    self.owner[p] = subtask
+                self.readers.append(
+                    KafkaSourceReaderWatermarks(
+                        subtask, parts, outputs[subtask], self.timeline,
+                        idle_timeout=plan.idle_timeout, interval=plan.interval,
+                        on_event=plan.emit_on_event,
+                        max_semantics=plan.version.kafka_max_semantics, topic=plan.topic,
+                    )
+                )
+            self.period = plan.interval if plan.interval > 0 else None
+        else:
+            for subtask in range(plan.parallelism):
+                self.assigners.append(
+                    WatermarkAssigner(subtask, outputs[subtask], self.timeline, interval=plan.interval,
+                                      idle_timeout=plan.idle_timeout, start=0)
+                )
+            every = (timer_interval(plan.interval, plan.idle_timeout)
+                     if plan.interval > 0 or plan.idle_timeout > 0 else None)
+            self.period = every
+        self.next_timer = self.period if self.period is not None else None
+        self.legacy = plan.window_style == "legacy"
+        self.last_record_time = 0
+        self.received_by_subtask: Counter[int] = Counter()
+
+    # -- watermark plumbing -----------------------------------------------------------------
+
+    def _on_operator_watermark(self, watermark: int) -> None:
+        self.timeline.record(OPERATOR, self.now, watermark, False, self.count)
+        self.op.advance(watermark)
+
+    def _on_operator_idle(self, idle: bool) -> None:
+        self.timeline.record(OPERATOR, self.now, self.valve.last_output, idle, self.count)
+
+    def _deadline(self) -> int | None:
+        """Earliest processing time at which a timer could matter without new records."""
+        ds = [d for d in (c.next_deadline() for c in (*self.readers, *self.assigners)) if d is not None]
+        return min(ds) if ds else None
+
+    def _fire_timers(self, until: int) -> None:
+        """Fire every periodic timer due at or before ``until`` (skipping timers that cannot
+        change anything, so hours of quiet processing time cost nothing)."""
+        period = self.period
+        if period is None or self.next_timer is None:
+            return
+        while self.next_timer <= until:
+            deadline = self._deadline()
+            if deadline is None:
+                # nothing can change until the next record: jump past ``until`` on the grid
+                self.next_timer = self.next_timer + ((until - self.next_timer) // period + 1) * period
+                return
+            if deadline > self.next_timer:
+                steps = -(-(deadline - self.next_timer) // period)
+                self.next_timer += steps * period
+                if self.next_timer > until:
+                    return
+            t = self.next_timer
+            self.now = t
+            for reader in self.readers:
+                reader.periodic(t, self.count)
+            for assigner in self.assigners:
+                assigner.on_timer(t, self.count)
+            self.next_timer = t + period
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    def run(self, records: Iterable[Record]) -> SimulationResult:
+        plan = self.plan
+        if plan.planning_error is not None:
+            self.failure = JobFailure(plan.planning_error.rule, plan.planning_error.message,
+                                      plan.planning_error.location, False)
+            return self._result(LONG_MIN)
+        try:
+            if plan.push_down:
+                self._run_push_down(records)
+            else:
+                self._run_assigner(records)
+        except RowFailure as failure:
+            return self._result_after_failure(failure)
+        if self.failure is None:
+            self._finish()
+        return self._result(self.valve.last_output)
+
+    def _fail(self, rule: str, message: str, rec: Record) -> None:
+        raise RowFailure(rule, message + f"\x00{rec.source}")
+
+    def _result_after_failure(self, failure: RowFailure) -> SimulationResult:
+        message, _, source = failure.message.partition("\x00")
+        restarts = self.plan.checkpointing
+        self.failure = JobFailure(failure.rule, message, source, restarts)
+        return self._result(self.valve.last_output)
+
+    def _run_push_down(self, records: Iterable[Record]) -> None:
+        plan = self.plan
+        op = self.op
+        locals_ = self.locals
+        slicing = op if isinstance(op, SlicingWindowOperator) else None
+        readers = self.readers
+        owner = self.owner
+        rowtime = plan.rowtime
+        wm_fn = plan.watermark
+        delay = plan.watermark_delay
+        key_fn = plan.key
+        values_fn = plan.values
+        shift = plan.shift
+        to_local = shift.to_local if shift is not None else None
+        legacy = self.legacy
+        partitions = plan.partitions
+        timers = self.period is not None
+        for t, rec in arrivals(records, plan.arrival, plan.backlog_rate):
+            if timers and t >= self.next_timer:  # type: ignore[operator]
+                self._fire_timers(t)
+            self.now = t
+            self.count += 1
+            p = rec.partition
+            if p is None:
+                p = (self.count - 1) % partitions
+            elif p >= partitions:
+                self._unknown_partition(rec, p)
+            reader = readers[owner[p]]
+            try:
+                rt = rowtime(rec)
+                if rt is None:
+                    wm = None
+                    if not legacy:
+                        # R1.7: the source lets it pass; the window aggregate throws
+                        raise RowFailure("R1.7", NULL_ROWTIME)
+                    ts = 0 if to_local is None else to_local(0)  # seed-case §3.5: read as 0
+                else:
+                    wm = rt - delay if delay is not None else (wm_fn(rec) if wm_fn is not None else None)
+                    ts = rt if to_local is None else to_local(rt)
+                key = key_fn(rec)
+                vals = values_fn(rec)
+            except RowFailure as failure:
+                self._fail(failure.rule, failure.message, rec)
+            if locals_:
+                locals_[owner[p]].add(key, ts, vals, (rec, rt))
+            elif slicing is not None:
+                if not slicing.process_record(key, ts, vals, (rec, rt)):
+                    self._dropped(rec, rt, 1)
+            elif not op.process(key, ts, vals):  # type: ignore[union-attr]
+                self._dropped(rec, rt, 1)
+            reader.on_record(p, wm, rt, t, self.count)
+            self.last_record_time = t
+
+    def _run_assigner(self, records: Iterable[Record]) -> None:
+        plan = self.plan
+        op = self.op
+        locals_ = self.locals
+        slicing = op if isinstance(op, SlicingWindowOperator) else None
+        assigners = self.assigners
+        rowtime = plan.rowtime
+        wm_fn = plan.watermark
+        delay = plan.watermark_delay
+        key_fn = plan.key
+        values_fn = plan.values
+        shift = plan.shift
+        to_local = shift.to_local if shift is not None else None
+        timers = self.period is not None
+        parallelism = plan.parallelism
+        partitions = plan.partitions
+        for t, rec in arrivals(records, plan.arrival, plan.backlog_rate):
+            if timers and t >= self.next_timer:  # type: ignore[operator]
+                self._fire_timers(t)
+            self.now = t
+            self.count += 1
+            if plan.connector == "filesystem":
+                subtask = 0  # one file, one split: the other subtasks finish at once (bounded)
+            else:
+                p = rec.partition if rec.partition is not None else (self.count - 1) % partitions
+                subtask = p % parallelism
+            self.received_by_subtask[subtask] += 1
+            assigner = assigners[subtask]
+            assigner.before_record(t, self.count)
+            try:
+                rt = rowtime(rec)
+                if rt is None:
+                    raise RowFailure("R1.5", NULL_ROWTIME)  # WatermarkAssignerOperator throws
+                wm = rt - delay if delay is not None else (wm_fn(rec) if wm_fn is not None else None)
+                ts = rt if to_local is None else to_local(rt)
+                key = key_fn(rec)
+                vals = values_fn(rec)
+            except RowFailure as failure:
+                self._fail(failure.rule, failure.message, rec)
+            if locals_:
+                locals_[subtask].add(key, ts, vals, (rec, rt))
+            elif slicing is not None:
+                if not slicing.process_record(key, ts, vals, (rec, rt)):
+                    self._dropped(rec, rt, 1)
+            elif not op.process(key, ts, vals):  # type: ignore[union-attr]
+                self._dropped(rec, rt, 1)
+            assigner.after_record(wm, rt, t, self.count)
+            self.last_record_time = t
+
+    def _unknown_partition(self, rec: Record, p: int) -> None:
+        from flinkdoctor.errors import InputError, Location
+
+        name, _, line = (rec.source or "<input>").rpartition(":")
+        loc = Location(name, int(line)) if line.isdigit() else None
+        raise InputError(
+            f"record is in partition {p} but the topic has {self.plan.partitions} partitions "
+            f"(use --partitions {p + 1} or more)",
+            loc,
+        )
+
+    def _dropped_partial(self, count: int, sample: Any, slice_end: int) -> None:
+        rec, rt = sample
+        self._dropped(rec, rt, count, local=True)
+
+    def _dropped(self, rec: Record, rt: int | None, count: int, local: bool = False) -> None:
+        plan = self.plan
+        if plan.window_kind == "SESSION":
+            rule = "R3.6"
+            why = "its session window had already fired (end - 1 <= watermark)"
+        elif plan.window_style == "legacy":
+            rule = "R3.7"
+            why = "every window containing it had already fired (legacy group window, allowed lateness 0)"
+        else:
+            rule = "R3.4"
+            why = "the last window containing it had already fired (wm >= last window end - 1)"
+        if rt is None:
+            why = "its rowtime is NULL, read as epoch 0 by the legacy group window: the 1970 window had already fired (seed-case §3.5)"
+        if local:
+            why += (" (it waited in the local pre-aggregation buffer of its source subtask, "
+                    "which flushes only at the next trigger watermark, aligned without the window "
+                    "offset, so it reached the window operator after its window fired")
+            why += f"; {count} record(s) of the same key and slice dropped with it)" if count > 1 else ")"
+        self.dropped_by_rule[rule] += count
+        if len(self.dropped) < self.max_dropped:
+            self.dropped.append(
+                DroppedRecord(rec.source, rec.partition, rec.offset, rt, rule,
+                              f"late: {why}", _opt(self.op.progress))
+            )
+
+    def _finish(self) -> None:
+        plan = self.plan
+        if plan.bounded:
+            self.now = self.last_record_time
+            for reader in self.readers:
+                reader.end_of_input(self.now, self.count)
+            for assigner in self.assigners:
+                assigner.end_of_input(self.now, self.count)
+            return
+        # Unbounded: the job keeps running with no more data; let processing time pass until
+        # nothing can change any more (periodic emission, idleness).
+        if self.period is None:
+            return
+        horizon = self.last_record_time
+        for _ in range(10_000):
+            deadline = self._deadline()
+            if deadline is None:
+                break
+            horizon = max(horizon, deadline, self.next_timer or 0)
+            if horizon - self.last_record_time > _TAIL_CAP_MS:
+                break
+            self._fire_timers(horizon)
+
+    # -- results -----------------------------------------------------------------------------
+
+    def _result(self, final_wm: int) -> SimulationResult:
+        plan = self.plan
+        rows = tuple(self._row(r) for r in self.sink.rows)
+        pending = tuple(self._pending(w, final_wm) for w in self._open_windows()) if self.failure is None else ()
+        ts_cols = frozenset(c.name for c in plan.columns if c.kind.startswith("window_"))
+        config: dict[str, Any] = {
+            "flink_version": plan.version.text,
+            "table": plan.table,
+            "connector": plan.connector,
+            "topic": plan.topic,
+            "watermark_path": "source (per partition)" if plan.push_down else "WatermarkAssignerOperator",
+            "bounded": plan.bounded,
+            "partitions": plan.partitions if plan.push_down else None,
+            "parallelism": plan.parallelism,
+            "partition_owners": {str(p): s for p, s in sorted(self.owner.items())} if plan.push_down else None,
+            "arrival": plan.arrival,
+            "pipeline.auto-watermark-interval": plan.interval,
+            "idle_timeout": plan.idle_timeout,
+            "emit_strategy": ("on-event" if plan.emit_on_event else "on-periodic") if plan.push_down else None,
+            "table.local-time-zone": plan.zone_name,
+            "rowtime": plan.rowtime_column,
+            "rowtime_type": plan.rowtime_type,
+            "watermark_delay_ms": plan.watermark_delay,
+            "window": self._window_text(),
+            "checkpointing": plan.checkpointing,
+            "sink": plan.sink,
+        }
+        return SimulationResult(
+            columns=tuple(Column(c.name, c.type) for c in plan.columns),
+            rows=rows,
+            row_kinds=tuple("+I" for _ in rows),
+            pending=pending,
+            dropped=tuple(self.dropped),
+            dropped_total=sum(self.dropped_by_rule.values()),
+            dropped_by_rule=dict(self.dropped_by_rule),
+            watermarks=self._timelines(),
+            config=config,
+            failure=self.failure,
+            records_in=self.count,
+            records_accepted=self.count - sum(self.dropped_by_rule.values()),
+            final_watermark=_opt(final_wm),
+            notes=plan.notes,
+            timestamp_columns=ts_cols,
+            display_zone=plan.zone_name if plan.rowtime_type == "TIMESTAMP_LTZ" else "UTC",
+        )
+
+    def _window_text(self) -> str:
+        p = self.plan
+        style = "" if p.window_style == "tvf" else "legacy GROUP BY "
+        if p.window_kind == "TUMBLE":
+            body = f"size {p.size} ms" + (f", offset {p.offset} ms" if p.offset else "")
+        elif p.window_kind == "HOP":
+            body = f"slide {p.slide} ms, size {p.size} ms" + (f", offset {p.offset} ms" if p.offset else "")
+        elif p.window_kind == "CUMULATE":
+            body = f"step {p.step} ms, size {p.size} ms" + (f", offset {p.offset} ms" if p.offset else "")
+        else:
+            body = f"gap {p.gap} ms"
+        return f"{style}{p.window_kind}({body})"
+
+    def _row(self, r: WindowRow) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for c in self.plan.columns:
+            if c.kind == "window_start":
+                out[c.name] = r.start
+            elif c.kind == "window_end":
+                out[c.name] = r.end
+            elif c.kind == "window_time":
+                out[c.name] = r.end - 1
+            elif c.kind == "key":
+                out[c.name] = r.key[c.index]
+            else:
+                out[c.name] = r.values[c.index]
+        return out
+
+    def _open_windows(self) -> list[OpenWindow]:
+        """Open windows of the window operator plus rows still in local pre-aggregation buffers."""
+        windows = list(self.op.open_windows())
+        if not self.locals or not isinstance(self.op, SlicingWindowOperator):
+            return windows
+        op = self.op
+        merged: dict[tuple[int, Any], list[int]] = {(w.end, w.key): [w.records, w.start] for w in windows}
+        for local in self.locals:
+            for slice_end, keyed in local.buffer.entries.items():
+                for key, acc in keyed.items():
+                    k = key if isinstance(key, tuple) else (key,)
+                    for start, end in op.assigner.windows_of_slice(slice_end):
+                        if op.trigger(end) <= op.fired_upto and end != slice_end:
+                            continue
+                        slot = merged.setdefault((end, k), [0, start])
+                        slot[0] += acc[0]
+        out = [OpenWindow(start, end, key, count, op.trigger(end))
+               for (end, key), (count, start) in merged.items()]
+        out.sort(key=lambda w: (w.end, repr(w.key)))
+        return out
+
+    def _pending(self, w: OpenWindow, final_wm: int) -> PendingWindow:
+        plan = self.plan
+        key = dict(zip(plan.key_names, w.key, strict=False))
+        holders = self._holders(w.trigger)
+        current = _opt(final_wm)
+        needed_text = self._wm_text(w.trigger)
+        if w.trigger <= final_wm:
+            explanation = (f"the watermark {self._wm_text(final_wm)} has passed {needed_text}, but "
+                           "its rows still wait in a window aggregation buffer (the local "
+                           "pre-aggregation of a source subtask, or the window operator's own), "
+                           "which Flink flushes only when a watermark reaches the next trigger "
+                           "watermark (aligned to the window size with offset 0), at a checkpoint, "
+                           "or at end of input")
+            if self.plan.offset:
+                explanation += "; with a window offset these rows are dropped as late when flushed"
+            return PendingWindow(w.start, w.end, key, w.records, w.trigger, current, (), explanation)
+        if holders:
+            h = holders[0]
+            release = ""
+            if h.rule == "R1.7":
+                release = ("; no event releases it while the rowtime is NULL: fix the rowtime "
+                           "conversion (column name / pattern)")
+            elif h.rule == "R2.3":
+                release = ("; fix: parallelism <= partitions, or an idle timeout "
+                           "(table.exec.source.idle-timeout / scan.watermark.idle-timeout)")
+            elif h.rule == "R1.8":
+                release = "; fix: a positive pipeline.auto-watermark-interval or scan.watermark.emit.strategy on-event"
+            elif plan.watermark_delay is not None:
+                release = (f"; it fires once every holding input has seen an event at or after "
+                           f"{self._wm_text(w.trigger + plan.watermark_delay)}")
+            explanation = (f"needs watermark >= {needed_text} (window end - 1 ms); the watermark is "
+                           f"{self._wm_text(final_wm)}, held back by {h.input}: {h.reason}{release}")
+        elif self.valve.idle:
+            explanation = (f"needs watermark >= {needed_text}; every input is idle, and idleness "
+                           f"never advances event time past the data (R2.6, R2.7)")
+        else:
+            explanation = f"needs watermark >= {needed_text}; the watermark is {self._wm_text(final_wm)}"
+        return PendingWindow(w.start, w.end, key, w.records, w.trigger, current, tuple(holders), explanation)
+
+    def _wm_text(self, wm: int | None) -> str:
+        if wm is None or wm == LONG_MIN:
+            return "none (Long.MIN_VALUE)"
+        if wm == LONG_MAX:
+            return "MAX (end of input)"
+        shift = self.plan.shift
+        shown = shift.to_local(wm) if shift is not None else wm
+        return str(format_millis(shown))
+
+    def _holders(self, trigger: int) -> list[Holder]:
+        plan = self.plan
+        out: list[Holder] = []
+        if plan.push_down:
+            for reader in self.readers:
+                ch = self.valve.channels[reader.index]
+                if ch.idle or ch.watermark >= trigger:
+                    continue
+                if not reader.splits:
+                    out.append(Holder(
+                        reader.name, None, None,
+                        f"owns no partition of {plan.topic} ({plan.partitions} partition(s), "
+                        f"parallelism {plan.parallelism}); the Kafka source never marks it idle "
+                        f"without an idle timeout, so it pins the watermark at Long.MIN_VALUE",
+                        "R2.3",
+                    ))
+                    continue
+                found = False
+                for split in reader.splits.values():
+                    if split.idle or split.watermark >= trigger:
+                        continue
+                    found = True
+                    out.append(self._split_holder(split, reader, trigger))
+                if not found:
+                    out.append(Holder(reader.name, _opt(ch.watermark), None,
+                                      "its partitions are ahead, but it has not emitted a watermark "
+                                      "that high yet", "R2.1"))
+        else:
+            for assigner in self.assigners:
+                ch = self.valve.channels[assigner.index]
+                if ch.idle or ch.watermark >= trigger:
+                    continue
+                got = self.received_by_subtask[assigner.index]
+                if got == 0:
+                    reason = "never received data" + (
+                        "" if plan.idle_timeout > 0 else " and has no idle timeout (table.exec.source.idle-timeout)")
+                    out.append(Holder(assigner.name, None, None, reason, "R2.6"))
+                else:
+                    reason = (f"its newest event time is {self._ts_text(assigner.last_event_time)}, so "
+                              f"its watermark {self._wm_text(assigner.last if assigner.last > 0 else None)}"
+                              " is below the window end - 1 ms")
+                    if assigner.last <= 0:
+                        reason += "; watermarks <= 0 are never emitted (R1.4)"
+                    out.append(Holder(assigner.name, _opt(assigner.last) if assigner.last > 0 else None,
+                                      assigner.last_event_time, reason, "R1.4"))
+        out.sort(key=lambda h: -1 << 64 if h.watermark is None else h.watermark)
+        return out
+
+    def _split_holder(self, split: Any, reader: KafkaSourceReaderWatermarks, trigger: int) -> Holder:
+        plan = self.plan
+        if split.records == 0:
+            reason = "never received data"
+            if plan.idle_timeout <= 0:
+                reason += " and no idle timeout is set, so it holds the watermark at Long.MIN_VALUE"
+            rule = "R2.1"
+        elif split.last_event_time is None and split.generated == LONG_MIN:
+            reason = (f"all {split.records} of its record(s) have a NULL rowtime, so its watermark "
+                      f"never advanced (R1.7)")
+            rule = "R1.7"
+        elif plan.interval == 0 and not plan.emit_on_event:
+            reason = ("pipeline.auto-watermark-interval is 0 with the default on-periodic emit "
+                      "strategy: the Kafka source never emits a watermark (R1.8)")
+            rule = "R1.8"
+        else:
+            reason = (f"its newest event time is {self._ts_text(split.last_event_time)}, so its "
+                      f"watermark is {self._wm_text(split.watermark)}")
+            if split.generated > split.watermark:
+                reason += f" (the next periodic emission would raise it to {self._wm_text(split.generated)})"
+            rule = "R1.6"
+        return Holder(f"partition {split.partition} ({reader.name})", _opt(split.watermark),
+                      split.last_event_time, reason, rule)
+
+    def _ts_text(self, ts: int | None) -> str:
+        if ts is None:
+            return "none"
+        shift = self.plan.shift
+        return str(format_millis(shift.to_local(ts) if shift is not None else ts))
+
+    def _timelines(self) -> tuple[InputTimeline, ...]:
+        out: list[InputTimeline] = []
+        split_index: dict[str, tuple[int, Any]] = {}
+        for reader in self.readers:
+            for split in reader.splits.values():
+                split_index[split.name] = (reader.index, split)
+        reader_index = {r.name: r for r in self.readers}
+        assigner_index = {a.name: a for a in self.assigners}
+        def order_key(name: str) -> tuple[int, int]:
+            if name in split_index:
+                return (2, split_index[name][1].partition)
+            if name in reader_index or name in assigner_index:
+                sub = (reader_index[name].index if name in reader_index else assigner_index[name].index)
+                return (1, sub)
+            return (0, 0)
+
+        for name in sorted(self.timeline.order, key=order_key):
+            points = tuple(
+                TimelinePoint(p.at, _opt(p.watermark) if not (p.watermark == 0 and name in assigner_index) else None,
+                              p.idle, p.records)
+                for p in self.timeline.points[name]
+            )
+            if name in split_index:
+                sub, split = split_index[name]
+                out.append(InputTimeline(f"partition {split.partition}", "split", sub, (split.partition,),
+                                         split.last_event_time, split.records, points))
+            elif name in reader_index:
+                r = reader_index[name]
+                recs = sum(s.records for s in r.splits.values())
+                last = max((s.last_event_time for s in r.splits.values() if s.last_event_time is not None), default=None)
+                out.append(InputTimeline(name, "subtask", r.index, tuple(sorted(r.splits)), last, recs, points))
+            elif name in assigner_index:
+                a = assigner_index[name]
+                out.append(InputTimeline(name, "subtask", a.index, (), a.last_event_time,
+                                         self.received_by_subtask[a.index], points))
+            else:
+                out.append(InputTimeline(name, "operator", None, (), None, self.count, points))
+        return tuple(out)
+
+
+def _opt(wm: int | None) -> int | None:
+    if wm is None or wm == LONG_MIN:
+        return None
+    return wm

@@ -1,0 +1,111 @@
+"""``simulate-windows --format json``: the stable, documented machine schema
+(docs/simulate-windows.md, docs/schemas/simulate-windows.schema.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flinkdoctor.engine.result import SimulationResult
+from flinkdoctor.engine.timeutil import LONG_MAX, format_millis, resolve_zone, ZoneShift
+from flinkdoctor.engine.values import json_value
+
+SCHEMA_VERSION = 1
+
+
+class _Clock:
+    """Formats epoch-ms watermarks and event times in the rowtime's display zone."""
+
+    def __init__(self, result: SimulationResult) -> None:
+        zone = resolve_zone(result.display_zone) if result.display_zone != "UTC" else None
+        self.shift = ZoneShift(zone) if zone is not None else None
+
+    def ts(self, millis: int | None) -> str | None:
+        if millis is None:
+            return None
+        if millis == LONG_MAX:
+            return "MAX_WATERMARK"
+        return format_millis(self.shift.to_local(millis) if self.shift is not None else millis)
+
+
+def simulation_json(result: SimulationResult, exit_code: int) -> dict[str, Any]:
+    """The JSON document for ``result``."""
+    clock = _Clock(result)
+    types = {c.name: c.type for c in result.columns}
+    rows = [{name: json_value(row[name], types[name]) for name in types} for row in result.rows]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "columns": [{"name": c.name, "type": c.type} for c in result.columns],
+        "rows": rows,
+        "row_kinds": list(result.row_kinds),
+        "pending": [
+            {
+                "window_start": format_millis(p.window_start),
+                "window_end": format_millis(p.window_end),
+                "key": {k: json_value(v, "") for k, v in p.key.items()},
+                "records": p.records,
+                "needed_watermark": clock.ts(p.needed_watermark),
+                "current_watermark": clock.ts(p.current_watermark),
+                "held_back_by": [
+                    {
+                        "input": h.input,
+                        "watermark": clock.ts(h.watermark),
+                        "last_event_time": clock.ts(h.last_event_time),
+                        "reason": h.reason,
+                        "rule": h.rule,
+                    }
+                    for h in p.held_back_by
+                ],
+                "explanation": p.explanation,
+                "rule": "R3.3",
+            }
+            for p in result.pending
+        ],
+        "dropped": [
+            {
+                "source": d.source,
+                "partition": d.partition,
+                "offset": d.offset,
+                "event_time": clock.ts(d.event_time),
+                "rule": d.rule,
+                "reason": d.reason,
+                "watermark": clock.ts(d.watermark),
+            }
+            for d in result.dropped
+        ],
+        "watermarks": [
+            {
+                "input": t.input,
+                "kind": t.kind,
+                "subtask": t.subtask,
+                "partitions": list(t.partitions),
+                "records": t.records,
+                "last_event_time": clock.ts(t.last_event_time),
+                "final_watermark": clock.ts(t.points[-1].watermark) if t.points else None,
+                "idle": t.points[-1].idle if t.points else False,
+                "points": [
+                    {"at_ms": p.at, "watermark": clock.ts(p.watermark), "idle": p.idle, "records": p.records}
+                    for p in t.points
+                ],
+            }
+            for t in result.watermarks
+        ],
+        "failure": None if result.failure is None else {
+            "rule": result.failure.rule,
+            "message": result.failure.message,
+            "source": result.failure.source,
+            "restarts": result.failure.restarts,
+        },
+        "summary": {
+            "records_in": result.records_in,
+            "records_accepted": result.records_accepted,
+            "rows": len(result.rows),
+            "pending_windows": len(result.pending),
+            "dropped": result.dropped_total,
+            "dropped_by_rule": dict(sorted(result.dropped_by_rule.items())),
+            "dropped_listed": len(result.dropped),
+            "final_watermark": clock.ts(result.final_watermark),
+            "exit_code": exit_code,
+        },
+        "notes": list(result.notes),
+        "config": result.config,
+    }

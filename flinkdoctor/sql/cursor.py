@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flinkdoctor.errors import Location
 from flinkdoctor.sql.errors import SqlError
+from flinkdoctor.sql.reserved import RESERVED
 from flinkdoctor.sql.tokens import EOF, OP, QIDENT, WORD, SourceMap, Token
 
 MAX_DEPTH = 100
@@ -96,18 +97,30 @@ class Cursor:
 
     def ident(self, what: str, *, any_word: bool = False) -> str:
         """Consume a (possibly back-quoted) identifier and return its name. ``any_word``
-        accepts clause keywords too, for positions where only a name can stand (a column
-        definition's name, an alias after AS)."""
+        accepts non-reserved clause keywords too, for positions where only a name can stand
+        (a column definition's name, an alias after AS). Reserved words fail like in Flink."""
         t = self.tok
+        if t.kind == WORD and t.value in RESERVED:
+            raise self.reserved(what)
         if t.kind == QIDENT or (t.kind == WORD and (any_word or t.value not in CLAUSE_WORDS)):
             self.advance()
             return t.value if t.kind == QIDENT else t.text
         raise self.error(f"expected {what}")
 
+    def reserved(self, what: str) -> SqlError:
+        """The error for a reserved word where a name is expected."""
+        t = self.tok
+        return self.error(
+            f"expected {what}, found reserved word {t.text!r} (write it as `{t.text}`)",
+            found=False,
+        )
+
     def is_ident(self, token: Token | None = None) -> bool:
         """True if ``token`` (default: current) can be an identifier here."""
         t = token or self.tok
-        return t.kind == QIDENT or (t.kind == WORD and t.value not in CLAUSE_WORDS)
+        return t.kind == QIDENT or (
+            t.kind == WORD and t.value not in CLAUSE_WORDS and t.value not in RESERVED
+        )
 
     def error(self, message: str, token: Token | None = None, *, found: bool = True) -> SqlError:
         """An error located at ``token`` (default: current); ", found <token>" is appended
@@ -139,7 +152,6 @@ class Cursor:
         self.height += levels
         if self.height > MAX_HEIGHT:
             raise SqlError(
-                f"statement nested too deeply (an expression more than {MAX_HEIGHT} levels "
-                "tall)",
+                f"statement nested too deeply (an expression more than {MAX_HEIGHT} levels tall)",
                 self.loc(),
             )

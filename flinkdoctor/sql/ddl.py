@@ -97,10 +97,7 @@ class DdlParser(QueryParser):
         loc = self.loc()
         if self.at("WATERMARK", "FOR"):
             if watermark is not None:
-                raise self.error(
-                    f"Multiple WATERMARK statements is not supported yet ({table.name})",
-                    found=False,
-                )
+                raise self.error("Multiple WATERMARK statements is not supported yet.", found=False)
             self.advance()
             self.advance()
             col = ".".join(self.parse_object_name("the rowtime column after FOR").parts)

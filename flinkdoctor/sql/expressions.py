@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from flinkdoctor.errors import Location
 from flinkdoctor.sql import intervals
+from flinkdoctor.sql.cursor import CLAUSE_WORDS
 from flinkdoctor.sql.model import (
     Between,
     BinaryOp,
@@ -37,6 +38,7 @@ from flinkdoctor.sql.model import (
     TableArg,
     UnaryOp,
 )
+from flinkdoctor.sql.reserved import RESERVED
 from flinkdoctor.sql.tokens import HINT, NUMBER, OP, QIDENT, STRING, WORD, Token, tokenize
 from flinkdoctor.sql.types import TypeParser
 
@@ -86,9 +88,13 @@ _LEADING_ARG_WORDS = frozenset(
 NILADIC = frozenset(
     [
         "CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIMESTAMP", "LOCALTIME",
-        "CURRENT_USER", "CURRENT_CATALOG", "CURRENT_DATABASE", "CURRENT_ROW_TIMESTAMP",
+        "CURRENT_USER", "CURRENT_CATALOG", "CURRENT_DATABASE", "CURRENT_ROW_TIMESTAMP", "USER",
+        "SESSION_USER", "SYSTEM_USER", "CURRENT_ROLE", "CURRENT_PATH",
     ]
 )  # fmt: skip
+
+# Clause words that never start a function call, even when a '(' follows them.
+_NOT_FUNCTIONS = CLAUSE_WORDS - {"LEFT", "RIGHT"}
 """Functions callable without parentheses."""
 
 _TYPED_LITERALS: dict[str, LiteralKind] = {
@@ -336,8 +342,10 @@ class ExprParser(TypeParser):
         if v in NILADIC and nxt.value != "(":
             self.advance()
             return Call(v, location=loc)
-        if v in ("ROW", "ARRAY", "MAP", "MULTISET") and nxt.value == "(":
-            return self._name_or_call()
+        if nxt.kind == OP and nxt.value == "(" and v not in _NOT_FUNCTIONS:
+            return self._name_or_call()  # reserved words name functions too: COUNT(, YEAR(
+        if v in RESERVED and v not in CLAUSE_WORDS:
+            raise self.reserved("an expression")
         if not self.is_ident():
             raise self.error("expected an expression")
         return self._name_or_call()
@@ -345,7 +353,7 @@ class ExprParser(TypeParser):
     def _string_literal(self) -> Literal:
         first = self.advance()
         raws, values = [first.text], [first.value]
-        while self._continues_string():
+        while self.tok.kind == STRING:  # 'ab' 'cd' is one literal
             raws.append(self.tok.text)
             values.append(self.advance().value)
         return Literal("string", "".join(values), " ".join(raws), location=self.loc(first))
@@ -355,19 +363,9 @@ class ExprParser(TypeParser):
         if self.tok.kind != STRING:
             raise self.error(f"expected a string literal ({what})")
         values = [self.advance().value]
-        while self._continues_string():
+        while self.tok.kind == STRING:  # 'ab' 'cd' is one literal
             values.append(self.advance().value)
         return "".join(values)
-
-    def _continues_string(self) -> bool:
-        """True if a string literal continues with another one (Calcite joins them, but only
-        across a line break)."""
-        if self.tok.kind != STRING:
-            return False
-        gap = self.source_text[self.tokens[self.pos - 1].end : self.tok.start]
-        if "\n" not in gap:
-            raise self.error("String literal continued on same line", found=False)
-        return True
 
     def _keyword_literal(self, t: Token) -> Literal:
         if t.value in ("NULL", "UNKNOWN"):
@@ -386,14 +384,14 @@ class ExprParser(TypeParser):
         s = self.advance()
         return Literal(kind, s.value, f"{' '.join(words)} {s.text}", location=self.loc(first))
 
-    def _interval(self) -> IntervalLiteral:
+    def _interval(self) -> Expr:
         start = self.advance()
         loc = self.loc(start)
         sign = 1
         if self.at("-") or self.at("+"):
             sign = -1 if self.advance().value == "-" else 1
         if self.tok.kind != STRING:
-            raise self.error("expected a string literal after INTERVAL (e.g. INTERVAL '5' SECOND)")
+            return self._interval_expression(start, sign)
         text = self.advance().value
         unit = self._interval_unit()
         precision = intervals.DEFAULT_PRECISION
@@ -445,6 +443,37 @@ class ExprParser(TypeParser):
             location=loc,
         )
 
+    def _interval_expression(self, start: Token, sign: int) -> Expr:
+        """``INTERVAL 5 SECOND`` / ``INTERVAL x MINUTE`` / ``INTERVAL (a + 1) HOUR``: Calcite
+        reads these as ``value * INTERVAL '1' unit`` (no precision check on ``value``, and a
+        window TVF then rejects the non-constant size)."""
+        loc = self.loc(start)
+        t = self.tok
+        if t.kind == NUMBER:
+            self.advance()
+            value: Expr = Literal("number", Decimal(t.text), t.text, location=self.loc(t))
+        elif t.kind == OP and t.value == "(":
+            value = self._parenthesised()
+        elif self.is_ident():
+            value = self._name_or_call()
+        else:
+            raise self.error("expected a string, number or expression after INTERVAL")
+        if sign < 0:
+            value = UnaryOp("-", value, location=value.location)
+        unit_loc = self.loc()
+        unit = self._interval_unit()
+        precision = intervals.DEFAULT_PRECISION
+        if self.at("("):
+            self.advance()
+            precision = self._int("interval precision")
+            self.expect(")", "after interval precision")
+        one = intervals.evaluate("1", unit, None, precision, intervals.DEFAULT_FRACTION_PRECISION)
+        frac = intervals.DEFAULT_FRACTION_PRECISION if unit == "SECOND" else None
+        unit_interval = IntervalLiteral(
+            "1", unit, None, 1, precision, frac, one.millis, one.months, location=unit_loc
+        )
+        return BinaryOp("*", value, unit_interval, location=loc)
+
     def _interval_unit(self) -> IntervalUnit:
         t = self.tok
         unit = _UNIT_ALIASES.get(t.value) if t.kind == WORD else None
@@ -494,7 +523,6 @@ class ExprParser(TypeParser):
             self.expect(")", "after TABLE subquery")
             return ScalarSubquery(q, location=loc)
         name = self.parse_object_name("a table name after TABLE")
-        hints = self.parse_options_hints()
         keys: tuple[Expr, ...] = ()
         if self.accept("PARTITION", "BY"):  # one column, or a parenthesised list
             if self.at("("):
@@ -503,7 +531,7 @@ class ExprParser(TypeParser):
                 self.expect(")", "after PARTITION BY columns")
             else:
                 keys = (self._name_or_call(),)
-        return TableArg(name, keys, hints, location=loc)
+        return TableArg(name, keys, location=loc)
 
     def parse_object_name(self, what: str) -> ObjectName:
         """``[catalog.][db.]name`` (any words allowed: names are never ambiguous here)."""
@@ -598,6 +626,8 @@ class ExprParser(TypeParser):
         # argument follows without a comma: EXTRACT(DAY FROM ts), TRIM(BOTH ' ' FROM s),
         # JSON_OBJECT(KEY 'k' VALUE v); not f(day) or f(TRUE IN (a, b)).
         nxt = self.peek()
+        if t.value in _UNIT_ALIASES and nxt.kind == OP and nxt.value == ",":
+            return True  # TIMESTAMPADD(DAY, 1, ts)
         return t.value in _LEADING_ARG_WORDS and (
             nxt.kind in (STRING, NUMBER) or (nxt.kind == WORD and nxt.value == "FROM")
         )
@@ -610,6 +640,9 @@ class ExprParser(TypeParser):
             words.append(word)
             if word == "RETURNING":
                 words.append(str(self.parse_type(nullability=False)))
+        if self.at(","):  # a unit argument: TIMESTAMPADD(DAY, 1, ts)
+            self.advance()
+            return Keyword(" ".join(words), ", ", location=loc)
         return Keyword(" ".join(words), location=loc)
 
     def _over(self, call: Call) -> OverCall:

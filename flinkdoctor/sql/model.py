@@ -31,6 +31,7 @@ from typing import Literal as TypingLiteral
 from typing import TypeVar
 
 from flinkdoctor.errors import Location
+from flinkdoctor.sql.reserved import RESERVED
 
 _T = TypeVar("_T")
 
@@ -64,24 +65,10 @@ class ObjectName:
 
 def _quote_ident(name: str) -> str:
     plain = name.replace("_", "a").isalnum() and not name[:1].isdigit()
-    if plain and name.upper() not in _RESERVED_FOR_PRINTING:
+    if plain and name.upper() not in RESERVED:
         return name
     return "`" + name.replace("`", "``") + "`"
 
-
-# Words that must be back-quoted when printed as identifiers (a pragmatic subset of Calcite's
-# reserved words: the ones users actually name columns after).
-_RESERVED_FOR_PRINTING = frozenset(
-    [
-         "ALL", "AND", "AS", "BETWEEN", "BY", "CASE", "CAST", "CREATE", "CURRENT", "DATE", "DAY",
-         "DESCRIPTOR", "DISTINCT", "ELSE", "END", "FALSE", "FETCH", "FOR", "FROM", "FULL",
-         "GROUP", "HAVING", "HOUR", "IN", "INNER", "INSERT", "INTERVAL", "INTO", "IS", "JOIN",
-         "LEFT", "LIKE", "LIMIT", "MINUTE", "MONTH", "NOT", "NULL", "ON", "OR", "ORDER", "OVER",
-         "PARTITION", "RIGHT", "ROW", "SECOND", "SELECT", "SET", "TABLE", "TIME", "TIMESTAMP",
-         "TO", "TRUE", "UNION", "USER", "VALUE", "VALUES", "WHEN", "WHERE", "WINDOW", "WITH",
-         "YEAR",
-    ]
-)  # fmt: skip
 
 # ---------------------------------------------------------------------------------------------
 # Data types
@@ -288,8 +275,11 @@ class Call(Expr):
         inner = ""
         for i, a in enumerate(self.args):
             if i:
-                keyword = isinstance(a, Keyword) or isinstance(self.args[i - 1], Keyword)
-                inner += " " if keyword else ", "
+                prev = self.args[i - 1]
+                if isinstance(prev, Keyword):
+                    inner += prev.separator
+                else:
+                    inner += " " if isinstance(a, Keyword) else ", "
             inner += a.to_sql()
         return f"{self.name}({'DISTINCT ' if self.distinct else ''}{inner})"
 
@@ -302,9 +292,11 @@ class Keyword(Expr):
     """Words inside a call's parentheses that are syntax, not values: the unit of
     ``EXTRACT(DAY FROM ts)`` (args ``Keyword("DAY FROM"), ts``), ``FLOOR(ts TO HOUR)``,
     ``SUBSTRING(s FROM 1 FOR 2)``, ``JSON_VALUE(j, '$.a' RETURNING INT NULL ON EMPTY)``.
-    Printing joins a keyword to its neighbours with spaces instead of commas."""
+    Printing joins a keyword to its neighbours with spaces instead of commas; ``separator``
+    is what follows it (", " for a unit argument such as ``TIMESTAMPADD(DAY, 1, ts)``)."""
 
     text: str
+    separator: str = " "
     location: Location = field(default=UNKNOWN, compare=False)
 
     def to_sql(self) -> str:
@@ -543,7 +535,6 @@ class TableArg(Expr):
 
     name: ObjectName
     partition_by: tuple[Expr, ...] = ()
-    hints: dict[str, str] = field(default_factory=dict)
     location: Location = field(default=UNKNOWN, compare=False)
 
     def to_sql(self) -> str:

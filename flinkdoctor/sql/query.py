@@ -144,8 +144,8 @@ class QueryParser(ExprParser):
 
     def _alias(self) -> str | None:
         if self.accept("AS"):
-            if self.tok.kind == STRING:  # Flink rejects this, but the intent is clear
-                raise self.error("expected an identifier after AS (use `backticks`, not quotes)")
+            if self.tok.kind == STRING:
+                raise self.error("Expecting alias, found character literal", found=False)
             return self.ident("an alias after AS", any_word=True)
         if self.is_ident():
             return self.ident("an alias")
@@ -354,7 +354,7 @@ class QueryParser(ExprParser):
         table: FromItem
         partition: tuple[Expr, ...] = ()
         if isinstance(data, TableArg):
-            table = TableRef(data.name, hints=data.hints, location=data.location)
+            table = TableRef(data.name, location=data.location)
             partition = data.partition_by
         elif isinstance(data, ScalarSubquery):
             table = SubqueryRef(data.query, location=data.location)

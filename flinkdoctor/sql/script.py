@@ -55,6 +55,8 @@ class StatementParser(DdlParser):
             return self._raw()
         if self.at("EXECUTE", "STATEMENT", "SET") or self.at("BEGIN", "STATEMENT", "SET"):
             return self._statement_set()
+        if self.at("EXPLAIN"):
+            return self._explain()
         if self.at("EXECUTE") and self.peek().value in ("INSERT", "SELECT", "WITH"):
             self.advance()
         if self.at("INSERT"):
@@ -66,6 +68,26 @@ class StatementParser(DdlParser):
             self._end("query")
             return QueryStatement(q, location=loc)
         return self._raw()
+
+    def _explain(self) -> RawStatement:
+        """EXPLAIN runs no job, so it stays raw; but Flink parses what it explains, so we do
+        too (a bad query in an EXPLAIN is still an error)."""
+        raw = self._raw()
+        self.advance()
+        while not (self.starts_query() or self.at("INSERT") or self.at("STATEMENT")):
+            if self.at_eof():
+                raise self.error("expected the statement to EXPLAIN")
+            self.advance()  # PLAN FOR, ESTIMATED_COST, CHANGELOG_MODE, ...
+        if self.accept("STATEMENT"):
+            self.expect("SET", "in EXPLAIN STATEMENT SET")
+            self.expect("BEGIN", "in EXPLAIN STATEMENT SET")
+            self._statement_set_body()
+        elif self.at("INSERT"):
+            self._insert()
+        else:
+            self.parse_query()
+        self._end("EXPLAIN")
+        return raw
 
     def _end(self, what: str) -> None:
         if not self.at_eof():
@@ -142,6 +164,12 @@ class StatementParser(DdlParser):
             self.advance()  # BEGIN
             self.advance()  # STATEMENT
             self.advance()  # SET
+        inserts = self._statement_set_body()
+        self._end("statement set")
+        return StatementSet(tuple(inserts), location=loc)
+
+    def _statement_set_body(self) -> list[Insert]:
+        """``INSERT ...; INSERT ...; END`` (consumes END)."""
         inserts: list[Insert] = []
         while True:
             while self.accept(";"):
@@ -154,8 +182,7 @@ class StatementParser(DdlParser):
             if not (self.at(";") or self.at("END")):
                 raise self.error("expected ';' after an INSERT in a statement set")
         self.expect("END", "to close the statement set")
-        self._end("statement set")
-        return StatementSet(tuple(inserts), location=loc)
+        return inserts
 
 
 def parse_statements(text: str, source: SourceMap) -> list[Statement]:

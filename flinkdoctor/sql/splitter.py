@@ -26,9 +26,13 @@ def _words(tokens: list[Token], i: int, n: int) -> tuple[str, ...]:
 
 
 def _opens_set(tokens: list[Token], i: int) -> bool:
-    return _words(tokens, i, 4) == ("EXECUTE", "STATEMENT", "SET", "BEGIN") or _words(
-        tokens, i, 3
-    ) == ("BEGIN", "STATEMENT", "SET")
+    """``BEGIN STATEMENT SET``, or ``STATEMENT SET BEGIN`` after EXECUTE / EXPLAIN [details]."""
+    words = _words(tokens, i, 8)
+    if words[:3] == ("BEGIN", "STATEMENT", "SET"):
+        return True
+    if not words or words[0] not in ("EXECUTE", "EXPLAIN"):
+        return False
+    return any(words[k : k + 3] == ("STATEMENT", "SET", "BEGIN") for k in range(1, 6))
 
 
 def split_statements(tokens: list[Token]) -> list[Chunk]:

@@ -21,6 +21,7 @@ from flinkdoctor.errors import Location
 from flinkdoctor.sql.model import (
     BinaryOp,
     Call,
+    CreateView,
     Expr,
     FromItem,
     Identifier,
@@ -116,7 +117,7 @@ class _State:
 class TableApiTranslator:
     """Translates terminal Table API calls of one module."""
 
-    TERMINALS = frozenset(["execute_insert", "insert_into", "add_insert"])
+    TERMINALS = frozenset(["execute_insert", "insert_into", "add_insert", "create_temporary_view"])
 
     def __init__(
         self,
@@ -131,12 +132,13 @@ class TableApiTranslator:
 
     def translate(
         self, call: ast.Call, scope: Scope, consumed: set[int]
-    ) -> Insert | RawStatement | None:
-        """The insert a terminal call performs, or None if ``call`` is not one."""
+    ) -> Insert | CreateView | RawStatement | None:
+        """The insert (or, for ``create_temporary_view(name, table)``, the view) a terminal
+        call makes, or None if ``call`` is not one."""
         func = call.func
         if not isinstance(func, ast.Attribute):
             return None
-        if func.attr == "add_insert":
+        if func.attr in ("add_insert", "create_temporary_view"):
             if len(call.args) != 2:
                 return None
             target_node, table_node = call.args[0], call.args[1]
@@ -154,6 +156,8 @@ class TableApiTranslator:
             query = self._query(table_node, scope, consumed)
         except _Unsupported:
             return RawStatement("TABLE API", self.src.segment(call), location=loc)
+        if func.attr == "create_temporary_view":
+            return CreateView(target, query, temporary=True, location=loc)
         return Insert(target, query, overwrite, location=loc)
 
     # -- chains --------------------------------------------------------------------------

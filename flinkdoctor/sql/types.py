@@ -41,8 +41,6 @@ _SIMPLE: dict[str, tuple[str, int | None, int | None]] = {
     "NULL": ("NULL", None, None),
 }
 
-_PRECISION_MAX = {"DECIMAL": 38, "TIME": 9, "TIMESTAMP": 9, "TIMESTAMP_LTZ": 9}
-
 
 class TypeParser(Cursor):
     """Adds ``parse_type`` to the cursor."""
@@ -111,12 +109,12 @@ class TypeParser(Cursor):
             return DataType(".".join(parts), location=loc)
         root, precision, scale = spec
         if self.at("(") and name not in ("STRING", "BYTES"):
-            precision, scale = self._precision_scale(name, root, scale)
+            precision, scale = self._precision_scale(name, scale)
         if root in ("TIMESTAMP", "TIME"):
             root = self._time_zone(root)
         return DataType(root, precision=precision, scale=scale, location=loc)
 
-    def _precision_scale(self, name: str, root: str, scale: int | None) -> tuple[int, int | None]:
+    def _precision_scale(self, name: str, scale: int | None) -> tuple[int, int | None]:
         self.advance()  # (
         precision = self._int(f"{name} precision")
         if self.accept(","):
@@ -124,9 +122,6 @@ class TypeParser(Cursor):
         elif scale is not None:
             scale = 0
         self.expect(")", f"after {name} precision")
-        limit = _PRECISION_MAX.get(root)
-        if limit is not None and precision > limit:
-            raise self.error(f"{name} precision must be at most {limit}, found {precision}")
         return precision, scale
 
     def _time_zone(self, root: str) -> str:

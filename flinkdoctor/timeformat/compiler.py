@@ -13,6 +13,7 @@ from flinkdoctor.timeformat import fields as F
 from flinkdoctor.timeformat import nodes as N
 from flinkdoctor.timeformat.errors import PatternError, UnsupportedPatternError
 from flinkdoctor.timeformat.texts import FULL, NARROW, SHORT
+from flinkdoctor.timeformat.zones import ZoneIdParser
 
 _FIELD_LETTERS: dict[str, int] = {
     "G": F.ERA,
@@ -173,15 +174,15 @@ class _Builder:
         elif cur == "z":
             if count > 4:
                 raise self.fail(f"Too many pattern letters: {cur}")
-            self.unsupported_node("time-zone name 'z'")
+            self.append_internal(ZoneIdParser("FULL" if count == 4 else "SHORT"))
         elif cur == "V":
             if count != 2:
                 raise self.fail(f"Pattern letter count must be 2: {cur}")
-            self.unsupported_node("time-zone ID 'VV'")
+            self.append_internal(ZoneIdParser("ID"))
         elif cur == "v":
             if count not in (1, 4):
                 raise self.fail(f"Wrong number of  pattern letters: {cur}")
-            self.unsupported_node("generic time-zone name 'v'")
+            self.append_internal(ZoneIdParser("FULL" if count == 4 else "SHORT"))
         elif cur == "Z":
             if count < 4:
                 self.append_internal(N.OffsetId("+HHMM", "+0000"))

@@ -36,8 +36,11 @@ class JavaParseError(Exception):
     fallback only catches ``DateTimeParseException``).
     """
 
-    def __init__(self, message: str, index: int, *, parse_exception: bool = True) -> None:
+    def __init__(
+        self, message: str, index: int, *, parse_exception: bool = True, expected: str = ""
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.index = index
         self.parse_exception = parse_exception
+        self.expected = expected  # what the failing pattern element wanted (for people)

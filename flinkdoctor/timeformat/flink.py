@@ -93,10 +93,12 @@ def describe(exc: JavaParseError, value: str) -> str:
     i = exc.index
     if "could not be parsed at index" in exc.message:
         found = repr(value[i]) if i < len(value) else "the end of the text"
+        if exc.expected:
+            return f"pattern expects {exc.expected} at index {i} but found {found}"
         return f"the pattern does not match at index {i} (found {found})"
     if "unparsed text found" in exc.message:
-        return f"unexpected extra text {value[i:]!r} at index {i}"
-    return exc.message
+        return f"the pattern ends at index {i} but the text continues with {value[i:]!r}"
+    return exc.message.split(": ", 1)[-1] if "could not be parsed:" in exc.message else exc.message
 
 
 def to_timestamp(value: str | None, pattern: str | None = None) -> Conversion:

@@ -22,11 +22,12 @@ _LONG_MAX_BITS = 63
 class Context:
     """``DateTimeParseContext``: the parsed fields, case sensitivity (strict is always on)."""
 
-    __slots__ = ("case_sensitive", "fields")
+    __slots__ = ("case_sensitive", "failed", "fields")
 
     def __init__(self, case_sensitive: bool = True) -> None:
         self.fields: dict[int, int] = {}
         self.case_sensitive = case_sensitive
+        self.failed: Node | None = None  # the last element that failed (for error messages)
 
     def set_field(self, field: int, value: int, error_pos: int, success_pos: int) -> int:
         old = self.fields.get(field)
@@ -55,6 +56,15 @@ class Node:
     def parse(self, ctx: Context, text: str, pos: int) -> int:
         raise NotImplementedError
 
+    def expects(self) -> str:
+        """What this element wants to read, for a human error message."""
+        return "the next pattern element"
+
+
+def _field_words(field: int) -> str:
+    name = F.NAMES[field].split("[")[0]
+    return "".join(" " + c.lower() if c.isupper() else c for c in name).strip()
+
 
 class CharLiteral(Node):
     __slots__ = ("char",)
@@ -66,6 +76,9 @@ class CharLiteral(Node):
         if pos == len(text) or not ctx.char_equals(text[pos], self.char):
             return ~pos
         return pos + 1
+
+    def expects(self) -> str:
+        return repr(self.char)
 
     def __repr__(self) -> str:
         return f"'{self.char}'"
@@ -81,6 +94,9 @@ class StringLiteral(Node):
         if not ctx.region_equals(text, pos, self.literal):
             return ~pos
         return pos + len(self.literal)
+
+    def expects(self) -> str:
+        return repr(self.literal)
 
     def __repr__(self) -> str:
         return f"'{self.literal}'"
@@ -180,6 +196,15 @@ class Number(Node):
 
     def set_value(self, ctx: Context, value: int, error_pos: int, success_pos: int) -> int:
         return ctx.set_field(self.field, value, error_pos, success_pos)
+
+    def expects(self) -> str:
+        if self.min_width == self.max_width:
+            width = f"{self.min_width}"
+        elif self.sign_style == EXCEEDS_PAD:
+            width = f"{self.min_width} (or '+' and more)"
+        else:
+            width = f"{self.min_width}+"
+        return f"{width} digit(s) of the {_field_words(self.field)}"
 
     def __repr__(self) -> str:
         return (
@@ -284,6 +309,11 @@ class Fraction(Number):
         value = total * 10 ** (9 - (cur - pos))
         return ctx.set_field(F.NANO_OF_SECOND, value, pos, cur)
 
+    def expects(self) -> str:
+        if self.decimal_point:
+            return f"'.' and {self.min_width}-{self.max_width} fraction digits"
+        return f"{self.min_width} fraction-of-second digit(s)"
+
 
 class Text(Node):
     """``TextPrinterParser`` in strict mode: only the style's own texts, longest first."""
@@ -300,6 +330,13 @@ class Text(Node):
             if ctx.region_equals(text, pos, entry):
                 return ctx.set_field(self.field, value, pos, pos + len(entry))
         return ~pos
+
+    def expects(self) -> str:
+        examples = sorted(self.entries, key=lambda e: e[1])[:2]
+        shown = " or ".join(repr(t) for t, _ in examples)
+        return (
+            f"a {self.style.lower()} {_field_words(self.field)} text like {shown} (case-sensitive)"
+        )
 
 
 OFFSET_PATTERNS = (
@@ -364,6 +401,9 @@ class OffsetId(Node):
             secs = arr[1] * 3600 + arr[2] * 60 + arr[3]
             return ctx.set_field(F.OFFSET_SECONDS, -secs if sign == "-" else secs, pos, arr[0])
         return ~pos
+
+    def expects(self) -> str:
+        return f"an offset like {OFFSET_PATTERNS[self.type]!r} or {self.no_offset!r}"
 
 
 def _hour(text: str, padded: bool, arr: list[int]) -> None:
@@ -497,6 +537,9 @@ class LocalizedOffset(Node):
         secs = h * 3600 + m * 60 + s
         return ctx.set_field(F.OFFSET_SECONDS, -secs if sign == "-" else secs, position, pos)
 
+    def expects(self) -> str:
+        return "'GMT' and an optional offset like '+8' or '+08:00'"
+
 
 def _char(text: str, pos: int) -> str:
     if pos >= len(text):
@@ -527,6 +570,9 @@ class Pad(Node):
             return ~(start + pos)  # sic: Java reports position + pos
         return result
 
+    def expects(self) -> str:
+        return f"{self.inner.expects()} within {self.width} padded character(s)"
+
 
 class Composite(Node):
     """A sequence of parsers; an optional one rolls back its fields and position on failure."""
@@ -542,6 +588,8 @@ class Composite(Node):
             for node in self.nodes:
                 pos = node.parse(ctx, text, pos)
                 if pos < 0:
+                    if not isinstance(node, Composite):
+                        ctx.failed = node
                     break
             return pos
         saved = dict(ctx.fields)

@@ -17,7 +17,9 @@ def parse_unresolved(root: Composite, text: str, case_sensitive: bool = True) ->
     pos = root.parse(ctx, text, 0)
     if pos < 0:
         index = ~pos
-        raise JavaParseError(f"Text {_abbr(text)} could not be parsed at index {index}", index)
+        expected = ctx.failed.expects() if ctx.failed is not None else ""
+        message = f"Text {_abbr(text)} could not be parsed at index {index}"
+        raise JavaParseError(message, index, expected=expected)
     if pos < len(text):
         raise JavaParseError(
             f"Text {_abbr(text)} could not be parsed, unparsed text found at index {pos}", pos

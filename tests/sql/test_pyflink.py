@@ -295,6 +295,18 @@ def test_table_api_statement_set_add_insert() -> None:
     assert isinstance(ins, Insert) and ins.query.to_sql() == "SELECT a, b + 1 FROM src"
 
 
+def test_table_api_temporary_view() -> None:
+    script = job(
+        """
+        t_env.create_temporary_view("v", t_env.from_path("src").where(col("a") > 1))
+        t_env.execute_sql("INSERT INTO sink SELECT * FROM v")
+        """
+    )
+    v = script.view("v")
+    assert v is not None and v.temporary and v.query.to_sql() == "SELECT * FROM src WHERE a > 1"
+    assert len(script.queries) == 1
+
+
 def test_unsupported_table_api_chain_is_kept_raw() -> None:
     script = job('t_env.from_path("src").add_columns(col("a")).execute_insert("sink")\n')
     [raw] = script.statements

@@ -127,6 +127,22 @@ def test_unknown_statements_are_kept_raw() -> None:
     assert raw.location == at(2, 1)
 
 
+def test_explain_is_raw_but_its_statement_is_checked() -> None:
+    script = parse_script(
+        "EXPLAIN STATEMENT SET BEGIN INSERT INTO a SELECT 1; INSERT INTO b SELECT 2; END;\n"
+        "EXPLAIN ESTIMATED_COST, CHANGELOG_MODE SELECT 1;\nSELECT 2"
+    )
+    assert [type(s).__name__ for s in script.statements] == [
+        "RawStatement",
+        "RawStatement",
+        "QueryStatement",
+    ]
+    assert len(script.queries) == 1
+    with pytest.raises(SqlError) as e:
+        parse_script("EXPLAIN PLAN FOR SELECT INTERVAL '300' SECOND")
+    assert e.value.location == at(1, 25)
+
+
 def test_error_locations_span_lines() -> None:
     text = "SET 'a' = 'b';\n\nCREATE TABLE t (\n  a INT,\n  b VARCHAR(\n) WITH ('x' = 'y')"
     with pytest.raises(SqlError) as e:

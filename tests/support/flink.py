@@ -546,6 +546,7 @@ class _Jvm:
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, cwd=self.tmp
         )
+        self._seq = 0
         self._lines: queue.Queue[bytes | None] = queue.Queue()
         threading.Thread(target=self._pump, daemon=True).start()
         ready = self._read(timeout=120)
@@ -574,12 +575,21 @@ class _Jvm:
     def request(self, payload: Mapping[str, Any], timeout: float) -> dict[str, Any] | None:
         """Send one request; None if the JVM died or missed ``timeout`` (it is then killed)."""
         assert self.proc.stdin is not None
+        self._seq += 1
+        rid = f"{payload.get('id', '')}#{self._seq}"
+        deadline = time.monotonic() + timeout
         try:
-            self.proc.stdin.write(json.dumps(payload).encode() + b"\n")
+            self.proc.stdin.write(json.dumps({**payload, "id": rid}).encode() + b"\n")
             self.proc.stdin.flush()
-        except OSError:
-            return None
-        reply = self._read(timeout)
+            while True:  # skip replies to requests abandoned earlier (e.g. by Ctrl-C)
+                reply = self._read(max(0.0, deadline - time.monotonic()))
+                if reply is None or reply.get("id") == rid:
+                    break
+        except OSError:  # the JVM is gone (broken pipe)
+            reply = None
+        except BaseException:
+            self.close()
+            raise
         if reply is None:
             self.close()
         return reply

@@ -72,6 +72,8 @@ REALISTIC_PATTERNS = [
     "[yyyy-MM-dd][yyyy/MM/dd] HH:mm:ss",
     "yyyy-MM-dd[ HH:mm:ss]",
     "A",
+    "yyyy-MM-dd'T'HH:mm:ss.SSSXXX'['VV']'",
+    "yyyy-MM-dd HH:mm:ss VV",
     "yyyy-MM-dd ppH:mm",
 ]
 
@@ -178,6 +180,9 @@ def _field(c: str, k: int, dt: datetime, offset: int) -> str:
         return f"{dt.microsecond:06d}000"[:k]
     if c == "n":
         return str(dt.microsecond * 1000).zfill(k)
+    if c == "V":
+        zones = {0: "UTC", 3600: "Europe/Paris", -28800: "America/Los_Angeles"}
+        return zones.get(offset, "Asia/Kolkata")
     if c in "XxZO":
         return _fmt_offset(offset, c * k if c != "Z" or k != 5 else "ZZZZZ")
     if c in num:

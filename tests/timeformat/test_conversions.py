@@ -77,6 +77,24 @@ def test_r4_2_fallback_keeps_nanoseconds_in_the_printed_value() -> None:
     assert shown(conv.millis, conv.nano_of_milli) == "2024-12-14 03:12:45.123456"
 
 
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("2024-12-14T03:12:45.123+01:00[Europe/Paris]", True),
+        ("2024-12-14T03:12:45.123Z[UTC]", True),
+        ("2024-12-14T03:12:45.123+05:30[UTC+05:30]", True),
+        ("2024-12-14T03:12:45.123+01:00[Europe/Pariss]", False),
+        ("2024-12-14T03:12:45.123+01:00[europe/paris]", False),
+    ],
+)
+def test_r4_2_zone_ids_are_parsed_and_ignored(value: str, ok: bool) -> None:
+    """R4.2: VV (ZonedDateTime.toString shape) parses against JDK 17's zone IDs; zone ignored."""
+    conv = to_timestamp(value, "yyyy-MM-dd'T'HH:mm:ss.SSSXXX'['VV']'")
+    assert (conv.status is Status.OK) == ok
+    if ok:
+        assert shown(conv.millis) == "2024-12-14 03:12:45.123"
+
+
 def test_r4_2_unsupported_patterns_raise() -> None:
     """Zone names are not modelled: we refuse rather than guess."""
     with pytest.raises(UnsupportedPatternError):

@@ -37,7 +37,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from flinkdoctor.cli.inputs import load_script_file, read_text
 from flinkdoctor.errors import InputError
 from flinkdoctor.events import MISSING, field_path
-from flinkdoctor.events.formats import envelope_line
 from flinkdoctor.events.sampling import EventTime, parse_start
 from flinkdoctor.events.settings import (
     KafkaSettings,
@@ -398,7 +397,7 @@ def sample(
     try:
         with open_sample(settings, request) as opened:
             try:
-                _write(opened, handle, err, progress and err.is_terminal, opened.planned)
+                _write(opened.lines(), handle, err, progress and err.is_terminal, opened.planned)
             except KeyboardInterrupt:
                 interrupted = True
             finally:
@@ -416,9 +415,8 @@ def sample(
 
 
 def _write(
-    records: Any, handle: TextIO, err: Console, show_progress: bool, planned: int | None
+    lines: Iterator[str], handle: TextIO, err: Console, show_progress: bool, planned: int | None
 ) -> None:
-    lines: Iterator[str] = (envelope_line(record) for record in records)
     if not show_progress:
         for line in lines:
             handle.write(line)

@@ -11,7 +11,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -24,10 +24,10 @@ from flinkdoctor.events import read_events
 from flinkdoctor.render.simulation_json import simulation_json
 from flinkdoctor.render.simulation_text import render_simulation
 
-HELP = """Replay events through a Flink SQL script (or PyFlink job) and its windowed query exactly as
-Flink 1.20 would: the rows the sink receives, each window still open with the watermark it needs and
-the partition or subtask holding it back, each dropped record with the rule that dropped it, and a
-watermark timeline per input.
+HELP = """Replay events through a Flink SQL script (or PyFlink job) and its windowed query exactly
+as Flink 1.20 would: the rows the sink receives, each window still open with the watermark it
+needs and the partition or subtask holding it back, each dropped record with the rule that
+dropped it, and a watermark timeline per input.
 
 SCRIPT holds SETs, CREATE TABLEs and one windowed SELECT / INSERT ... SELECT. --events is JSONL:
 plain event values, or envelopes with partition / offset / timestamp (flinkdoctor sample, kcat -J).
@@ -39,19 +39,73 @@ _PARTITION = re.compile(rb'"partition"\s*:\s*(-?\d+)')
 def simulate_windows(
     script: Annotated[Path, typer.Argument(help="Flink SQL script or PyFlink .py job.")],
     events: Annotated[Path, typer.Option("--events", help="JSONL events ('-' = stdin).")],
-    table: Annotated[Optional[str], typer.Option("--table", help="Source table the events feed (default: the one the query reads).")] = None,  # noqa: UP045
-    settings: Annotated[Optional[list[str]], typer.Option("--set", help="KEY=VALUE, overrides the script's SETs (repeatable).")] = None,  # noqa: UP045
-    partitions: Annotated[Optional[int], typer.Option("--partitions", min=1, help="Kafka partitions (default: from the events' envelopes, else 1).")] = None,  # noqa: UP045
-    parallelism: Annotated[Optional[int], typer.Option("--parallelism", min=1, help="Overrides parallelism.default.")] = None,  # noqa: UP045
-    arrival: Annotated[str, typer.Option("--arrival", help="file (in order, instantly), live (at each Kafka timestamp) or backlog (--rate records/s).")] = "file",
-    rate: Annotated[float, typer.Option("--rate", help="Records per second for --arrival backlog.")] = 10_000.0,
-    bounded: Annotated[Optional[bool], typer.Option("--bounded/--unbounded", help="Override whether the source ends (filesystem: bounded; Kafka: unbounded unless scan.bounded.mode).")] = None,  # noqa: UP045
-    flink_version: Annotated[str, typer.Option("--flink-version", help="1.16-1.20 or 2.x; rules that differ by version follow it.")] = "1.20",
-    query: Annotated[Optional[int], typer.Option("--query", min=0, help="Which windowed query (0-based) when the script has several.")] = None,  # noqa: UP045
-    output_format: Annotated[str, typer.Option("--format", help="text (default) or json.")] = "text",
-    svg: Annotated[Optional[Path], typer.Option("--svg", help="Also save the text report as SVG.")] = None,  # noqa: UP045
-    html: Annotated[Optional[Path], typer.Option("--html", help="Also save the text report as HTML.")] = None,  # noqa: UP045
-    max_dropped: Annotated[int, typer.Option("--max-dropped", min=0, help="Dropped records listed in full (all are counted).")] = 1000,
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table", help="Source table the events feed (default: the one the query reads)."
+        ),
+    ] = None,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="KEY=VALUE, overrides the script's SETs (repeatable)."),
+    ] = None,
+    partitions: Annotated[
+        int | None,
+        typer.Option(
+            "--partitions",
+            min=1,
+            help="Kafka partitions (default: from the events' envelopes, else 1).",
+        ),
+    ] = None,
+    parallelism: Annotated[
+        int | None, typer.Option("--parallelism", min=1, help="Overrides parallelism.default.")
+    ] = None,
+    arrival: Annotated[
+        str,
+        typer.Option(
+            "--arrival",
+            help="file (in order, instantly), live (at each Kafka timestamp) or backlog "
+            "(--rate records/s).",
+        ),
+    ] = "file",
+    rate: Annotated[
+        float, typer.Option("--rate", help="Records per second for --arrival backlog.")
+    ] = 10_000.0,
+    bounded: Annotated[
+        bool | None,
+        typer.Option(
+            "--bounded/--unbounded",
+            help="Override whether the source ends (filesystem: bounded; Kafka: unbounded "
+            "unless scan.bounded.mode).",
+        ),
+    ] = None,
+    flink_version: Annotated[
+        str,
+        typer.Option(
+            "--flink-version", help="1.16-1.20 or 2.x; rules that differ by version follow it."
+        ),
+    ] = "1.20",
+    query: Annotated[
+        int | None,
+        typer.Option(
+            "--query", min=0, help="Which windowed query (0-based) when the script has several."
+        ),
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="text (default) or json.")
+    ] = "text",
+    svg: Annotated[
+        Path | None, typer.Option("--svg", help="Also save the text report as SVG.")
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also save the text report as HTML.")
+    ] = None,
+    max_dropped: Annotated[
+        int,
+        typer.Option(
+            "--max-dropped", min=0, help="Dropped records listed in full (all are counted)."
+        ),
+    ] = 1000,
 ) -> None:
     """Run the simulation and exit with 0 / 1 / 2."""
     if arrival not in ARRIVAL_MODES:
@@ -63,21 +117,31 @@ def simulate_windows(
     if partitions is None and str(events) != "-":
         partitions = _scan_partitions(events)
     overrides = Overrides(
-        settings=overrides_map, partitions=partitions, parallelism=parallelism,
-        arrival=arrival,  # type: ignore[arg-type]
-        backlog_rate=rate, bounded=bounded, table=table, flink_version=flink_version,
+        settings=overrides_map,
+        partitions=partitions,
+        parallelism=parallelism,
+        arrival=arrival,
+        backlog_rate=rate,
+        bounded=bounded,
+        table=table,
+        flink_version=flink_version,
         query_index=query,
     )
     plan = build_plan(parsed, overrides)
     result = simulate(plan, read_events(str(events)), max_dropped=max_dropped)
     code = 0 if result.clean else 1
     if output_format == "json":
-        sys.stdout.write(json.dumps(simulation_json(result, code), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(simulation_json(result, code), ensure_ascii=False, indent=2) + "\n"
+        )
     if output_format == "text" or svg is not None or html is not None:
         record = svg is not None or html is not None
-        console = Console(highlight=False, record=record,
-                          file=None if output_format == "text" else open("/dev/null", "w"),  # noqa: SIM115
-                          width=None if output_format == "text" else 160)
+        console = Console(
+            highlight=False,
+            record=record,
+            file=None if output_format == "text" else open("/dev/null", "w"),  # noqa: SIM115
+            width=None if output_format == "text" else 160,
+        )
         render_simulation(result, console)
         if svg is not None:
             console.save_svg(str(svg), title="flinkdoctor simulate-windows")

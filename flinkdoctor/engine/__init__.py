@@ -9,7 +9,8 @@ Usage::
 
 Parts are named after Flink's: ``split_watermarks`` (per-split generators, multiplexer,
 ``WatermarkToDataOutput``), ``watermark_assigner`` (``WatermarkAssignerOperator``), ``idleness``,
-``valve`` (``StatusWatermarkValve``), ``kafka_assignment`` (``KafkaSourceEnumerator#getSplitOwner``),
+``valve`` (``StatusWatermarkValve``), ``kafka_assignment``
+(``KafkaSourceEnumerator#getSplitOwner``),
 ``slice_assigner``, ``slicing_window`` (local/global window TVF aggregation), ``window_operator``
 (legacy group windows, sessions), ``aggregates``, ``arrival``, ``simulator``.
 """

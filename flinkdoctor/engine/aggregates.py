@@ -45,60 +45,75 @@ class AggSpec:
                 return f"DECIMAL(38, {self.arg_scale or 0})"
             if self.func == "AVG":
                 return f"DECIMAL(38, {max(self.arg_scale or 0, 6)})"
-        if t in ("TIMESTAMP", "TIMESTAMP_LTZ", "VARCHAR", "CHAR", "DECIMAL") and self.arg_precision is not None:
+        if (
+            t in ("TIMESTAMP", "TIMESTAMP_LTZ", "VARCHAR", "CHAR", "DECIMAL")
+            and self.arg_precision is not None
+        ):
             if t == "DECIMAL":
                 return f"DECIMAL({self.arg_precision}, {self.arg_scale or 0})"
             return f"{t}({self.arg_precision})"
         return t
 
 
-def compile_updater(specs: Sequence[AggSpec]) -> tuple[Callable[[], list[Any]], Callable[[list[Any], tuple[Any, ...]], None]]:
-    """``(new_accumulator, update(acc, values))`` for ``specs``. Slot 0 counts rows."""
-    lines = ["def update(acc, vals):", "    acc[0] += 1"]
+def update_lines(
+    specs: Sequence[AggSpec], arg: Callable[[int], str], indent: str = "    "
+) -> tuple[list[str], list[str]]:
+    """Python statements that add one row to ``acc`` (slot 0 counts rows), and the accumulator's
+    initial slots; ``arg(i)`` is the expression of the i-th extracted value."""
+    lines = [f"{indent}acc[0] += 1"]
     init: list[str] = ["0"]
     for i, spec in enumerate(specs, start=1):
         if spec.distinct:
             init.append("set()")
-            lines.append(f"    v = vals[{spec.arg}]")
+            lines.append(f"{indent}v = {arg(spec.arg or 0)}")
             if spec.func == "COUNT_STAR":
-                lines.append(f"    acc[{i}].add(v)")
+                lines.append(f"{indent}acc[{i}].add(v)")
             else:
-                lines.append("    if v is not None:")
-                lines.append(f"        acc[{i}].add(v)")
+                lines.append(f"{indent}if v is not None:")
+                lines.append(f"{indent}    acc[{i}].add(v)")
             continue
         if spec.func == "COUNT_STAR":
             init.append("0")
-            lines.append(f"    acc[{i}] += 1")
+            lines.append(f"{indent}acc[{i}] += 1")
             continue
-        lines.append(f"    v = vals[{spec.arg}]")
-        lines.append("    if v is not None:")
+        lines.append(f"{indent}v = {arg(spec.arg or 0)}")
+        lines.append(f"{indent}if v is not None:")
+        body = indent + "    "
         if spec.func == "COUNT":
             init.append("0")
-            lines.append(f"        acc[{i}] += 1")
+            lines.append(f"{body}acc[{i}] += 1")
         elif spec.func == "SUM":
             init.append("None")
-            lines.append(f"        a = acc[{i}]")
-            lines.append(f"        acc[{i}] = v if a is None else a + v")
-        elif spec.func == "MIN":
+            lines.append(f"{body}a = acc[{i}]")
+            lines.append(f"{body}acc[{i}] = v if a is None else a + v")
+        elif spec.func in ("MIN", "MAX"):
             init.append("None")
-            lines.append(f"        a = acc[{i}]")
-            lines.append(f"        if a is None or v < a:")
-            lines.append(f"            acc[{i}] = v")
-        elif spec.func == "MAX":
-            init.append("None")
-            lines.append(f"        a = acc[{i}]")
-            lines.append(f"        if a is None or v > a:")
-            lines.append(f"            acc[{i}] = v")
+            cmp = "<" if spec.func == "MIN" else ">"
+            lines.append(f"{body}a = acc[{i}]")
+            lines.append(f"{body}if a is None or v {cmp} a:")
+            lines.append(f"{body}    acc[{i}] = v")
         elif spec.func == "AVG":
             init.append("[0, 0]")
-            lines.append(f"        a = acc[{i}]")
-            lines.append("        a[0] += v")
-            lines.append("        a[1] += 1")
+            lines.append(f"{body}a = acc[{i}]")
+            lines.append(f"{body}a[0] += v")
+            lines.append(f"{body}a[1] += 1")
         else:  # pragma: no cover - the planner only builds supported functions
             raise ValueError(spec.func)
-    source = "\n".join(lines) + f"\ndef new():\n    return [{', '.join(init)}]\n"
+    return lines, init
+
+
+def compile_updater(
+    specs: Sequence[AggSpec],
+) -> tuple[Callable[[], list[Any]], Callable[[list[Any], tuple[Any, ...]], None]]:
+    """``(new_accumulator, update(acc, values))`` for ``specs``. Slot 0 counts rows."""
+    lines, init = update_lines(specs, lambda i: f"vals[{i}]")
+    source = (
+        "def update(acc, vals):\n"
+        + "\n".join(lines)
+        + f"\ndef new():\n    return [{', '.join(init)}]\n"
+    )
     namespace: dict[str, Any] = {}
-    exec(compile(source, "<flinkdoctor-aggregates>", "exec"), namespace)  # noqa: S102
+    exec(compile(source, "<flinkdoctor-aggregates>", "exec"), namespace)
     return namespace["new"], namespace["update"]
 
 
@@ -142,8 +157,14 @@ def _final(spec: AggSpec, a: Any) -> Any:
         if spec.func == "MAX":
             return max(values)
         if spec.func == "SUM":
-            return _final(AggSpec("SUM", spec.arg, spec.arg_type, spec.arg_precision, spec.arg_scale), sum(values))
-        return _final(AggSpec("AVG", spec.arg, spec.arg_type, spec.arg_precision, spec.arg_scale), [sum(values), len(values)])
+            return _final(
+                AggSpec("SUM", spec.arg, spec.arg_type, spec.arg_precision, spec.arg_scale),
+                sum(values),
+            )
+        return _final(
+            AggSpec("AVG", spec.arg, spec.arg_type, spec.arg_precision, spec.arg_scale),
+            [sum(values), len(values)],
+        )
     if spec.func in ("COUNT_STAR", "COUNT"):
         return a
     if spec.func == "SUM":
@@ -160,7 +181,9 @@ def _final(spec: AggSpec, a: Any) -> Any:
             return _wrap(t, q if total >= 0 else -q)
         if t == "DECIMAL":
             scale = max(spec.arg_scale or 0, 6)
-            return (Decimal(total) / Decimal(count)).quantize(Decimal(1).scaleb(-scale), ROUND_HALF_UP)
+            return (Decimal(total) / Decimal(count)).quantize(
+                Decimal(1).scaleb(-scale), ROUND_HALF_UP
+            )
         return total / count
     return a
 

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import Literal
 
@@ -23,14 +24,13 @@ def arrivals(
 ) -> Iterator[tuple[int, Record]]:
     """``(processing time in ms since the job started, record)`` pairs, lazily."""
     if mode == "file":
-        for record in records:
-            yield 0, record
+        yield from zip(itertools.repeat(0), records)
     elif mode == "backlog":
         if rate <= 0:
             raise InputError(f"backlog rate must be positive, got {rate}")
         per_record = 1000.0 / rate
-        for i, record in enumerate(records):
-            yield int(i * per_record), record
+        times = map(int, map(per_record.__mul__, itertools.count()))
+        yield from zip(times, records)  # noqa: B905 - count() is endless
     elif mode == "live":
         first: int | None = None
         now = 0

@@ -49,8 +49,15 @@ def _memo(fn: Parser) -> Parser:
 # local wall clock helpers
 
 
-def _to_millis(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0,
-               millis: int = 0) -> int:
+def _to_millis(
+    year: int,
+    month: int,
+    day: int,
+    hour: int = 0,
+    minute: int = 0,
+    second: int = 0,
+    millis: int = 0,
+) -> int:
     delta = _dt.datetime(year, month, day, hour, minute, second) - _EPOCH
     return (delta.days * 86400 + delta.seconds) * 1000 + millis
 
@@ -67,13 +74,22 @@ def _parse_default(text: str) -> int | None:
         return None
     y, mo, d, h, mi, s, frac = match.groups()
     try:
-        return _to_millis(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0),
-                          int((frac or "").ljust(3, "0")[:3]))
+        return _to_millis(
+            int(y),
+            int(mo),
+            int(d),
+            int(h or 0),
+            int(mi or 0),
+            int(s or 0),
+            int((frac or "").ljust(3, "0")[:3]),
+        )
     except ValueError:
         return None
 
 
-_VALUEOF_TS = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2}) (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,9}))?")
+_VALUEOF_TS = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2}) (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,9}))?"
+)
 _VALUEOF_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
@@ -93,8 +109,9 @@ def _fallback_valueof(text: str) -> int | None:
         if match is None:
             return None
         y, mo, d, h, mi, s, frac = match.groups()
-        return _lenient(int(y), int(mo), int(d), int(h), int(mi), int(s),
-                        int((frac or "").ljust(3, "0")[:3]))
+        return _lenient(
+            int(y), int(mo), int(d), int(h), int(mi), int(s), int((frac or "").ljust(3, "0")[:3])
+        )
     match = _VALUEOF_DATE.fullmatch(t)
     if match is None:
         return None
@@ -103,12 +120,25 @@ def _fallback_valueof(text: str) -> int | None:
 
 
 _PATTERN_FIELDS = {
-    "yyyy": r"(?P<y>\d{4})", "uuuu": r"(?P<y>\d{4})", "MM": r"(?P<mo>\d{2})", "M": r"(?P<mo>\d{1,2})",
-    "dd": r"(?P<d>\d{2})", "d": r"(?P<d>\d{1,2})", "HH": r"(?P<h>\d{2})", "H": r"(?P<h>\d{1,2})",
-    "mm": r"(?P<mi>\d{2})", "m": r"(?P<mi>\d{1,2})", "ss": r"(?P<s>\d{2})", "s": r"(?P<s>\d{1,2})",
-    "SSS": r"(?P<f>\d{3})", "SS": r"(?P<f>\d{2})", "S": r"(?P<f>\d{1})",
-    "SSSSSS": r"(?P<f>\d{6})", "SSSSSSSSS": r"(?P<f>\d{9})",
-    "XXX": r"(?:Z|[+-]\d{2}:\d{2})", "X": r"(?:Z|[+-]\d{2}(?:\d{2})?)",
+    "yyyy": r"(?P<y>\d{4})",
+    "uuuu": r"(?P<y>\d{4})",
+    "MM": r"(?P<mo>\d{2})",
+    "M": r"(?P<mo>\d{1,2})",
+    "dd": r"(?P<d>\d{2})",
+    "d": r"(?P<d>\d{1,2})",
+    "HH": r"(?P<h>\d{2})",
+    "H": r"(?P<h>\d{1,2})",
+    "mm": r"(?P<mi>\d{2})",
+    "m": r"(?P<mi>\d{1,2})",
+    "ss": r"(?P<s>\d{2})",
+    "s": r"(?P<s>\d{1,2})",
+    "SSS": r"(?P<f>\d{3})",
+    "SS": r"(?P<f>\d{2})",
+    "S": r"(?P<f>\d{1})",
+    "SSSSSS": r"(?P<f>\d{6})",
+    "SSSSSSSSS": r"(?P<f>\d{9})",
+    "XXX": r"(?:Z|[+-]\d{2}:\d{2})",
+    "X": r"(?:Z|[+-]\d{2}(?:\d{2})?)",
 }
 
 
@@ -153,8 +183,12 @@ def _pattern_parser(pattern: str) -> Parser:
                 g = match.groupdict()
                 try:
                     return _to_millis(
-                        int(g.get("y") or 1970), int(g.get("mo") or 1), int(g.get("d") or 1),
-                        int(g.get("h") or 0), int(g.get("mi") or 0), int(g.get("s") or 0),
+                        int(g.get("y") or 1970),
+                        int(g.get("mo") or 1),
+                        int(g.get("d") or 1),
+                        int(g.get("h") or 0),
+                        int(g.get("mi") or 0),
+                        int(g.get("s") or 0),
                         int((g.get("f") or "").ljust(3, "0")[:3]),
                     )
                 except ValueError:
@@ -190,6 +224,7 @@ def to_timestamp_with_pattern(pattern: str) -> Parser:
     tf = _timeformat()
     fn = getattr(tf, "to_timestamp", None) if tf is not None else None
     if fn is not None:
+
         def exact(text: str) -> int | None:
             return _millis_of(fn(text, pattern))[1]
 
@@ -200,11 +235,17 @@ def to_timestamp_with_pattern(pattern: str) -> Parser:
 def to_timestamp_ltz_fn(precision: int) -> Callable[[Any], int | None]:
     """``TO_TIMESTAMP_LTZ(n, precision)`` (R4.4); other precisions fail the job."""
     if precision not in (0, 3):
+
         def bad(_: Any) -> int | None:
-            raise RowFailure("R4.4", f"TableException: The precision {precision} of TO_TIMESTAMP_LTZ is unsupported, only 0 and 3 are supported")
+            raise RowFailure(
+                "R4.4",
+                f"TableException: The precision {precision} of TO_TIMESTAMP_LTZ is unsupported, "
+                "only 0 and 3 are supported",
+            )
 
         return bad
     if precision == 0:
+
         def seconds(n: Any) -> int | None:
             v = int(n)
             return v * 1000 if _MIN_SEC <= v <= _MAX_SEC else None
@@ -240,6 +281,7 @@ def json_timestamp_parser(ltz: bool, standard: str) -> Parser:
     tf = _timeformat()
     fn = getattr(tf, "json_timestamp", None) if tf is not None else None
     if fn is not None:
+
         def exact(text: str) -> int | None:
             return _millis_of(fn(text, ltz=ltz, standard=standard, ignore_parse_errors=False))[1]
 
@@ -258,8 +300,15 @@ def json_timestamp_parser(ltz: bool, standard: str) -> Parser:
             return None
         y, mo, d, h, mi, s, frac = match.groups()
         try:
-            return _to_millis(int(y), int(mo), int(d), int(h), int(mi), int(s or 0),
-                              int((frac or "").ljust(3, "0")[:3]))
+            return _to_millis(
+                int(y),
+                int(mo),
+                int(d),
+                int(h),
+                int(mi),
+                int(s or 0),
+                int((frac or "").ljust(3, "0")[:3]),
+            )
         except ValueError:
             return None
 

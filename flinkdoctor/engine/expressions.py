@@ -44,7 +44,12 @@ class Typed:
             return f"DECIMAL({self.precision}, {self.scale or 0})"
         if self.root == "VARCHAR" and self.precision in (None, 2147483647):
             return "STRING"
-        if self.precision is not None and self.root in ("TIMESTAMP", "TIMESTAMP_LTZ", "VARCHAR", "CHAR"):
+        if self.precision is not None and self.root in (
+            "TIMESTAMP",
+            "TIMESTAMP_LTZ",
+            "VARCHAR",
+            "CHAR",
+        ):
             return f"{self.root}({self.precision})"
         return self.root
 
@@ -62,8 +67,13 @@ class Scope:
     """The columns of one source table, compiled lazily (computed columns may refer to each
     other) and memoised."""
 
-    def __init__(self, table: m.CreateTable, json_options: JsonOptions, zone: ZoneShift | None,
-                 zone_name: str) -> None:
+    def __init__(
+        self,
+        table: m.CreateTable,
+        json_options: JsonOptions,
+        zone: ZoneShift | None,
+        zone_name: str,
+    ) -> None:
         self.table = table
         self.json = json_options
         self.zone = zone
@@ -123,7 +133,9 @@ def _physical(name: str, dtype: m.DataType, options: JsonOptions) -> Typed:
             if fail_missing:
                 if ignore:
                     return None
-                raise RowFailure("R4.5", f"Failed to deserialize JSON: Could not find field with name '{name}'.")
+                raise RowFailure(
+                    "R4.5", f"Failed to deserialize JSON: Could not find field with name '{name}'."
+                )
             return None
         if raw is None:
             return None
@@ -143,6 +155,7 @@ _MISSING = object()
 def _json_converter(name: str, dtype: m.DataType, options: JsonOptions) -> Callable[[Any], Any]:
     root = dtype.root
     if root in ("VARCHAR", "CHAR"):
+
         def to_str(raw: Any) -> Any:
             if isinstance(raw, str):
                 return raw
@@ -151,6 +164,7 @@ def _json_converter(name: str, dtype: m.DataType, options: JsonOptions) -> Calla
             if isinstance(raw, (dict, list)):
                 return json.dumps(raw, separators=(",", ":"), ensure_ascii=False)
             return json.dumps(raw)
+
         return to_str
     if root in _INTS:
         bits = _INTS[root]
@@ -173,8 +187,10 @@ def _json_converter(name: str, dtype: m.DataType, options: JsonOptions) -> Calla
             if not low <= value <= high:
                 raise _json_fail(name, raw, f"out of range for {root}")
             return value
+
         return to_int
     if root in ("DOUBLE", "FLOAT"):
+
         def to_float(raw: Any) -> Any:
             if isinstance(raw, bool):
                 raise _json_fail(name, raw, f"not a {root}")
@@ -186,36 +202,47 @@ def _json_converter(name: str, dtype: m.DataType, options: JsonOptions) -> Calla
                 except ValueError:
                     raise _json_fail(name, raw, f"not a {root}") from None
             raise _json_fail(name, raw, f"not a {root}")
+
         return to_float
     if root == "DECIMAL":
+
         def to_dec(raw: Any) -> Any:
             try:
                 return Decimal(str(raw).strip())
             except InvalidOperation:
                 raise _json_fail(name, raw, "not a DECIMAL") from None
+
         return to_dec
     if root == "BOOLEAN":
+
         def to_bool(raw: Any) -> Any:
             if isinstance(raw, bool):
                 return raw
             return str(raw).strip().lower() == "true"
+
         return to_bool
     if root in ("TIMESTAMP", "TIMESTAMP_LTZ"):
         from flinkdoctor.engine import conversions
 
-        parse = conversions.json_timestamp_parser(root == "TIMESTAMP_LTZ", options.timestamp_standard)
+        parse = conversions.json_timestamp_parser(
+            root == "TIMESTAMP_LTZ", options.timestamp_standard
+        )
 
         def to_ts(raw: Any) -> Any:
             if not isinstance(raw, str):
                 raise _json_fail(name, raw, f"not a {root} string")
             millis = parse(raw)
             if millis is None:
-                raise _json_fail(name, raw, f"DateTimeParseException: Text '{raw}' could not be parsed")
+                raise _json_fail(
+                    name, raw, f"DateTimeParseException: Text '{raw}' could not be parsed"
+                )
             return millis
+
         return to_ts
     if root == "ROW":
         converters = {
-            fname: _json_converter(f"{name}.{fname}", ftype, options) for fname, ftype in dtype.fields
+            fname: _json_converter(f"{name}.{fname}", ftype, options)
+            for fname, ftype in dtype.fields
         }
 
         def to_row(raw: Any) -> Any:
@@ -226,6 +253,7 @@ def _json_converter(name: str, dtype: m.DataType, options: JsonOptions) -> Calla
                 v = raw.get(fname)
                 out[fname] = None if v is None else conv(v)
             return out
+
         return to_row
     return lambda raw: raw
 
@@ -233,8 +261,10 @@ def _json_converter(name: str, dtype: m.DataType, options: JsonOptions) -> Calla
 def _metadata(col: m.MetadataColumn) -> Typed:
     key = col.metadata_key
     if key == "timestamp":
+
         def kafka_ts(rec: Record) -> Any:
             return rec.timestamp
+
         return Typed(kafka_ts, col.type.root, col.type.precision)
     if key == "partition":
         return Typed(lambda rec: rec.partition, "INT")
@@ -250,7 +280,11 @@ def _metadata(col: m.MetadataColumn) -> Typed:
 def compile_expr(expr: m.Expr, scope: Scope) -> Typed:
     """Compile ``expr`` over the rows of ``scope``'s table; InputError for what we cannot model."""
     if isinstance(expr, m.Identifier):
-        base = scope.column(expr.parts[0], expr) if len(expr.parts) == 1 or scope.table.column(expr.parts[0]) else None
+        base = (
+            scope.column(expr.parts[0], expr)
+            if len(expr.parts) == 1 or scope.table.column(expr.parts[0])
+            else None
+        )
         if base is None:
             # qualified ``t.col``: drop the qualifier
             return scope.column(expr.parts[-1], expr)
@@ -271,7 +305,12 @@ def compile_expr(expr: m.Expr, scope: Scope) -> Typed:
     if isinstance(expr, m.UnaryOp) and expr.op == "-":
         inner = compile_expr(expr.operand, scope)
         f = inner.fn
-        return Typed(lambda rec: None if (v := f(rec)) is None else -v, inner.root, inner.precision, inner.scale)
+        return Typed(
+            lambda rec: None if (v := f(rec)) is None else -v,
+            inner.root,
+            inner.precision,
+            inner.scale,
+        )
     if isinstance(expr, m.Call):
         return _call(expr, scope)
     raise InputError(f"unsupported expression for simulation: {expr.to_sql()}", expr.location)
@@ -317,7 +356,13 @@ def _literal(lit: m.Literal) -> Typed:
         if "e" in lit.raw.lower():
             fl = float(d)
             return Typed(lambda rec: fl, "DOUBLE", nullable=False)
-        return Typed(lambda rec: d, "DECIMAL", len(d.as_tuple().digits), -int(d.as_tuple().exponent), nullable=False)
+        return Typed(
+            lambda rec: d,
+            "DECIMAL",
+            len(d.as_tuple().digits),
+            -int(d.as_tuple().exponent),
+            nullable=False,
+        )
     if lit.kind == "boolean":
         return Typed(lambda rec: v, "BOOLEAN", nullable=False)
     if lit.kind in ("timestamp", "timestamp_ltz"):
@@ -333,7 +378,11 @@ def _binary(expr: m.BinaryOp, scope: Scope) -> Typed:
     right = compile_expr(expr.right, scope)
     op = expr.op
     lf, rf = left.fn, right.fn
-    if op in ("+", "-") and left.root in ("TIMESTAMP", "TIMESTAMP_LTZ") and right.root == "INTERVAL":
+    if (
+        op in ("+", "-")
+        and left.root in ("TIMESTAMP", "TIMESTAMP_LTZ")
+        and right.root == "INTERVAL"
+    ):
         sign = 1 if op == "+" else -1
 
         def ts_shift(rec: Record) -> Any:
@@ -345,9 +394,16 @@ def _binary(expr: m.BinaryOp, scope: Scope) -> Typed:
 
         return Typed(ts_shift, left.root, left.precision)
     if op == "+" and right.root in ("TIMESTAMP", "TIMESTAMP_LTZ") and left.root == "INTERVAL":
-        return Typed(lambda rec: None if (a := rf(rec)) is None or (b := lf(rec)) is None else a + b,
-                     right.root, right.precision)
-    if op in ("+", "-", "*", "/", "%") and left.root in _NUMERIC | {"INTERVAL"} and right.root in _NUMERIC:
+        return Typed(
+            lambda rec: None if (a := rf(rec)) is None or (b := lf(rec)) is None else a + b,
+            right.root,
+            right.precision,
+        )
+    if (
+        op in ("+", "-", "*", "/", "%")
+        and left.root in _NUMERIC | {"INTERVAL"}
+        and right.root in _NUMERIC
+    ):
         root = _numeric_result(left.root, right.root)
         integral = root in _INTS
 
@@ -372,7 +428,9 @@ def _binary(expr: m.BinaryOp, scope: Scope) -> Typed:
                     return q if (a >= 0) == (b >= 0) else -q
                 if isinstance(a, Decimal) or isinstance(b, Decimal):
                     return Decimal(a) / Decimal(b)
-                return a / b if b != 0 else (math.inf if a > 0 else -math.inf if a < 0 else math.nan)
+                return (
+                    a / b if b != 0 else (math.inf if a > 0 else -math.inf if a < 0 else math.nan)
+                )
             return math.fmod(a, b) if not integral else (a - b * int(a / b))
 
         return Typed(arith, root)
@@ -440,7 +498,12 @@ def _call(call: m.Call, scope: Scope) -> Typed:
         return Typed(coalesce, args[0].root, args[0].precision, args[0].scale)
     if name in ("UPPER", "LOWER", "TRIM") and len(args) == 1:
         f = args[0].fn
-        op = {"UPPER": str.upper, "LOWER": str.lower, "TRIM": lambda x: x.strip(" ")}[name]
+        ops: dict[str, Callable[[str], str]] = {
+            "UPPER": str.upper,
+            "LOWER": str.lower,
+            "TRIM": lambda x: x.strip(" "),
+        }
+        op = ops[name]
         return Typed(lambda rec: None if (v := f(rec)) is None else op(v), "VARCHAR")
     raise InputError(f"unsupported function for simulation: {call.to_sql()}", call.location)
 
@@ -465,7 +528,9 @@ def _cast(inner: Typed, target: m.DataType, try_: bool, scope: Scope, where: m.E
                 if millis is None:
                     if try_:
                         return None
-                    raise RowFailure("R4.3", f"TableRuntimeException: Error when casting '{v}' to TIMESTAMP({p})")
+                    raise RowFailure(
+                        "R4.3", f"TableRuntimeException: Error when casting '{v}' to TIMESTAMP({p})"
+                    )
                 if root == "TIMESTAMP_LTZ" and zone is not None:
                     return zone.to_epoch(millis)
                 return millis
@@ -491,12 +556,15 @@ def _cast(inner: Typed, target: m.DataType, try_: bool, scope: Scope, where: m.E
             except ValueError:
                 if try_:
                     return None
-                raise RowFailure("R4.3", f"TableRuntimeException: Error when casting '{v}' to {root}") from None
+                raise RowFailure(
+                    "R4.3", f"TableRuntimeException: Error when casting '{v}' to {root}"
+                ) from None
             n &= (1 << bits) - 1
             return n - (1 << bits) if n >= 1 << (bits - 1) else n
 
         return Typed(cast_int, root)
     if root in ("DOUBLE", "FLOAT"):
+
         def cast_float(rec: Record) -> Any:
             v = f(rec)
             if v is None:
@@ -506,17 +574,23 @@ def _cast(inner: Typed, target: m.DataType, try_: bool, scope: Scope, where: m.E
             except ValueError:
                 if try_:
                     return None
-                raise RowFailure("R4.3", f"TableRuntimeException: Error when casting '{v}' to {root}") from None
+                raise RowFailure(
+                    "R4.3", f"TableRuntimeException: Error when casting '{v}' to {root}"
+                ) from None
 
         return Typed(cast_float, root)
     if root in ("VARCHAR", "CHAR"):
-        return Typed(lambda rec: None if (v := f(rec)) is None else str(v), "VARCHAR", target.precision)
+        return Typed(
+            lambda rec: None if (v := f(rec)) is None else str(v), "VARCHAR", target.precision
+        )
     if root == "DECIMAL":
+
         def cast_dec(rec: Record) -> Any:
             v = f(rec)
             if v is None:
                 return None
             return Decimal(str(v)).quantize(Decimal(1).scaleb(-(target.scale or 0)))
+
         return Typed(cast_dec, root, target.precision, target.scale)
     raise InputError(f"unsupported CAST to {target}", where.location)
 

@@ -1,4 +1,4 @@
-"""``RowFailure``: evaluating a row fails the Flink job (kept apart so every module can raise it)."""
+"""``RowFailure``: evaluating a row fails the Flink job (its own module: every part raises it)."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from flinkdoctor.engine.aggregates import AggSpec
 from flinkdoctor.engine.arrival import ArrivalMode
 from flinkdoctor.engine.expressions import JsonOptions, Scope, Typed, compile_expr
+from flinkdoctor.engine.row_reader import Extract, Hot, compile_hot_path, compile_row_reader
 from flinkdoctor.engine.settings import FlinkVersion, parse_bool, parse_duration, parse_int
 from flinkdoctor.engine.timeutil import ZoneShift, resolve_zone
 from flinkdoctor.errors import InputError, Location
@@ -75,6 +76,7 @@ class EnginePlan:
     arrival: ArrivalMode
     backlog_rate: float
     checkpointing: bool
+    checkpoint_interval: int
     window_kind: str
     window_style: str
     size: int
@@ -99,6 +101,11 @@ class EnginePlan:
     notes: tuple[str, ...] = ()
     settings: Mapping[str, str] = field(default_factory=dict)
     raw_rowtime: Typed | None = None
+    extract: Extract | None = None
+    hot: Hot | None = None
+    regular_parts: tuple[str, ...] | None = None
+    """Set when the query is a regular GroupAggregate over a window TVF (R3.8): the GROUP BY in
+    order, ``expr:i`` for the i-th key expression or a window column name."""
     two_phase: bool = True
 
 
@@ -107,18 +114,27 @@ def _loc(node: Any) -> Location | None:
     return loc if isinstance(loc, Location) else None
 
 
-def _find_query(script: m.Script, index: int | None) -> tuple[m.Select, str | None, m.Insert | m.QueryStatement]:
+def _find_query(
+    script: m.Script, index: int | None
+) -> tuple[m.Select, str | None, m.Insert | m.QueryStatement]:
     candidates: list[tuple[m.Select, str | None, m.Insert | m.QueryStatement]] = []
     for q in script.queries:
         query = q.query
-        selects = query.selects() if isinstance(query, m.SetOperation) else [query] if isinstance(query, m.Select) else []
+        selects = (
+            query.selects()
+            if isinstance(query, m.SetOperation)
+            else [query]
+            if isinstance(query, m.Select)
+            else []
+        )
         for sel in selects:
             if sel.windows() or sel.group_by:
                 sink = str(q.target) if isinstance(q, m.Insert) else None
                 candidates.append((sel, sink, q))
     if not candidates:
         raise InputError(
-            "the script has no windowed query (a SELECT with a window TVF or GROUP BY TUMBLE/HOP/SESSION)",
+            "the script has no windowed query (a SELECT with a window TVF or GROUP BY "
+            "TUMBLE/HOP/SESSION)",
             Location(script.source),
         )
     if index is not None:
@@ -128,7 +144,9 @@ def _find_query(script: m.Script, index: int | None) -> tuple[m.Select, str | No
     return candidates[0]
 
 
-def _source_table(script: m.Script, item: m.FromItem | None, where: m.Select) -> tuple[m.CreateTable, dict[str, str]]:
+def _source_table(
+    script: m.Script, item: m.FromItem | None, where: m.Select
+) -> tuple[m.CreateTable, dict[str, str]]:
     if isinstance(item, m.WindowTVF):
         item = item.table
     if isinstance(item, m.TableRef):
@@ -137,7 +155,8 @@ def _source_table(script: m.Script, item: m.FromItem | None, where: m.Select) ->
             view = script.view(item.name)
             if view is not None:
                 raise InputError(
-                    f"{item.name} is a view; simulate-windows reads a table directly (inline the view)",
+                    f"{item.name} is a view; simulate-windows reads a table directly "
+                    "(inline the view)",
                     _loc(item),
                 )
             raise InputError(f"table {item.name} is not created in the script", _loc(item))
@@ -163,10 +182,16 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
     if window is None and tvfs:
         window = tvfs[0]
     if window is None:
-        raise InputError("the query has no window (TUMBLE / HOP / CUMULATE / SESSION)", _loc(select))
-    table, hints = _source_table(script, window.source if window.style == "tvf" else select.from_, select)
+        raise InputError(
+            "the query has no window (TUMBLE / HOP / CUMULATE / SESSION)", _loc(select)
+        )
+    table, hints = _source_table(
+        script, window.source if window.style == "tvf" else select.from_, select
+    )
     if ov.table is not None and script.table(ov.table) is not table:
-        raise InputError(f"--table {ov.table}: the windowed query reads {table.name}, not {ov.table}")
+        raise InputError(
+            f"--table {ov.table}: the windowed query reads {table.name}, not {ov.table}"
+        )
     options = {**table.options, **hints}
     connector = options.get("connector", "?")
     notes: list[str] = []
@@ -182,12 +207,25 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
     except ValueError as error:
         raise InputError(f"table.local-time-zone: {error}") from None
     shift_all = ZoneShift(zone) if zone is not None else None
-    interval = parse_duration("pipeline.auto-watermark-interval", _setting(settings, "pipeline.auto-watermark-interval", "200 ms"))
-    parallelism = ov.parallelism or parse_int("parallelism.default", _setting(settings, "parallelism.default", "1"))
-    checkpointing = "execution.checkpointing.interval" in settings and parse_duration(
-        "execution.checkpointing.interval", settings["execution.checkpointing.interval"]) > 0
+    interval = parse_duration(
+        "pipeline.auto-watermark-interval",
+        _setting(settings, "pipeline.auto-watermark-interval", "200 ms"),
+    )
+    parallelism = ov.parallelism or parse_int(
+        "parallelism.default", _setting(settings, "parallelism.default", "1")
+    )
+    checkpoint_interval = (
+        parse_duration(
+            "execution.checkpointing.interval", settings["execution.checkpointing.interval"]
+        )
+        if "execution.checkpointing.interval" in settings
+        else 0
+    )
+    checkpointing = checkpoint_interval > 0
     push_down = connector in PUSH_DOWN_CONNECTORS
-    global_idle = parse_duration("table.exec.source.idle-timeout", _setting(settings, "table.exec.source.idle-timeout", "0"))
+    global_idle = parse_duration(
+        "table.exec.source.idle-timeout", _setting(settings, "table.exec.source.idle-timeout", "0")
+    )
     idle_timeout = global_idle
     emit_on_event = False
     flip296 = {k: v for k, v in options.items() if k.startswith("scan.watermark.")}
@@ -200,20 +238,30 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
         )
     if push_down:
         if "scan.watermark.idle-timeout" in options and version.flip296_options:
-            idle_timeout = parse_duration("scan.watermark.idle-timeout", options["scan.watermark.idle-timeout"])
+            idle_timeout = parse_duration(
+                "scan.watermark.idle-timeout", options["scan.watermark.idle-timeout"]
+            )
         strategy = options.get("scan.watermark.emit.strategy", "on-periodic").lower()
         if strategy not in ("on-periodic", "on-event"):
-            raise InputError(f"scan.watermark.emit.strategy: expected on-periodic or on-event, got {strategy!r}")
+            raise InputError(
+                f"scan.watermark.emit.strategy: expected on-periodic or on-event, got {strategy!r}"
+            )
         emit_on_event = strategy == "on-event"
         if "scan.watermark.alignment.group" in options:
-            notes.append("watermark alignment (R2.8) pauses fast splits; it is not simulated (it drops nothing)")
+            notes.append(
+                "watermark alignment (R2.8) pauses fast splits; it is not simulated "
+                "(it drops nothing)"
+            )
     elif flip296:
         notes.append(
             f"scan.watermark.* options are ignored by the '{connector}' connector: only the Kafka "
             "push-down path reads them (R1.9)"
         )
     if connector in ("kafka", "upsert-kafka"):
-        bounded = connector == "kafka" and options.get("scan.bounded.mode", "unbounded").lower() != "unbounded"
+        bounded = (
+            connector == "kafka"
+            and options.get("scan.bounded.mode", "unbounded").lower() != "unbounded"
+        )
     elif connector == "filesystem":
         bounded = "source.monitor-interval" not in options
     elif connector == "datagen":
@@ -229,12 +277,17 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
     # -- rowtime and watermark ------------------------------------------------------------------
     if table.watermark is None:
         raise InputError(
-            f"table {table.name} has no WATERMARK: event-time windows over it fail at planning (R3.12)",
+            f"table {table.name} has no WATERMARK: event-time windows over it fail at "
+            "planning (R3.12)",
             _loc(table),
         )
     json_opts = JsonOptions(
-        ignore_parse_errors=parse_bool("json.ignore-parse-errors", options.get("json.ignore-parse-errors", "false")),
-        fail_on_missing_field=parse_bool("json.fail-on-missing-field", options.get("json.fail-on-missing-field", "false")),
+        ignore_parse_errors=parse_bool(
+            "json.ignore-parse-errors", options.get("json.ignore-parse-errors", "false")
+        ),
+        fail_on_missing_field=parse_bool(
+            "json.fail-on-missing-field", options.get("json.fail-on-missing-field", "false")
+        ),
         timestamp_standard=options.get("json.timestamp-format.standard", "SQL"),
     )
     rt_name = table.watermark.column
@@ -245,7 +298,8 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
     rt = scope.column(rt_col.name)
     if rt.root not in ("TIMESTAMP", "TIMESTAMP_LTZ"):
         raise InputError(
-            f"rowtime {rt_name} must be TIMESTAMP(3) or TIMESTAMP_LTZ(3), not {rt.type_text} (R1.3)",
+            f"rowtime {rt_name} must be TIMESTAMP(3) or TIMESTAMP_LTZ(3), not "
+            f"{rt.type_text} (R1.3)",
             _loc(rt_col),
         )
     shift = shift_all if rt.root == "TIMESTAMP_LTZ" else None
@@ -292,36 +346,74 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
         raise InputError("window offset must be an INTERVAL literal", window.location)
     if kind in ("TUMBLE", "HOP", "CUMULATE") and size <= 0:
         raise InputError("window size must be a positive INTERVAL literal", window.location)
-    if kind == "HOP" and slide <= 0 or kind == "CUMULATE" and step <= 0 or kind == "SESSION" and gap <= 0:
-        raise InputError("window slide / step / gap must be a positive INTERVAL literal", window.location)
+    if (
+        (kind == "HOP" and slide <= 0)
+        or (kind == "CUMULATE" and step <= 0)
+        or (kind == "SESSION" and gap <= 0)
+    ):
+        raise InputError(
+            "window slide / step / gap must be a positive INTERVAL literal", window.location
+        )
     if window.style == "tvf":
         if kind == "TUMBLE" and abs(offset) >= size:
-            planning_error = planning_error or PlanningError("R3.1", "TUMBLE offset must be smaller than the size", str(window.location))
+            planning_error = planning_error or PlanningError(
+                "R3.1", "TUMBLE offset must be smaller than the size", str(window.location)
+            )
         if kind == "HOP" and size % slide != 0:
-            planning_error = planning_error or PlanningError("R3.1", "HOP table function based aggregate requires size must be an integral multiple of slide", str(window.location))
+            planning_error = planning_error or PlanningError(
+                "R3.1",
+                "HOP table function based aggregate requires size must be an integral "
+                "multiple of slide",
+                str(window.location),
+            )
         if kind == "CUMULATE" and size % step != 0:
-            planning_error = planning_error or PlanningError("R3.1", "CUMULATE table function based aggregate requires maxSize must be an integral multiple of step", str(window.location))
+            planning_error = planning_error or PlanningError(
+                "R3.1",
+                "CUMULATE table function based aggregate requires maxSize must be an "
+                "integral multiple of step",
+                str(window.location),
+            )
         if kind == "SESSION" and not version.session_tvf:
             planning_error = planning_error or PlanningError(
-                "R3.6", f"SESSION window TVF aggregation is not supported in streaming before Flink 1.19 (simulating {version.text})", str(window.location))
+                "R3.6",
+                "SESSION window TVF aggregation is not supported in streaming before "
+                f"Flink 1.19 (simulating {version.text})",
+                str(window.location),
+            )
     # -- group keys, aggregates and projection ------------------------------------------------
     keys: list[tuple[str, Typed]] = []
+    key_exprs: list[tuple[m.Expr, Typed]] = []
+    group_parts: list[str] = []
     has_start = has_end = False
     for g in select.group_keys():
-        if isinstance(g, m.Identifier) and g.name.lower() in ("window_start", "window_end", "window_time") and window.style == "tvf":
+        if (
+            isinstance(g, m.Identifier)
+            and g.name.lower() in ("window_start", "window_end", "window_time")
+            and window.style == "tvf"
+        ):
             has_start |= g.name.lower() == "window_start"
             has_end |= g.name.lower() == "window_end"
+            group_parts.append(g.name.lower())
             continue
         if not isinstance(g, m.Identifier):
-            raise InputError(f"GROUP BY {g.to_sql()}: only plain columns are supported as keys", _loc(g))
+            raise InputError(
+                f"GROUP BY {g.to_sql()}: only plain columns are supported as keys", _loc(g)
+            )
+        group_parts.append(f"expr:{len(keys)}")
         keys.append((g.name, compile_expr(g, scope)))
-    if window.style == "tvf" and not (has_start and has_end):
-        raise InputError(
-            "R3.8: this GROUP BY lacks window_start and window_end, so Flink plans a regular "
-            "(updating) GroupAggregate, not a window aggregate: rows are emitted at once as "
-            "updates and never wait for the watermark; append-only sinks reject it at planning. "
-            "Group by window_start, window_end to get a window aggregate.",
-            _loc(select),
+        key_exprs.append((g, keys[-1][1]))
+    regular = window.style == "tvf" and not (has_start and has_end)
+    if regular:
+        if kind == "SESSION":
+            raise InputError(
+                "R3.8: a SESSION window TVF whose GROUP BY lacks window_start and window_end is "
+                "not a window aggregate; simulating it is not supported",
+                _loc(select),
+            )
+        notes.append(
+            "R3.8: the GROUP BY lacks window_start and window_end, so Flink plans a regular "
+            "GroupAggregate over the window TVF: it emits at once, as updates (-U/+U), and never "
+            "waits for the watermark. Group by window_start, window_end for a window aggregate."
         )
     if kind == "SESSION" and window.style == "tvf":
         parts = [p.name.lower() for p in window.partition_by if isinstance(p, m.Identifier)]
@@ -333,6 +425,7 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
             )
     key_names = tuple(k for k, _ in keys)
     value_fns: list[Callable[[Record], Any]] = []
+    value_exprs: list[tuple[m.Expr, Typed]] = []
     value_index: dict[str, int] = {}
     specs: list[AggSpec] = []
     columns: list[OutputColumn] = []
@@ -341,7 +434,10 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
     def agg_spec(call: m.Call) -> int:
         name = call.name.upper()
         if name not in ("COUNT", "SUM", "MIN", "MAX", "AVG"):
-            raise InputError(f"aggregate {call.to_sql()} is not simulated (COUNT, SUM, MIN, MAX, AVG are)", _loc(call))
+            raise InputError(
+                f"aggregate {call.to_sql()} is not simulated (COUNT, SUM, MIN, MAX, AVG are)",
+                _loc(call),
+            )
         if name == "COUNT" and (not call.args or isinstance(call.args[0], m.Star)):
             spec = AggSpec("COUNT_STAR", None, distinct=False, text=call.to_sql())
         else:
@@ -353,32 +449,73 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
             if text not in value_index:
                 value_index[text] = len(value_fns)
                 value_fns.append(typed.fn)
+                value_exprs.append((arg, typed))
             func = "COUNT" if name == "COUNT" else name
-            if func in ("SUM", "AVG") and typed.root not in ("TINYINT", "SMALLINT", "INT", "BIGINT", "FLOAT", "DOUBLE", "DECIMAL"):
-                raise InputError(f"{call.to_sql()}: {name} of {typed.type_text} is not valid", _loc(call))
-            spec = AggSpec(func, value_index[text], typed.root, typed.precision, typed.scale,
-                           distinct=call.distinct, text=call.to_sql())
+            if func in ("SUM", "AVG") and typed.root not in (
+                "TINYINT",
+                "SMALLINT",
+                "INT",
+                "BIGINT",
+                "FLOAT",
+                "DOUBLE",
+                "DECIMAL",
+            ):
+                raise InputError(
+                    f"{call.to_sql()}: {name} of {typed.type_text} is not valid", _loc(call)
+                )
+            spec = AggSpec(
+                func,
+                value_index[text],
+                typed.root,
+                typed.precision,
+                typed.scale,
+                distinct=call.distinct,
+                text=call.to_sql(),
+            )
         specs.append(spec)
         return len(specs) - 1
 
     legacy_aux = {
         f"{k}_{p}": p for k in ("TUMBLE", "HOP", "SESSION") for p in ("START", "END", "ROWTIME")
     }
-    rt_type_text = rt.type_text if rt.precision is not None else rt.root
     for i, item in enumerate(select.items):
         e = item.expr
         name = item.output_name or f"EXPR${i}"
         if isinstance(e, m.Star):
             raise InputError("SELECT * is not a window aggregate projection", _loc(item))
-        if isinstance(e, m.Identifier) and window.style == "tvf" and e.name.lower() in ("window_start", "window_end", "window_time"):
+        if (
+            isinstance(e, m.Identifier)
+            and window.style == "tvf"
+            and e.name.lower() in ("window_start", "window_end", "window_time")
+        ):
             col_kind: ColumnKind = e.name.lower()  # type: ignore[assignment]
-            type_text = "TIMESTAMP(3) NOT NULL" if col_kind != "window_time" else f"{rt.root}(3) NOT NULL *ROWTIME*"
+            type_text = (
+                "TIMESTAMP(3) NOT NULL"
+                if col_kind != "window_time"
+                else f"{rt.root}(3) NOT NULL *ROWTIME*"
+            )
+            if regular:
+                if e.name.lower() not in group_parts:
+                    raise InputError(
+                        f"{e.name} is not in GROUP BY: Flink rejects it ('Expression ... is not "
+                        "being grouped')",
+                        _loc(e),
+                    )
+                plain = "TIMESTAMP(3) NOT NULL" if col_kind != "window_time" else f"{rt.root}(3)"
+                columns.append(OutputColumn(name, plain, "key", group_parts.index(e.name.lower())))
+                continue
             columns.append(OutputColumn(name, type_text, col_kind))
             continue
         if isinstance(e, m.Call) and e.name.upper() in legacy_aux and window.style == "legacy":
             part = legacy_aux[e.name.upper()]
-            col_kind = {"START": "window_start", "END": "window_end", "ROWTIME": "window_time"}[part]  # type: ignore[assignment]
-            type_text = "TIMESTAMP(3) NOT NULL" if col_kind != "window_time" else f"{rt.root}(3) NOT NULL *ROWTIME*"
+            col_kind = {"START": "window_start", "END": "window_end", "ROWTIME": "window_time"}[
+                part
+            ]  # type: ignore[assignment]
+            type_text = (
+                "TIMESTAMP(3) NOT NULL"
+                if col_kind != "window_time"
+                else f"{rt.root}(3) NOT NULL *ROWTIME*"
+            )
             columns.append(OutputColumn(name, type_text, col_kind))
             continue
         if isinstance(e, m.Identifier):
@@ -389,7 +526,8 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
                     "('Expression ... is not being grouped')",
                     _loc(e),
                 )
-            columns.append(OutputColumn(name, keys[idx][1].type_text, "key", idx))
+            position = group_parts.index(f"expr:{idx}") if regular else idx
+            columns.append(OutputColumn(name, keys[idx][1].type_text, "key", position))
             continue
         if isinstance(e, m.Call) and e.name.upper() in m.AGGREGATE_FUNCTIONS:
             idx = agg_spec(e)
@@ -397,26 +535,55 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
             columns.append(OutputColumn(name, specs[idx].result_type, "agg", idx))
             continue
         raise InputError(
-            f"select item {e.to_sql()} is not simulated (window columns, keys and COUNT/SUM/MIN/MAX/AVG are)",
+            f"select item {e.to_sql()} is not simulated (window columns, keys and "
+            "COUNT/SUM/MIN/MAX/AVG are)",
             _loc(item),
         )
     if select.where is not None:
-        raise InputError("WHERE clauses are not simulated yet; remove the filter or pre-filter the events", _loc(select.where))
+        raise InputError(
+            "WHERE clauses are not simulated yet; remove the filter or pre-filter the events",
+            _loc(select.where),
+        )
     if select.having is not None:
         raise InputError("HAVING is not simulated yet", _loc(select.having))
     if sink is not None:
         sink_table = script.table(sink) if isinstance(statement, m.Insert) else None
         if sink_table is not None:
             phys = [c for c in sink_table.columns if isinstance(c, m.PhysicalColumn)]
-            target = list(statement.columns) if isinstance(statement, m.Insert) and statement.columns else [c.name for c in phys]
+            target = (
+                list(statement.columns)
+                if isinstance(statement, m.Insert) and statement.columns
+                else [c.name for c in phys]
+            )
             if len(target) == len(columns):
-                columns = [OutputColumn(t, c.type, c.kind, c.index) for t, c in zip(target, columns, strict=True)]
-    if window.style == "legacy" and settings.get("table.exec.emit.late-fire.enabled", "false").lower() == "true":
-        raise InputError("table.exec.emit.late-fire.enabled (allowed lateness, R3.7) is not simulated")
+                columns = [
+                    OutputColumn(t, c.type, c.kind, c.index)
+                    for t, c in zip(target, columns, strict=True)
+                ]
+    if regular and isinstance(statement, m.Insert):
+        sink_table = script.table(statement.target)
+        sink_connector = (sink_table.options.get("connector", "") if sink_table else "").lower()
+        has_pk = sink_table is not None and sink_table.primary_key is not None
+        if sink_connector in ("kafka", "filesystem") or (sink_connector == "jdbc" and not has_pk):
+            planning_error = planning_error or PlanningError(
+                "R3.8",
+                f"Table sink '{statement.target}' doesn't support consuming update changes which "
+                "is produced by node GroupAggregate (the query is a regular aggregate, not a "
+                "window aggregate: GROUP BY needs window_start and window_end)",
+                str(_loc(select) or script.source),
+            )
+    if (
+        window.style == "legacy"
+        and settings.get("table.exec.emit.late-fire.enabled", "false").lower() == "true"
+    ):
+        raise InputError(
+            "table.exec.emit.late-fire.enabled (allowed lateness, R3.7) is not simulated"
+        )
 
     # -- compiled record closures -------------------------------------------------------------
     key_fns = [t.fn for _, t in keys]
     if not key_fns:
+
         def key_fn(rec: Record) -> Any:
             return ()
     elif len(key_fns) == 1:
@@ -425,6 +592,7 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
         def key_fn(rec: Record) -> Any:
             return only(rec)
     else:
+
         def key_fn(rec: Record) -> Any:
             return tuple(f(rec) for f in key_fns)
 
@@ -433,7 +601,9 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
 
     if push_down:
         # R1.1: the watermark is generated per split inside the source; processing time drives it.
-        path_note = f"{connector} source: watermark pushed into the source, per partition (R1.1, R1.6)"
+        path_note = (
+            f"{connector} source: watermark pushed into the source, per partition (R1.1, R1.6)"
+        )
     else:
         path_note = f"{connector} source: WatermarkAssignerOperator after the source (R1.1, R1.4)"
     notes.insert(0, path_note)
@@ -442,6 +612,21 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
             f"simulating Flink {version.text}: version-dependent rules applied where known "
             "(R1.6 2.x max semantics, R1.9 options from 1.18, R3.6 SESSION TVF from 1.19); "
             "other differences from 1.20 are not known and 1.20 behaviour is used"
+        )
+    extract = compile_row_reader(scope, (rt_col.name, rt), key_exprs, value_exprs)
+    two_phase = settings.get("table.optimizer.agg-phase-strategy", "AUTO").upper() != "ONE_PHASE"
+    hot: Hot | None = None
+    if (
+        push_down
+        and two_phase
+        and window.style == "tvf"
+        and kind == "TUMBLE"
+        and delay is not None
+        and shift is None
+        and planning_error is None
+    ):
+        hot = compile_hot_path(
+            scope, (rt_col.name, rt), key_exprs, value_exprs, specs, size, offset, delay
         )
     return EnginePlan(
         table=str(table.name),
@@ -458,6 +643,7 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
         arrival=arrival,
         backlog_rate=ov.backlog_rate,
         checkpointing=checkpointing,
+        checkpoint_interval=checkpoint_interval,
         window_kind=kind,
         window_style=window.style,
         size=size,
@@ -482,5 +668,8 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
         notes=tuple(notes),
         settings=settings,
         raw_rowtime=rt,
-        two_phase=settings.get("table.optimizer.agg-phase-strategy", "AUTO").upper() != "ONE_PHASE",
+        extract=extract,
+        two_phase=two_phase,
+        hot=hot if not regular else None,
+        regular_parts=tuple(group_parts) if regular else None,
     )

@@ -115,8 +115,16 @@ class SimulationResult:
     notes: tuple[str, ...] = ()
     timestamp_columns: frozenset[str] = field(default_factory=frozenset)
     display_zone: str = "UTC"
+    findings: tuple[str, ...] = ()
+    """Diagnoses that are neither a failure, a drop nor an open window (e.g. R3.8: the query is
+    a regular aggregate emitting updates), each starting with its rule id."""
 
     @property
     def clean(self) -> bool:
-        """No diagnosis: no failure, nothing dropped, nothing left waiting."""
-        return self.failure is None and not self.pending and self.dropped_total == 0
+        """No diagnosis: no failure, nothing dropped, nothing left waiting, no finding."""
+        return (
+            self.failure is None
+            and not self.pending
+            and self.dropped_total == 0
+            and not self.findings
+        )

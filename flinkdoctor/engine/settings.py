@@ -9,11 +9,28 @@ from flinkdoctor.errors import InputError
 
 _DURATION = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*")
 _UNITS = {
-    "": 1, "ms": 1, "milli": 1, "millis": 1, "millisecond": 1, "milliseconds": 1,
-    "s": 1000, "sec": 1000, "secs": 1000, "second": 1000, "seconds": 1000,
-    "m": 60_000, "min": 60_000, "mins": 60_000, "minute": 60_000, "minutes": 60_000,
-    "h": 3_600_000, "hour": 3_600_000, "hours": 3_600_000,
-    "d": 86_400_000, "day": 86_400_000, "days": 86_400_000,
+    "": 1,
+    "ms": 1,
+    "milli": 1,
+    "millis": 1,
+    "millisecond": 1,
+    "milliseconds": 1,
+    "s": 1000,
+    "sec": 1000,
+    "secs": 1000,
+    "second": 1000,
+    "seconds": 1000,
+    "m": 60_000,
+    "min": 60_000,
+    "mins": 60_000,
+    "minute": 60_000,
+    "minutes": 60_000,
+    "h": 3_600_000,
+    "hour": 3_600_000,
+    "hours": 3_600_000,
+    "d": 86_400_000,
+    "day": 86_400_000,
+    "days": 86_400_000,
 }
 
 
@@ -64,7 +81,8 @@ class FlinkVersion:
         short = ".".join(parts[:2])
         if short not in SUPPORTED_VERSIONS:
             raise InputError(
-                f"--flink-version {text!r} is not modelled (choose one of {', '.join(SUPPORTED_VERSIONS)})"
+                f"--flink-version {text!r} is not modelled (choose one of "
+                f"{', '.join(SUPPORTED_VERSIONS)})"
             )
         return cls(short)
 

@@ -25,14 +25,15 @@ from flinkdoctor.engine.result import (
     TimelinePoint,
 )
 from flinkdoctor.engine.slice_assigner import CumulativeAssigner, HoppingAssigner, TumblingAssigner
+from flinkdoctor.engine.slicing_window import LocalSlicingWindowAgg, SlicingWindowOperator
 from flinkdoctor.engine.split_watermarks import KafkaSourceReaderWatermarks
 from flinkdoctor.engine.timeline import TimelineRecorder
 from flinkdoctor.engine.timeutil import LONG_MAX, LONG_MIN, format_millis
-from flinkdoctor.engine.slicing_window import LocalSlicingWindowAgg, SlicingWindowOperator
 from flinkdoctor.engine.valve import StatusWatermarkValve, WatermarkOutput
 from flinkdoctor.engine.watermark_assigner import WatermarkAssigner, timer_interval
 from flinkdoctor.engine.window_operator import (
     AlignedWindowOperator,
+    GroupAggregateOperator,
     OpenWindow,
     SessionWindowOperator,
     WindowRow,
@@ -63,18 +64,27 @@ class _LocalChain:
 
 
 class _Sink:
-    """Collects fired windows (the sink's view)."""
+    """Collects what the sink receives: rows and their row kinds."""
 
-    __slots__ = ("rows",)
+    __slots__ = ("kinds", "rows")
 
     def __init__(self) -> None:
         self.rows: list[WindowRow] = []
+        self.kinds: list[str] = []
 
     def __call__(self, row: WindowRow) -> None:
         self.rows.append(row)
+        self.kinds.append("+I")
+
+    def change(self, kind: str, row: WindowRow) -> None:
+        """A changelog row (regular aggregates, R3.8)."""
+        self.rows.append(row)
+        self.kinds.append(kind)
 
 
-def simulate(plan: EnginePlan, records: Iterable[Record], *, max_dropped: int = 1000) -> SimulationResult:
+def simulate(
+    plan: EnginePlan, records: Iterable[Record], *, max_dropped: int = 1000
+) -> SimulationResult:
     """Replay ``records`` through ``plan`` the way Flink would; see ``SimulationResult``."""
     return _Simulation(plan, max_dropped).run(records)
 
@@ -92,11 +102,22 @@ class _Simulation:
         self.dropped_by_rule: Counter[str] = Counter()
         self.failure: JobFailure | None = None
         self.locals: list[LocalSlicingWindowAgg] = []
-        self.valve = StatusWatermarkValve(plan.parallelism, self._on_operator_watermark, self._on_operator_idle)
+        self.valve = StatusWatermarkValve(
+            plan.parallelism, self._on_operator_watermark, self._on_operator_idle
+        )
         outputs: list[WatermarkOutput] = [self.valve] * plan.parallelism
-        if plan.window_kind == "SESSION":
-            self.op: AlignedWindowOperator | SessionWindowOperator | SlicingWindowOperator = (
-                SessionWindowOperator(plan.gap, plan.specs, self.sink, plan.shift))
+        self.op: (
+            AlignedWindowOperator
+            | SessionWindowOperator
+            | SlicingWindowOperator
+            | GroupAggregateOperator
+        )
+        if plan.regular_parts is not None:
+            self.op = GroupAggregateOperator(
+                _assigner(plan), plan.specs, plan.regular_parts, self.sink.change
+            )
+        elif plan.window_kind == "SESSION":
+            self.op = SessionWindowOperator(plan.gap, plan.specs, self.sink, plan.shift)
         else:
             if plan.window_kind == "TUMBLE":
                 assigner: Any = TumblingAssigner(plan.size, plan.offset)
@@ -111,8 +132,10 @@ class _Simulation:
                 slicing.on_drop = self._dropped_partial
                 self.op = slicing
                 if plan.two_phase:
-                    self.locals = [LocalSlicingWindowAgg(assigner, plan.specs, slicing, plan.shift)
-                                   for _ in range(plan.parallelism)]
+                    self.locals = [
+                        LocalSlicingWindowAgg(assigner, plan.specs, slicing, plan.shift)
+                        for _ in range(plan.parallelism)
+                    ]
                     outputs = [_LocalChain(local, self.valve) for local in self.locals]
         self.timeline.declare(OPERATOR, LONG_MIN)
         self.readers: list[KafkaSourceReaderWatermarks] = []
@@ -125,23 +148,44 @@ class _Simulation:
                     self.owner[p] = subtask
                 self.readers.append(
                     KafkaSourceReaderWatermarks(
-                        subtask, parts, outputs[subtask], self.timeline,
-                        idle_timeout=plan.idle_timeout, interval=plan.interval,
+                        subtask,
+                        parts,
+                        outputs[subtask],
+                        self.timeline,
+                        idle_timeout=plan.idle_timeout,
+                        interval=plan.interval,
                         on_event=plan.emit_on_event,
-                        max_semantics=plan.version.kafka_max_semantics, topic=plan.topic,
+                        max_semantics=plan.version.kafka_max_semantics,
+                        topic=plan.topic,
                     )
                 )
             self.period = plan.interval if plan.interval > 0 else None
         else:
             for subtask in range(plan.parallelism):
                 self.assigners.append(
-                    WatermarkAssigner(subtask, outputs[subtask], self.timeline, interval=plan.interval,
-                                      idle_timeout=plan.idle_timeout, start=0)
+                    WatermarkAssigner(
+                        subtask,
+                        outputs[subtask],
+                        self.timeline,
+                        interval=plan.interval,
+                        idle_timeout=plan.idle_timeout,
+                        start=0,
+                    )
                 )
-            every = (timer_interval(plan.interval, plan.idle_timeout)
-                     if plan.interval > 0 or plan.idle_timeout > 0 else None)
+            every = (
+                timer_interval(plan.interval, plan.idle_timeout)
+                if plan.interval > 0 or plan.idle_timeout > 0
+                else None
+            )
             self.period = every
         self.next_timer = self.period if self.period is not None else None
+        # Checkpoints flush the window TVF aggregation buffers (prepareSnapshotPreBarrier).
+        self.ckpt_period: int | None = (
+            plan.checkpoint_interval
+            if plan.checkpoint_interval > 0 and isinstance(self.op, SlicingWindowOperator)
+            else None
+        )
+        self.next_ckpt: int | None = self.ckpt_period
         self.legacy = plan.window_style == "legacy"
         self.last_record_time = 0
         self.received_by_subtask: Counter[int] = Counter()
@@ -157,41 +201,86 @@ class _Simulation:
 
     def _deadline(self) -> int | None:
         """Earliest processing time at which a timer could matter without new records."""
-        ds = [d for d in (c.next_deadline() for c in (*self.readers, *self.assigners)) if d is not None]
+        parts: list[KafkaSourceReaderWatermarks | WatermarkAssigner] = [
+            *self.readers,
+            *self.assigners,
+        ]
+        ds = [d for d in (c.next_deadline() for c in parts) if d is not None]
         return min(ds) if ds else None
 
     def _fire_timers(self, until: int) -> None:
-        """Fire every periodic timer due at or before ``until`` (skipping timers that cannot
-        change anything, so hours of quiet processing time cost nothing)."""
+        """Fire every periodic timer and checkpoint due at or before ``until``, in time order,
+        skipping the ones that cannot change anything (hours of quiet processing time are free)."""
         period = self.period
-        if period is None or self.next_timer is None:
-            return
-        while self.next_timer <= until:
-            deadline = self._deadline()
-            if deadline is None:
-                # nothing can change until the next record: jump past ``until`` on the grid
-                self.next_timer = self.next_timer + ((until - self.next_timer) // period + 1) * period
+        ckpt = self.ckpt_period
+        while True:
+            due: int | None = None
+            if period is not None and self.next_timer is not None and self.next_timer <= until:
+                deadline = self._deadline()
+                if deadline is None:
+                    # nothing can change until the next record: jump past ``until`` on the grid
+                    self.next_timer += ((until - self.next_timer) // period + 1) * period
+                else:
+                    if deadline > self.next_timer:
+                        self.next_timer += -(-(deadline - self.next_timer) // period) * period
+                    if self.next_timer <= until:
+                        due = self.next_timer
+            checkpoint: int | None = None
+            if ckpt is not None and self.next_ckpt is not None and self.next_ckpt <= until:
+                if self._buffered() == 0:
+                    self.next_ckpt += ((until - self.next_ckpt) // ckpt + 1) * ckpt
+                else:
+                    checkpoint = self.next_ckpt
+            if due is None and checkpoint is None:
                 return
-            if deadline > self.next_timer:
-                steps = -(-(deadline - self.next_timer) // period)
-                self.next_timer += steps * period
-                if self.next_timer > until:
-                    return
-            t = self.next_timer
-            self.now = t
+            if checkpoint is not None and (due is None or checkpoint < due):
+                assert ckpt is not None
+                self.now = checkpoint
+                self._checkpoint()
+                self.next_ckpt = checkpoint + ckpt
+                continue
+            assert due is not None and period is not None
+            self.now = due
             for reader in self.readers:
-                reader.periodic(t, self.count)
+                reader.periodic(due, self.count)
             for assigner in self.assigners:
-                assigner.on_timer(t, self.count)
-            self.next_timer = t + period
+                assigner.on_timer(due, self.count)
+            self.next_timer = due + period
+
+    def _next_due(self) -> int:
+        """The processing time of the next timer or checkpoint (a huge number when none)."""
+        never = 1 << 62
+        t = self.next_timer if self.period is not None and self.next_timer is not None else never
+        if self.ckpt_period is not None and self.next_ckpt is not None:
+            t = min(t, self.next_ckpt)
+        return t
+
+    def _buffered(self) -> int:
+        """(slice, key) entries waiting in window aggregation buffers."""
+        n = sum(local.buffered for local in self.locals)
+        if isinstance(self.op, SlicingWindowOperator):
+            n += sum(len(d) for d in self.op.buffer.entries.values())
+        return n
+
+    def _checkpoint(self) -> None:
+        """``prepareSnapshotPreBarrier``: local pre-aggregations flush downstream, then the window
+        operator flushes its buffer into state (timers only for windows not fired yet)."""
+        for local in self.locals:
+            local.flush()
+        if isinstance(self.op, SlicingWindowOperator):
+            self.op.flush()
 
     # -- the loop ----------------------------------------------------------------------------
 
     def run(self, records: Iterable[Record]) -> SimulationResult:
         plan = self.plan
         if plan.planning_error is not None:
-            self.failure = JobFailure(plan.planning_error.rule, plan.planning_error.message,
-                                      plan.planning_error.location, False)
+            self.failure = JobFailure(
+                plan.planning_error.rule,
+                plan.planning_error.message,
+                plan.planning_error.location,
+                False,
+            )
             return self._result(LONG_MIN)
         try:
             if plan.push_down:
@@ -214,57 +303,115 @@ class _Simulation:
         return self._result(self.valve.last_output)
 
     def _run_push_down(self, records: Iterable[Record]) -> None:
+        """The Kafka path's per-record loop: the hot path, so the common case is inlined (the
+        record goes downstream before its split's generator sees it: R1.10)."""
         plan = self.plan
         op = self.op
         locals_ = self.locals
         slicing = op if isinstance(op, SlicingWindowOperator) else None
-        readers = self.readers
-        owner = self.owner
-        rowtime = plan.rowtime
+        extract = plan.extract
+        assert extract is not None
         wm_fn = plan.watermark
         delay = plan.watermark_delay
-        key_fn = plan.key
-        values_fn = plan.values
         shift = plan.shift
         to_local = shift.to_local if shift is not None else None
         legacy = self.legacy
+        regular = plan.regular_parts is not None
         partitions = plan.partitions
-        timers = self.period is not None
+        never = 1 << 62
+        next_timer = self._next_due()
+        fast_split = not plan.emit_on_event and not plan.version.kafka_max_semantics
+        route: dict[int, tuple[KafkaSourceReaderWatermarks, Any, LocalSlicingWindowAgg | None]] = {}
+        for reader in self.readers:
+            for p, split in reader.splits.items():
+                route[p] = (reader, split, locals_[reader.index] if locals_ else None)
+        tumble = isinstance(op, SlicingWindowOperator) and isinstance(op.assigner, TumblingAssigner)
+        size = plan.size
+        off = plan.offset
+        count = self.count
+        hot = plan.hot if fast_split and locals_ and tumble else None
+        last_t = self.last_record_time
         for t, rec in arrivals(records, plan.arrival, plan.backlog_rate):
-            if timers and t >= self.next_timer:  # type: ignore[operator]
+            if t >= next_timer:
+                self.count = count
+                self.last_record_time = last_t
                 self._fire_timers(t)
-            self.now = t
-            self.count += 1
-            p = rec.partition
-            if p is None:
-                p = (self.count - 1) % partitions
-            elif p >= partitions:
+                next_timer = self._next_due()
+            count += 1
+            p_raw = rec.partition
+            p = (count - 1) % partitions if p_raw is None else p_raw
+            hop = route.get(p)
+            if hop is None:
                 self._unknown_partition(rec, p)
-            reader = readers[owner[p]]
+                continue
+            reader, split, local = hop
+            if hot is not None:
+                try:
+                    if hot(rec, local, split):
+                        last_t = t
+                        continue
+                except RowFailure as failure:
+                    self.count = count
+                    self._fail(failure.rule, failure.message, rec)
             try:
-                rt = rowtime(rec)
-                if rt is None:
-                    wm = None
-                    if not legacy:
-                        # R1.7: the source lets it pass; the window aggregate throws
-                        raise RowFailure("R1.7", NULL_ROWTIME)
-                    ts = 0 if to_local is None else to_local(0)  # seed-case §3.5: read as 0
-                else:
-                    wm = rt - delay if delay is not None else (wm_fn(rec) if wm_fn is not None else None)
-                    ts = rt if to_local is None else to_local(rt)
-                key = key_fn(rec)
-                vals = values_fn(rec)
+                rt, key, vals = extract(rec)
             except RowFailure as failure:
+                self.count = count
                 self._fail(failure.rule, failure.message, rec)
-            if locals_:
-                locals_[owner[p]].add(key, ts, vals, (rec, rt))
+            skip = False
+            if rt is None:
+                wm = None
+                if regular:
+                    skip = True  # R3.10: the window TVF drops it silently
+                    self._dropped_null_tvf(rec)
+                elif not legacy:
+                    self.count = count
+                    # R1.7: the source lets it pass; the window aggregate throws
+                    self._fail("R1.7", NULL_ROWTIME, rec)
+                ts = 0 if to_local is None else to_local(0)  # seed-case §3.5: read as 0
+            else:
+                wm = (
+                    rt - delay if delay is not None else (wm_fn(rec) if wm_fn is not None else None)
+                )
+                ts = rt if to_local is None else to_local(rt)
+            if skip:
+                pass
+            elif local is not None:
+                if tumble:
+                    se = ts - (ts - off) % size + size
+                    buf = local.buffer
+                    keyed = buf.entries.get(se)
+                    if keyed is None:
+                        keyed = buf.entries[se] = {}
+                    acc = keyed.get(key)
+                    if acc is None:
+                        acc = keyed[key] = local.new_acc()
+                        buf.samples[(se, key)] = (rec, rt)
+                        if se < buf.min_slice_end:
+                            buf.min_slice_end = se
+                    local.update(acc, vals)
+                else:
+                    local.add(key, ts, vals, (rec, rt))
             elif slicing is not None:
                 if not slicing.process_record(key, ts, vals, (rec, rt)):
                     self._dropped(rec, rt, 1)
             elif not op.process(key, ts, vals):  # type: ignore[union-attr]
                 self._dropped(rec, rt, 1)
-            reader.on_record(p, wm, rt, t, self.count)
-            self.last_record_time = t
+            if fast_split:
+                split.records += 1
+                if rt is not None:
+                    split.last_event_time = rt
+                if split.idleness is not None:
+                    split.idleness.counter += 1
+                if wm is not None:
+                    split.generated = wm
+            else:
+                self.now = t
+                self.count = count
+                reader.on_record(p, wm, rt, t, count)
+            last_t = t
+        self.count = count
+        self.last_record_time = last_t
 
     def _run_assigner(self, records: Iterable[Record]) -> None:
         plan = self.plan
@@ -272,19 +419,19 @@ class _Simulation:
         locals_ = self.locals
         slicing = op if isinstance(op, SlicingWindowOperator) else None
         assigners = self.assigners
-        rowtime = plan.rowtime
+        extract = plan.extract
+        assert extract is not None
         wm_fn = plan.watermark
         delay = plan.watermark_delay
-        key_fn = plan.key
-        values_fn = plan.values
         shift = plan.shift
         to_local = shift.to_local if shift is not None else None
-        timers = self.period is not None
+        next_due = self._next_due()
         parallelism = plan.parallelism
         partitions = plan.partitions
         for t, rec in arrivals(records, plan.arrival, plan.backlog_rate):
-            if timers and t >= self.next_timer:  # type: ignore[operator]
+            if t >= next_due:
                 self._fire_timers(t)
+                next_due = self._next_due()
             self.now = t
             self.count += 1
             if plan.connector == "filesystem":
@@ -296,13 +443,13 @@ class _Simulation:
             assigner = assigners[subtask]
             assigner.before_record(t, self.count)
             try:
-                rt = rowtime(rec)
+                rt, key, vals = extract(rec)
                 if rt is None:
                     raise RowFailure("R1.5", NULL_ROWTIME)  # WatermarkAssignerOperator throws
-                wm = rt - delay if delay is not None else (wm_fn(rec) if wm_fn is not None else None)
+                wm = (
+                    rt - delay if delay is not None else (wm_fn(rec) if wm_fn is not None else None)
+                )
                 ts = rt if to_local is None else to_local(rt)
-                key = key_fn(rec)
-                vals = values_fn(rec)
             except RowFailure as failure:
                 self._fail(failure.rule, failure.message, rec)
             if locals_:
@@ -326,6 +473,14 @@ class _Simulation:
             loc,
         )
 
+    def _dropped_null_tvf(self, rec: Record) -> None:
+        self.dropped_by_rule["R3.10"] += 1
+        if len(self.dropped) < self.max_dropped:
+            self.dropped.append(DroppedRecord(
+                rec.source, rec.partition, rec.offset, None, "R3.10",
+                "NULL rowtime: the window table function drops it silently "
+                "(numNullRowTimeRecordsDropped)", _opt(self.op.progress)))
+
     def _dropped_partial(self, count: int, sample: Any, slice_end: int) -> None:
         rec, rt = sample
         self._dropped(rec, rt, count, local=True)
@@ -337,22 +492,41 @@ class _Simulation:
             why = "its session window had already fired (end - 1 <= watermark)"
         elif plan.window_style == "legacy":
             rule = "R3.7"
-            why = "every window containing it had already fired (legacy group window, allowed lateness 0)"
+            why = (
+                "every window containing it had already fired (legacy group window, "
+                "allowed lateness 0)"
+            )
         else:
             rule = "R3.4"
             why = "the last window containing it had already fired (wm >= last window end - 1)"
         if rt is None:
-            why = "its rowtime is NULL, read as epoch 0 by the legacy group window: the 1970 window had already fired (seed-case §3.5)"
+            why = (
+                "its rowtime is NULL, read as epoch 0 by the legacy group window: the 1970 "
+                "window had already fired (seed-case §3.5)"
+            )
         if local:
-            why += (" (it waited in the local pre-aggregation buffer of its source subtask, "
-                    "which flushes only at the next trigger watermark, aligned without the window "
-                    "offset, so it reached the window operator after its window fired")
-            why += f"; {count} record(s) of the same key and slice dropped with it)" if count > 1 else ")"
+            why += (
+                " (it waited in the local pre-aggregation buffer of its source subtask, "
+                "which flushes only at the next trigger watermark, aligned without the window "
+                "offset, so it reached the window operator after its window fired"
+            )
+            why += (
+                f"; {count} record(s) of the same key and slice dropped with it)"
+                if count > 1
+                else ")"
+            )
         self.dropped_by_rule[rule] += count
         if len(self.dropped) < self.max_dropped:
             self.dropped.append(
-                DroppedRecord(rec.source, rec.partition, rec.offset, rt, rule,
-                              f"late: {why}", _opt(self.op.progress))
+                DroppedRecord(
+                    rec.source,
+                    rec.partition,
+                    rec.offset,
+                    rt,
+                    rule,
+                    f"late: {why}",
+                    _opt(self.op.progress),
+                )
             )
 
     def _finish(self) -> None:
@@ -366,14 +540,14 @@ class _Simulation:
             return
         # Unbounded: the job keeps running with no more data; let processing time pass until
         # nothing can change any more (periodic emission, idleness).
-        if self.period is None:
-            return
         horizon = self.last_record_time
         for _ in range(10_000):
-            deadline = self._deadline()
-            if deadline is None:
+            deadline = self._deadline() if self.period is not None else None
+            checkpoint = self.next_ckpt if self.ckpt_period is not None and self._buffered() else None
+            if deadline is None and checkpoint is None:
                 break
-            horizon = max(horizon, deadline, self.next_timer or 0)
+            wanted = [x for x in (deadline, checkpoint) if x is not None]
+            horizon = max(horizon, min(wanted), self.next_timer or 0 if deadline is not None else 0)
             if horizon - self.last_record_time > _TAIL_CAP_MS:
                 break
             self._fire_timers(horizon)
@@ -383,22 +557,32 @@ class _Simulation:
     def _result(self, final_wm: int) -> SimulationResult:
         plan = self.plan
         rows = tuple(self._row(r) for r in self.sink.rows)
-        pending = tuple(self._pending(w, final_wm) for w in self._open_windows()) if self.failure is None else ()
+        pending = (
+            tuple(self._pending(w, final_wm) for w in self._open_windows())
+            if self.failure is None
+            else ()
+        )
         ts_cols = frozenset(c.name for c in plan.columns if c.kind.startswith("window_"))
         config: dict[str, Any] = {
             "flink_version": plan.version.text,
             "table": plan.table,
             "connector": plan.connector,
             "topic": plan.topic,
-            "watermark_path": "source (per partition)" if plan.push_down else "WatermarkAssignerOperator",
+            "watermark_path": "source (per partition)"
+            if plan.push_down
+            else "WatermarkAssignerOperator",
             "bounded": plan.bounded,
             "partitions": plan.partitions if plan.push_down else None,
             "parallelism": plan.parallelism,
-            "partition_owners": {str(p): s for p, s in sorted(self.owner.items())} if plan.push_down else None,
+            "partition_owners": {str(p): s for p, s in sorted(self.owner.items())}
+            if plan.push_down
+            else None,
             "arrival": plan.arrival,
             "pipeline.auto-watermark-interval": plan.interval,
             "idle_timeout": plan.idle_timeout,
-            "emit_strategy": ("on-event" if plan.emit_on_event else "on-periodic") if plan.push_down else None,
+            "emit_strategy": ("on-event" if plan.emit_on_event else "on-periodic")
+            if plan.push_down
+            else None,
             "table.local-time-zone": plan.zone_name,
             "rowtime": plan.rowtime_column,
             "rowtime_type": plan.rowtime_type,
@@ -410,7 +594,7 @@ class _Simulation:
         return SimulationResult(
             columns=tuple(Column(c.name, c.type) for c in plan.columns),
             rows=rows,
-            row_kinds=tuple("+I" for _ in rows),
+            row_kinds=tuple(self.sink.kinds),
             pending=pending,
             dropped=tuple(self.dropped),
             dropped_total=sum(self.dropped_by_rule.values()),
@@ -424,6 +608,7 @@ class _Simulation:
             notes=plan.notes,
             timestamp_columns=ts_cols,
             display_zone=plan.zone_name if plan.rowtime_type == "TIMESTAMP_LTZ" else "UTC",
+            findings=tuple(n for n in plan.notes if n.startswith("R3.8")),
         )
 
     def _window_text(self) -> str:
@@ -432,9 +617,13 @@ class _Simulation:
         if p.window_kind == "TUMBLE":
             body = f"size {p.size} ms" + (f", offset {p.offset} ms" if p.offset else "")
         elif p.window_kind == "HOP":
-            body = f"slide {p.slide} ms, size {p.size} ms" + (f", offset {p.offset} ms" if p.offset else "")
+            body = f"slide {p.slide} ms, size {p.size} ms" + (
+                f", offset {p.offset} ms" if p.offset else ""
+            )
         elif p.window_kind == "CUMULATE":
-            body = f"step {p.step} ms, size {p.size} ms" + (f", offset {p.offset} ms" if p.offset else "")
+            body = f"step {p.step} ms, size {p.size} ms" + (
+                f", offset {p.offset} ms" if p.offset else ""
+            )
         else:
             body = f"gap {p.gap} ms"
         return f"{style}{p.window_kind}({body})"
@@ -460,7 +649,9 @@ class _Simulation:
         if not self.locals or not isinstance(self.op, SlicingWindowOperator):
             return windows
         op = self.op
-        merged: dict[tuple[int, Any], list[int]] = {(w.end, w.key): [w.records, w.start] for w in windows}
+        merged: dict[tuple[int, Any], list[int]] = {
+            (w.end, w.key): [w.records, w.start] for w in windows
+        }
         for local in self.locals:
             for slice_end, keyed in local.buffer.entries.items():
                 for key, acc in keyed.items():
@@ -470,8 +661,10 @@ class _Simulation:
                             continue
                         slot = merged.setdefault((end, k), [0, start])
                         slot[0] += acc[0]
-        out = [OpenWindow(start, end, key, count, op.trigger(end))
-               for (end, key), (count, start) in merged.items()]
+        out = [
+            OpenWindow(start, end, key, count, op.trigger(end))
+            for (end, key), (count, start) in merged.items()
+        ]
         out.sort(key=lambda w: (w.end, repr(w.key)))
         return out
 
@@ -482,37 +675,58 @@ class _Simulation:
         current = _opt(final_wm)
         needed_text = self._wm_text(w.trigger)
         if w.trigger <= final_wm:
-            explanation = (f"the watermark {self._wm_text(final_wm)} has passed {needed_text}, but "
-                           "its rows still wait in a window aggregation buffer (the local "
-                           "pre-aggregation of a source subtask, or the window operator's own), "
-                           "which Flink flushes only when a watermark reaches the next trigger "
-                           "watermark (aligned to the window size with offset 0), at a checkpoint, "
-                           "or at end of input")
+            explanation = (
+                f"the watermark {self._wm_text(final_wm)} has passed {needed_text}, but "
+                "its rows still wait in a window aggregation buffer (the local "
+                "pre-aggregation of a source subtask, or the window operator's own), "
+                "which Flink flushes only when a watermark reaches the next trigger "
+                "watermark (aligned to the window size with offset 0), at a checkpoint, "
+                "or at end of input"
+            )
             if self.plan.offset:
                 explanation += "; with a window offset these rows are dropped as late when flushed"
-            return PendingWindow(w.start, w.end, key, w.records, w.trigger, current, (), explanation)
+            return PendingWindow(
+                w.start, w.end, key, w.records, w.trigger, current, (), explanation
+            )
         if holders:
             h = holders[0]
             release = ""
             if h.rule == "R1.7":
-                release = ("; no event releases it while the rowtime is NULL: fix the rowtime "
-                           "conversion (column name / pattern)")
+                release = (
+                    "; no event releases it while the rowtime is NULL: fix the rowtime "
+                    "conversion (column name / pattern)"
+                )
             elif h.rule == "R2.3":
-                release = ("; fix: parallelism <= partitions, or an idle timeout "
-                           "(table.exec.source.idle-timeout / scan.watermark.idle-timeout)")
+                release = (
+                    "; fix: parallelism <= partitions, or an idle timeout "
+                    "(table.exec.source.idle-timeout / scan.watermark.idle-timeout)"
+                )
             elif h.rule == "R1.8":
-                release = "; fix: a positive pipeline.auto-watermark-interval or scan.watermark.emit.strategy on-event"
+                release = (
+                    "; fix: a positive pipeline.auto-watermark-interval or "
+                    "scan.watermark.emit.strategy on-event"
+                )
             elif plan.watermark_delay is not None:
-                release = (f"; it fires once every holding input has seen an event at or after "
-                           f"{self._wm_text(w.trigger + plan.watermark_delay)}")
-            explanation = (f"needs watermark >= {needed_text} (window end - 1 ms); the watermark is "
-                           f"{self._wm_text(final_wm)}, held back by {h.input}: {h.reason}{release}")
+                release = (
+                    f"; it fires once every holding input has seen an event at or after "
+                    f"{self._wm_text(w.trigger + plan.watermark_delay)}"
+                )
+            explanation = (
+                f"needs watermark >= {needed_text} (window end - 1 ms); the watermark is "
+                f"{self._wm_text(final_wm)}, held back by {h.input}: {h.reason}{release}"
+            )
         elif self.valve.idle:
-            explanation = (f"needs watermark >= {needed_text}; every input is idle, and idleness "
-                           f"never advances event time past the data (R2.6, R2.7)")
+            explanation = (
+                f"needs watermark >= {needed_text}; every input is idle, and idleness "
+                f"never advances event time past the data (R2.6, R2.7)"
+            )
         else:
-            explanation = f"needs watermark >= {needed_text}; the watermark is {self._wm_text(final_wm)}"
-        return PendingWindow(w.start, w.end, key, w.records, w.trigger, current, tuple(holders), explanation)
+            explanation = (
+                f"needs watermark >= {needed_text}; the watermark is {self._wm_text(final_wm)}"
+            )
+        return PendingWindow(
+            w.start, w.end, key, w.records, w.trigger, current, tuple(holders), explanation
+        )
 
     def _wm_text(self, wm: int | None) -> str:
         if wm is None or wm == LONG_MIN:
@@ -532,13 +746,18 @@ class _Simulation:
                 if ch.idle or ch.watermark >= trigger:
                     continue
                 if not reader.splits:
-                    out.append(Holder(
-                        reader.name, None, None,
-                        f"owns no partition of {plan.topic} ({plan.partitions} partition(s), "
-                        f"parallelism {plan.parallelism}); the Kafka source never marks it idle "
-                        f"without an idle timeout, so it pins the watermark at Long.MIN_VALUE",
-                        "R2.3",
-                    ))
+                    out.append(
+                        Holder(
+                            reader.name,
+                            None,
+                            None,
+                            f"owns no partition of {plan.topic} ({plan.partitions} partition(s), "
+                            f"parallelism {plan.parallelism}); the Kafka source never marks it "
+                            "idle without an idle timeout, so it pins the watermark at "
+                            "Long.MIN_VALUE",
+                            "R2.3",
+                        )
+                    )
                     continue
                 found = False
                 for split in reader.splits.values():
@@ -547,9 +766,16 @@ class _Simulation:
                     found = True
                     out.append(self._split_holder(split, reader, trigger))
                 if not found:
-                    out.append(Holder(reader.name, _opt(ch.watermark), None,
-                                      "its partitions are ahead, but it has not emitted a watermark "
-                                      "that high yet", "R2.1"))
+                    out.append(
+                        Holder(
+                            reader.name,
+                            _opt(ch.watermark),
+                            None,
+                            "its partitions are ahead, but it has not emitted a watermark "
+                            "that high yet",
+                            "R2.1",
+                        )
+                    )
         else:
             for assigner in self.assigners:
                 ch = self.valve.channels[assigner.index]
@@ -558,20 +784,34 @@ class _Simulation:
                 got = self.received_by_subtask[assigner.index]
                 if got == 0:
                     reason = "never received data" + (
-                        "" if plan.idle_timeout > 0 else " and has no idle timeout (table.exec.source.idle-timeout)")
+                        ""
+                        if plan.idle_timeout > 0
+                        else " and has no idle timeout (table.exec.source.idle-timeout)"
+                    )
                     out.append(Holder(assigner.name, None, None, reason, "R2.6"))
                 else:
-                    reason = (f"its newest event time is {self._ts_text(assigner.last_event_time)}, so "
-                              f"its watermark {self._wm_text(assigner.last if assigner.last > 0 else None)}"
-                              " is below the window end - 1 ms")
+                    reason = (
+                        f"its newest event time is {self._ts_text(assigner.last_event_time)}, so "
+                        f"its watermark {self._wm_text(assigner.last if assigner.last > 0 else None)}"  # noqa: E501
+                        " is below the window end - 1 ms"
+                    )
                     if assigner.last <= 0:
                         reason += "; watermarks <= 0 are never emitted (R1.4)"
-                    out.append(Holder(assigner.name, _opt(assigner.last) if assigner.last > 0 else None,
-                                      assigner.last_event_time, reason, "R1.4"))
+                    out.append(
+                        Holder(
+                            assigner.name,
+                            _opt(assigner.last) if assigner.last > 0 else None,
+                            assigner.last_event_time,
+                            reason,
+                            "R1.4",
+                        )
+                    )
         out.sort(key=lambda h: -1 << 64 if h.watermark is None else h.watermark)
         return out
 
-    def _split_holder(self, split: Any, reader: KafkaSourceReaderWatermarks, trigger: int) -> Holder:
+    def _split_holder(
+        self, split: Any, reader: KafkaSourceReaderWatermarks, trigger: int
+    ) -> Holder:
         plan = self.plan
         if split.records == 0:
             reason = "never received data"
@@ -579,21 +819,33 @@ class _Simulation:
                 reason += " and no idle timeout is set, so it holds the watermark at Long.MIN_VALUE"
             rule = "R2.1"
         elif split.last_event_time is None and split.generated == LONG_MIN:
-            reason = (f"all {split.records} of its record(s) have a NULL rowtime, so its watermark "
-                      f"never advanced (R1.7)")
+            reason = (
+                f"all {split.records} of its record(s) have a NULL rowtime, so its watermark "
+                f"never advanced (R1.7)"
+            )
             rule = "R1.7"
         elif plan.interval == 0 and not plan.emit_on_event:
-            reason = ("pipeline.auto-watermark-interval is 0 with the default on-periodic emit "
-                      "strategy: the Kafka source never emits a watermark (R1.8)")
+            reason = (
+                "pipeline.auto-watermark-interval is 0 with the default on-periodic emit "
+                "strategy: the Kafka source never emits a watermark (R1.8)"
+            )
             rule = "R1.8"
         else:
-            reason = (f"its newest event time is {self._ts_text(split.last_event_time)}, so its "
-                      f"watermark is {self._wm_text(split.watermark)}")
+            reason = (
+                f"its newest event time is {self._ts_text(split.last_event_time)}, so its "
+                f"watermark is {self._wm_text(split.watermark)}"
+            )
             if split.generated > split.watermark:
-                reason += f" (the next periodic emission would raise it to {self._wm_text(split.generated)})"
+                nxt = self._wm_text(split.generated)
+                reason += f" (the next periodic emission would raise it to {nxt})"
             rule = "R1.6"
-        return Holder(f"partition {split.partition} ({reader.name})", _opt(split.watermark),
-                      split.last_event_time, reason, rule)
+        return Holder(
+            f"partition {split.partition} ({reader.name})",
+            _opt(split.watermark),
+            split.last_event_time,
+            reason,
+            rule,
+        )
 
     def _ts_text(self, ts: int | None) -> str:
         if ts is None:
@@ -609,36 +861,78 @@ class _Simulation:
                 split_index[split.name] = (reader.index, split)
         reader_index = {r.name: r for r in self.readers}
         assigner_index = {a.name: a for a in self.assigners}
+
         def order_key(name: str) -> tuple[int, int]:
             if name in split_index:
                 return (2, split_index[name][1].partition)
             if name in reader_index or name in assigner_index:
-                sub = (reader_index[name].index if name in reader_index else assigner_index[name].index)
+                sub = (
+                    reader_index[name].index if name in reader_index else assigner_index[name].index
+                )
                 return (1, sub)
             return (0, 0)
 
         for name in sorted(self.timeline.order, key=order_key):
             points = tuple(
-                TimelinePoint(p.at, _opt(p.watermark) if not (p.watermark == 0 and name in assigner_index) else None,
-                              p.idle, p.records)
+                TimelinePoint(
+                    p.at,
+                    _opt(p.watermark)
+                    if not (p.watermark == 0 and name in assigner_index)
+                    else None,
+                    p.idle,
+                    p.records,
+                )
                 for p in self.timeline.points[name]
             )
             if name in split_index:
                 sub, split = split_index[name]
-                out.append(InputTimeline(f"partition {split.partition}", "split", sub, (split.partition,),
-                                         split.last_event_time, split.records, points))
+                out.append(
+                    InputTimeline(
+                        f"partition {split.partition}",
+                        "split",
+                        sub,
+                        (split.partition,),
+                        split.last_event_time,
+                        split.records,
+                        points,
+                    )
+                )
             elif name in reader_index:
                 r = reader_index[name]
                 recs = sum(s.records for s in r.splits.values())
-                last = max((s.last_event_time for s in r.splits.values() if s.last_event_time is not None), default=None)
-                out.append(InputTimeline(name, "subtask", r.index, tuple(sorted(r.splits)), last, recs, points))
+                last = max(
+                    (s.last_event_time for s in r.splits.values() if s.last_event_time is not None),
+                    default=None,
+                )
+                out.append(
+                    InputTimeline(
+                        name, "subtask", r.index, tuple(sorted(r.splits)), last, recs, points
+                    )
+                )
             elif name in assigner_index:
                 a = assigner_index[name]
-                out.append(InputTimeline(name, "subtask", a.index, (), a.last_event_time,
-                                         self.received_by_subtask[a.index], points))
+                out.append(
+                    InputTimeline(
+                        name,
+                        "subtask",
+                        a.index,
+                        (),
+                        a.last_event_time,
+                        self.received_by_subtask[a.index],
+                        points,
+                    )
+                )
             else:
                 out.append(InputTimeline(name, "operator", None, (), None, self.count, points))
         return tuple(out)
+
+
+def _assigner(plan: EnginePlan) -> TumblingAssigner | HoppingAssigner | CumulativeAssigner:
+    if plan.window_kind == "HOP":
+        return HoppingAssigner(plan.size, plan.slide, plan.offset)
+    if plan.window_kind == "CUMULATE":
+        return CumulativeAssigner(plan.size, plan.step, plan.offset)
+    return TumblingAssigner(plan.size, plan.offset)
 
 
 def _opt(wm: int | None) -> int | None:

@@ -42,7 +42,7 @@ class TumblingAssigner:
 
 @dataclass(frozen=True, slots=True)
 class HoppingAssigner:
-    """``HOP(slide, size [, offset])`` / legacy ``HOP``: windows every ``slide`` of length ``size``."""
+    """``HOP(slide, size [, offset])`` / legacy ``HOP``: every ``slide``, ``size`` long."""
 
     size: int
     slide: int
@@ -68,7 +68,10 @@ class HoppingAssigner:
         return self.slide
 
     def windows_of_slice(self, slice_end: int) -> list[tuple[int, int]]:
-        return [(e - self.size, e) for e in range(slice_end, slice_end - self.slide + self.size + 1, self.slide)]
+        return [
+            (e - self.size, e)
+            for e in range(slice_end, slice_end - self.slide + self.size + 1, self.slide)
+        ]
 
 
 @dataclass(frozen=True, slots=True)

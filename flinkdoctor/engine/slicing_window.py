@@ -65,15 +65,25 @@ class SlicingWindowOperator:
     (HOP: a window merges its slices, empty windows are not emitted and stop the timer chain;
     CUMULATE: slices accumulate into the first slice of the window)."""
 
-    def __init__(self, assigner: SliceAssigner, specs: Sequence[AggSpec], emit: Emit,
-                 shift: ZoneShift | None = None) -> None:
+    def __init__(
+        self,
+        assigner: SliceAssigner,
+        specs: Sequence[AggSpec],
+        emit: Emit,
+        shift: ZoneShift | None = None,
+    ) -> None:
         self.assigner = assigner
         self.specs = tuple(specs)
         self.emit = emit
         self.shift = shift
         self.interval = assigner.slice_interval()
-        self.kind = ("TUMBLE" if isinstance(assigner, TumblingAssigner)
-                     else "HOP" if isinstance(assigner, HoppingAssigner) else "CUMULATE")
+        self.kind = (
+            "TUMBLE"
+            if isinstance(assigner, TumblingAssigner)
+            else "HOP"
+            if isinstance(assigner, HoppingAssigner)
+            else "CUMULATE"
+        )
         self.new_acc, self.update = compile_updater(self.specs)
         self.progress = LONG_MIN  # currentProgress: the late check
         self.fired_upto = LONG_MIN  # the timer service's watermark
@@ -102,7 +112,10 @@ class SlicingWindowOperator:
             assert isinstance(self.assigner, HoppingAssigner)
             return slice_end - self.interval + self.assigner.size
         assert isinstance(self.assigner, CumulativeAssigner)
-        return window_start(slice_end - 1, self.assigner.offset, self.assigner.size) + self.assigner.size
+        return (
+            window_start(slice_end - 1, self.assigner.offset, self.assigner.size)
+            + self.assigner.size
+        )
 
     # -- input -----------------------------------------------------------------------------
 
@@ -114,7 +127,9 @@ class SlicingWindowOperator:
         self.update(self._buffered(target, key, sample), vals)
         return True
 
-    def process_partial(self, key: Hashable, slice_end: int, partial: list[Any], sample: Any) -> bool:
+    def process_partial(
+        self, key: Hashable, slice_end: int, partial: list[Any], sample: Any
+    ) -> bool:
         """Two-phase input: a pre-aggregated slice from a local aggregate."""
         target = self._accept(key, slice_end)
         if target is None:
@@ -133,7 +148,10 @@ class SlicingWindowOperator:
         target = slice_end
         if self.kind == "CUMULATE":
             assert isinstance(self.assigner, CumulativeAssigner)
-            target = window_start(slice_end - 1, self.assigner.offset, self.assigner.size) + self.interval
+            target = (
+                window_start(slice_end - 1, self.assigner.offset, self.assigner.size)
+                + self.interval
+            )
         unfired = slice_end
         while progress >= self.trigger(unfired):
             unfired += self.interval
@@ -251,22 +269,51 @@ class SlicingWindowOperator:
         starts: dict[int, int] = {}
         for key, slices in self.state.items():
             for slice_end, acc in slices.items():
-                _add_slice(merged, starts, self.assigner, slice_end, key, acc[0], self.fired_upto, self.trigger)
+                _add_slice(
+                    merged,
+                    starts,
+                    self.assigner,
+                    slice_end,
+                    key,
+                    acc[0],
+                    self.fired_upto,
+                    self.trigger,
+                )
         for slice_end, keyed in self.buffer.entries.items():
             for key, acc in keyed.items():
-                _add_slice(merged, starts, self.assigner, slice_end, key, acc[0], self.fired_upto, self.trigger)
-        for (end, key), (count,) in sorted(merged.items(), key=lambda kv: (kv[0][0], repr(kv[0][1]))):
+                _add_slice(
+                    merged,
+                    starts,
+                    self.assigner,
+                    slice_end,
+                    key,
+                    acc[0],
+                    self.fired_upto,
+                    self.trigger,
+                )
+        for (end, key), (count,) in sorted(
+            merged.items(), key=lambda kv: (kv[0][0], repr(kv[0][1]))
+        ):
             k = key if isinstance(key, tuple) else (key,)
             yield OpenWindow(starts.get(end, end), end, k, count, self.trigger(end))
 
     @property
     def open_count(self) -> int:
-        return sum(len(d) for d in self.state.values()) + sum(len(d) for d in self.buffer.entries.values())
+        return sum(len(d) for d in self.state.values()) + sum(
+            len(d) for d in self.buffer.entries.values()
+        )
 
 
-def _add_slice(merged: dict[tuple[int, Hashable], list[Any]], starts: dict[int, int],
-               assigner: SliceAssigner, slice_end: int, key: Hashable, count: int, progress: int,
-               trigger: Any) -> None:
+def _add_slice(
+    merged: dict[tuple[int, Hashable], list[Any]],
+    starts: dict[int, int],
+    assigner: SliceAssigner,
+    slice_end: int,
+    key: Hashable,
+    count: int,
+    progress: int,
+    trigger: Any,
+) -> None:
     for start, end in assigner.windows_of_slice(slice_end):
         if trigger(end) <= progress:
             continue
@@ -278,8 +325,13 @@ def _add_slice(merged: dict[tuple[int, Hashable], list[Any]], starts: dict[int, 
 class LocalSlicingWindowAgg:
     """One source subtask's local pre-aggregation (two-phase window aggregation)."""
 
-    def __init__(self, assigner: SliceAssigner, specs: Sequence[AggSpec],
-                 downstream: SlicingWindowOperator, shift: ZoneShift | None) -> None:
+    def __init__(
+        self,
+        assigner: SliceAssigner,
+        specs: Sequence[AggSpec],
+        downstream: SlicingWindowOperator,
+        shift: ZoneShift | None,
+    ) -> None:
         self.assigner = assigner
         self.specs = tuple(specs)
         self.downstream = downstream

@@ -99,8 +99,9 @@ class KafkaSourceReaderWatermarks:
 
     # -- records -------------------------------------------------------------------------------
 
-    def on_record(self, partition: int, watermark: int | None, event_time: int | None,
-                  now: int, count: int) -> None:
+    def on_record(
+        self, partition: int, watermark: int | None, event_time: int | None, now: int, count: int
+    ) -> None:
         """After the record went downstream (R1.10): let its split's generator see it."""
         split = self.splits[partition]
         split.records += 1

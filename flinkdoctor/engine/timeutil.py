@@ -19,12 +19,12 @@ _UTC_NAMES = frozenset({"UTC", "Z", "GMT", "Etc/UTC", "Etc/GMT", "UCT", "Univers
 
 
 def window_start(ts: int, offset: int, size: int) -> int:
-    """``TimeWindow.getWindowStartWithOffset``: floor-mod alignment, correct for negatives (R3.1)."""
+    """``TimeWindow.getWindowStartWithOffset``: floor-mod alignment, negatives too (R3.1)."""
     return ts - (ts - offset) % size
 
 
 def format_millis(millis: int | None) -> str | None:
-    """A TIMESTAMP(3) value as Flink prints it in CAST(... AS STRING): ``YYYY-MM-DD HH:MM:SS.fff``."""
+    """A TIMESTAMP(3) as Flink prints it (CAST AS STRING): ``YYYY-MM-DD HH:MM:SS.fff``."""
     if millis is None:
         return None
     if millis == LONG_MAX:
@@ -60,7 +60,7 @@ def _fixed_zone(name: str) -> ZoneInfo | None:
         raise ValueError(f"unknown time zone {name!r}") from None
     if minutes == 0:
         return None
-    # Etc/GMT zones only cover whole hours and invert the sign; good enough for offsets Flink accepts.
+    # Etc/GMT zones cover whole hours only and invert the sign.
     if minutes % 60 == 0:
         return ZoneInfo(f"Etc/GMT{'-' if sign > 0 else '+'}{minutes // 60}")
     raise ValueError(f"unsupported fixed offset time zone {name!r}")
@@ -85,7 +85,7 @@ class ZoneShift:
 
     def to_local(self, epoch_ms: int) -> int:
         """Epoch millis -> local wall-clock millis read as UTC (``toUtcTimestampMills``)."""
-        if epoch_ms == LONG_MAX or epoch_ms == LONG_MIN:
+        if epoch_ms in (LONG_MAX, LONG_MIN):
             return epoch_ms
         # Offsets change on whole hours in every tz database zone worth supporting here, except a
         # few historical LMT transitions; compute exactly when the hour straddles a change.
@@ -100,7 +100,7 @@ class ZoneShift:
     def to_epoch(self, local_ms: int) -> int:
         """Local wall-clock millis -> epoch (``toEpochMills``; Java ``atZone``: earlier offset in
         overlaps, gap times pushed later by the gap, which is the pre-gap offset)."""
-        if local_ms == LONG_MAX or local_ms == LONG_MIN:
+        if local_ms in (LONG_MAX, LONG_MIN):
             return local_ms
         seconds, millis = divmod(local_ms, 1000)
         try:
@@ -114,7 +114,7 @@ class ZoneShift:
 
     def timer(self, local_ms: int) -> int:
         """``toEpochMillsForTimer``: the epoch millis at which a local time counts as passed."""
-        if local_ms == LONG_MAX or local_ms == LONG_MIN:
+        if local_ms in (LONG_MAX, LONG_MIN):
             return local_ms
         return int(self._to_timer(local_ms))
 

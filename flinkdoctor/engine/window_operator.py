@@ -75,7 +75,7 @@ class AlignedWindowOperator:
         self.fast_tumble = isinstance(assigner, TumblingAssigner) and shift is None
 
     def trigger(self, end: int) -> int:
-        """``toEpochMillsForTimer(end - 1)``: the watermark that fires a window ending at ``end``."""
+        """``toEpochMillsForTimer(end - 1)``: the watermark that fires a window ending at end."""
         if self.shift is None:
             return end - 1
         t = self._triggers.get(end)
@@ -245,8 +245,13 @@ class SessionWindowOperator:
     def open_windows(self) -> Iterator[OpenWindow]:
         """Every session not fired yet, earliest end first."""
         rows = [
-            OpenWindow(s.start, s.end, key if isinstance(key, tuple) else (key,), s.acc[0],
-                       self.trigger(s.end))
+            OpenWindow(
+                s.start,
+                s.end,
+                key if isinstance(key, tuple) else (key,),
+                s.acc[0],
+                self.trigger(s.end),
+            )
             for key, lst in self.sessions.items()
             for s in lst
         ]
@@ -259,4 +264,70 @@ class SessionWindowOperator:
         return sum(len(v) for v in self.sessions.values())
 
 
-WindowOperator = AlignedWindowOperator | SessionWindowOperator
+
+
+ChangeEmit = Callable[[str, WindowRow], None]
+
+
+class GroupAggregateOperator:
+    """R3.8: a window TVF under a GROUP BY without window_start and window_end is a regular
+    ``GroupAggregate``: the TVF appends window columns to each row at once (no lateness check,
+    NULL rowtimes dropped silently: R3.10) and every row updates its group immediately, emitting
+    ``+I`` then ``-U``/``+U`` (nothing when the result did not change)."""
+
+    def __init__(
+        self,
+        assigner: WindowAssigner,
+        specs: Sequence[AggSpec],
+        parts: Sequence[str],
+        emit: ChangeEmit,
+    ) -> None:
+        self.assigner = assigner
+        self.specs = tuple(specs)
+        self.parts = tuple(parts)
+        self.emit = emit
+        self.new_acc, self.update = compile_updater(self.specs)
+        self.state: dict[tuple[Any, ...], list[Any]] = {}
+        self.progress = LONG_MIN
+
+    def process(self, key: Hashable, ts: int, vals: tuple[Any, ...]) -> bool:
+        """Update every group the row's windows belong to."""
+        k = key if isinstance(key, tuple) else (key,)
+        for start, end in self.assigner.windows(ts):
+            full = tuple(
+                start
+                if p == "window_start"
+                else end
+                if p == "window_end"
+                else end - 1
+                if p == "window_time"
+                else k[int(p[5:])]
+                for p in self.parts
+            )
+            acc = self.state.get(full)
+            if acc is None:
+                acc = self.state[full] = self.new_acc()
+                self.update(acc, vals)
+                row = WindowRow(start, end, full, results(self.specs, acc), self.progress, acc[0])
+                self.emit("+I", row)
+                continue
+            before = results(self.specs, acc)
+            self.update(acc, vals)
+            after = results(self.specs, acc)
+            if after != before:
+                self.emit("-U", WindowRow(start, end, full, before, self.progress, acc[0] - 1))
+                self.emit("+U", WindowRow(start, end, full, after, self.progress, acc[0]))
+        return True
+
+    def advance(self, watermark: int) -> None:
+        """Watermarks fire nothing here."""
+        self.progress = max(self.progress, watermark)
+
+    def open_windows(self) -> Iterator[OpenWindow]:
+        """Nothing waits: every row was emitted when it arrived."""
+        return iter(())
+
+    @property
+    def open_count(self) -> int:
+        """No window state is held for firing."""
+        return 0

@@ -33,7 +33,13 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
 from flinkdoctor.errors import InputError, KafkaUnavailableError
-from flinkdoctor.events.formats import decode_payload, decode_text
+from flinkdoctor.events.formats import (
+    decode_payload,
+    decode_payload_text,
+    decode_text,
+    envelope_line,
+    envelope_line_from_text,
+)
 from flinkdoctor.events.record import Record
 from flinkdoctor.events.redact import scrub
 from flinkdoctor.events.sampling import (
@@ -71,8 +77,15 @@ class SampleRequest:
     """Read each partition's first and last retained message for the metadata."""
 
 
-def consumer_config(settings: KafkaSettings, timeout: float) -> dict[str, Any]:
-    """kafka-python ``KafkaConsumer`` arguments: no group, no commits, large fetches."""
+def consumer_config(
+    settings: KafkaSettings, timeout: float, partition_fetch_bytes: int = 4 * 1024 * 1024
+) -> dict[str, Any]:
+    """kafka-python ``KafkaConsumer`` arguments: no group, no commits, large fetches.
+
+    Every poll drains all fetched data (``max_poll_records``) and fetch sessions are off: with
+    kafka-python 3.0.12, records left buffered when a partition is paused or seeked can leave that
+    partition never fetched again.
+    """
     request_ms = int(min(30.0, max(2.0, timeout)) * 1000)
     config: dict[str, Any] = {
         "bootstrap_servers": list(settings.bootstrap_servers),
@@ -85,9 +98,10 @@ def consumer_config(settings: KafkaSettings, timeout: float) -> dict[str, Any]:
         "request_timeout_ms": request_ms,
         "fetch_max_wait_ms": _POLL_MS,
         "fetch_max_bytes": 64 * 1024 * 1024,
-        "max_partition_fetch_bytes": 4 * 1024 * 1024,
-        "max_poll_records": 50_000,
+        "max_partition_fetch_bytes": partition_fetch_bytes,
+        "max_poll_records": 1_000_000,
         "check_crcs": False,
+        "enable_incremental_fetch_sessions": False,
         "metrics_enabled": False,
         "security_protocol": settings.security_protocol,
     }
@@ -186,9 +200,34 @@ class KafkaSample:
     # -- reading --------------------------------------------------------------------------------
 
     def __iter__(self) -> Iterator[Record]:
-        """The sampled Records. Stops at the range ends, ``max_total`` or the deadline; a
-        KeyboardInterrupt propagates after ``stop_reason`` is set to ``interrupted``.
+        """The sampled Records, in offset order per partition. Stops at the range ends,
+        ``max_total`` or the deadline; a KeyboardInterrupt propagates after ``stop_reason`` is set
+        to ``interrupted``.
         """
+        make = _record_maker(self.topic)
+
+        def record(message: Any) -> tuple[Record, Record]:
+            made = make(message)[0]
+            return made, made
+
+        return self._read(record)
+
+    def lines(self) -> Iterator[str]:
+        """The sample as ``sample``-file lines (what ``__iter__`` yields, as envelopes). Faster
+        than encoding each Record: JSON payloads are written as received.
+        """
+        make = _record_maker(self.topic)
+
+        def line(message: Any) -> tuple[Record, str]:
+            record, text = make(message)
+            if text is None:
+                return record, envelope_line(record)
+            return record, envelope_line_from_text(record, text)
+
+        return self._read(line)
+
+    def _read(self, convert: Callable[[Any], tuple[Record, _T]]) -> Iterator[_T]:
+        """The fetch loop: ``convert`` turns each message into (Record for the summary, output)."""
         if self._consumer is None or self.metadata is None:
             raise RuntimeError("open() the sample first")
         consumer = self._consumer
@@ -199,7 +238,7 @@ class KafkaSample:
             consumer.seek(partitions[p], planned.start)
         cap = self.request.max_total
         summary = self.summary
-        convert = _converter(self.topic)
+        event_time = summary.event_time
         taken = 0
         try:
             while pending:
@@ -209,16 +248,19 @@ class KafkaSample:
                     return
                 batches = consumer.poll(timeout_ms=int(min(remaining, 0.5) * 1000))
                 for tp, messages in batches.items():
-                    rng = pending.get(tp.partition)
-                    if rng is None:
+                    planned_range = pending.get(tp.partition)
+                    if planned_range is None:
                         continue
-                    stop = rng.stop
+                    stop = planned_range.stop
+                    stats = summary.partitions[tp.partition]
                     for message in messages:
                         if stop is not None and message.offset >= stop:
                             break
-                        record = convert(message)
-                        summary.add(record)
-                        yield record
+                        record, output = convert(message)
+                        stats.add(record)
+                        if event_time is not None:
+                            stats.add_event_time(event_time(record.value))
+                        yield output
                         taken += 1
                         if taken == cap:
                             summary.stop_reason = "max-total"
@@ -274,12 +316,27 @@ class KafkaSample:
             raise self._unavailable(error, f"reading {what}") from None
 
     def _with_boundaries(self, parts: list[PartitionMetadata]) -> list[PartitionMetadata]:
-        """Each non-empty partition's first and last retained message (two short fetch rounds)."""
+        """Each non-empty partition's first and last retained message: two short fetch rounds on
+        a second, small-fetch consumer, so the sampling consumer starts with nothing buffered.
+        """
         budget_end = min(self.deadline, time.monotonic() + _BOUNDARY_BUDGET)
         live = [p for p in parts if p.retained > 0]
-        firsts = self._boundary_round({p.partition: p.begin for p in live}, budget_end)
-        lasts = self._boundary_round({p.partition: p.end - 1 for p in live}, budget_end)
-        self._consumer.assign([])
+        if not live:
+            return parts
+        config = consumer_config(self.settings, self._remaining(), partition_fetch_bytes=64 * 1024)
+        try:
+            consumer = KafkaConsumer(**config)
+        except Exception as error:  # the first consumer connected: a failure here is transient
+            raise self._unavailable(error, "reading the first and last messages") from None
+        try:
+            firsts = self._boundary_round(
+                consumer, {p.partition: p.begin for p in live}, budget_end
+            )
+            lasts = self._boundary_round(
+                consumer, {p.partition: p.end - 1 for p in live}, budget_end
+            )
+        finally:
+            consumer.close(autocommit=False, timeout_ms=1000)
         return [
             PartitionMetadata(
                 p.partition, p.begin, p.end, firsts.get(p.partition), lasts.get(p.partition)
@@ -287,8 +344,10 @@ class KafkaSample:
             for p in parts
         ]
 
-    def _boundary_round(self, offsets: dict[int, int], until: float) -> dict[int, Boundary]:
-        consumer = self._consumer
+    def _boundary_round(
+        self, consumer: Any, offsets: dict[int, int], until: float
+    ) -> dict[int, Boundary]:
+        """The message at (or the first after) each partition's offset, within the budget."""
         tps = {p: TopicPartition(self.topic, p) for p in offsets}
         consumer.assign(list(tps.values()))
         for p, offset in offsets.items():
@@ -310,10 +369,8 @@ class KafkaSample:
                     event_time=None if event_time is None else event_time(value),
                 )
                 done.add(tp.partition)
-                consumer.pause(tp)
             if not batches:  # past the target with no record: a gap (e.g. a transaction marker)
                 done.update(p for p, tp in tps.items() if consumer.position(tp) > offsets[p])
-        consumer.resume(*tps.values())
         return found
 
     def _plan(self) -> dict[int, OffsetRange]:
@@ -446,15 +503,16 @@ def _after(text: str, marker: str) -> str:
     return tail.split(" (_ssl.c")[0]
 
 
-def _converter(topic: str) -> Callable[[Any], Record]:
-    """ConsumerRecord -> Record, with lookups hoisted out of the per-message path."""
+def _record_maker(topic: str) -> Callable[[Any], tuple[Record, str | None]]:
+    """ConsumerRecord -> (Record, the payload's JSON text or None), lookups hoisted out of the
+    per-message path."""
     ts_types = _TIMESTAMP_TYPES
 
-    def convert(message: Any) -> Record:
-        value, raw, error = decode_payload(message.value)
+    def make(message: Any) -> tuple[Record, str | None]:
+        value, text, raw, error = decode_payload_text(message.value)
         key = message.key
         headers = message.headers
-        return Record(
+        record = Record(
             value,
             message.partition,
             message.offset,
@@ -466,8 +524,9 @@ def _converter(topic: str) -> Callable[[Any], Record]:
             error,
             f"{topic}/{message.partition}@{message.offset}",
         )
+        return record, text
 
-    return convert
+    return make
 
 
 class _KafkaLogCapture(logging.Handler):

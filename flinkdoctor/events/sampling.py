@@ -175,19 +175,26 @@ class PartitionStats:
     out_of_order_event_time: int = 0
     """Records whose event time is below an earlier one in the same partition."""
 
-    def add(self, record: Record, event_time: int | None) -> None:
+    def add(self, record: Record) -> None:
+        """Count one record (the sampler's hot path: plain comparisons, no calls)."""
         self.count += 1
         if self.first_offset is None:
             self.first_offset = record.offset
         self.last_offset = record.offset
         ts = record.timestamp
         if ts is not None:
-            self.min_timestamp = ts if self.min_timestamp is None else min(self.min_timestamp, ts)
-            self.max_timestamp = ts if self.max_timestamp is None else max(self.max_timestamp, ts)
-        if record.timestamp_type is not None:
-            self.timestamp_types.add(record.timestamp_type)
+            if self.min_timestamp is None or ts < self.min_timestamp:
+                self.min_timestamp = ts
+            if self.max_timestamp is None or ts > self.max_timestamp:
+                self.max_timestamp = ts
+        kind = record.timestamp_type
+        if kind is not None and kind not in self.timestamp_types:
+            self.timestamp_types.add(kind)
         if record.decode_error is not None:
             self.undecodable += 1
+
+    def add_event_time(self, event_time: int | None) -> None:
+        """Count the payload event time of the record just added (None: missing/unparseable)."""
         if event_time is None:
             self.missing_event_time += 1
             return
@@ -230,8 +237,10 @@ class SampleSummary:
     def add(self, record: Record) -> None:
         """Count one sampled record (its partition must be one of ``partitions``)."""
         assert record.partition is not None
-        when = None if self.event_time is None else self.event_time(record.value)
-        self.partitions[record.partition].add(record, when)
+        stats = self.partitions[record.partition]
+        stats.add(record)
+        if self.event_time is not None:
+            stats.add_event_time(self.event_time(record.value))
 
     @property
     def total(self) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flinkdoctor.engine.result import SimulationResult
-from flinkdoctor.engine.timeutil import LONG_MAX, format_millis, resolve_zone, ZoneShift
+from flinkdoctor.engine.timeutil import LONG_MAX, ZoneShift, format_millis, resolve_zone
 from flinkdoctor.engine.values import json_value
 
 SCHEMA_VERSION = 1
@@ -83,13 +83,20 @@ def simulation_json(result: SimulationResult, exit_code: int) -> dict[str, Any]:
                 "final_watermark": clock.ts(t.points[-1].watermark) if t.points else None,
                 "idle": t.points[-1].idle if t.points else False,
                 "points": [
-                    {"at_ms": p.at, "watermark": clock.ts(p.watermark), "idle": p.idle, "records": p.records}
+                    {
+                        "at_ms": p.at,
+                        "watermark": clock.ts(p.watermark),
+                        "idle": p.idle,
+                        "records": p.records,
+                    }
                     for p in t.points
                 ],
             }
             for t in result.watermarks
         ],
-        "failure": None if result.failure is None else {
+        "failure": None
+        if result.failure is None
+        else {
             "rule": result.failure.rule,
             "message": result.failure.message,
             "source": result.failure.source,
@@ -106,6 +113,7 @@ def simulation_json(result: SimulationResult, exit_code: int) -> dict[str, Any]:
             "final_watermark": clock.ts(result.final_watermark),
             "exit_code": exit_code,
         },
+        "findings": list(result.findings),
         "notes": list(result.notes),
         "config": result.config,
     }

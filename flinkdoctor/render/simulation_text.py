@@ -8,7 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from flinkdoctor.engine.result import InputTimeline, PendingWindow, SimulationResult
+from flinkdoctor.engine.result import PendingWindow, SimulationResult
 from flinkdoctor.engine.timeutil import LONG_MAX, format_millis
 from flinkdoctor.engine.values import flink_string
 from flinkdoctor.render.simulation_json import _Clock
@@ -33,8 +33,10 @@ def render_simulation(result: SimulationResult, console: Console, limit: int = 3
         detail += f" · {cfg['partitions']} partition(s) → {cfg['parallelism']} subtask(s) {owners}"
     else:
         detail += f" · parallelism {cfg['parallelism']}"
-    detail += (f" · interval {cfg['pipeline.auto-watermark-interval']} ms · idle-timeout "
-               f"{cfg['idle_timeout']} ms · arrival {cfg['arrival']}")
+    detail += (
+        f" · interval {cfg['pipeline.auto-watermark-interval']} ms · idle-timeout "
+        f"{cfg['idle_timeout']} ms · arrival {cfg['arrival']}"
+    )
     console.print(Text(detail, style="dim"))
     for note in result.notes[1:]:
         console.print(Text(f"  note: {note}", style="dim"))
@@ -43,10 +45,12 @@ def render_simulation(result: SimulationResult, console: Console, limit: int = 3
     if result.failure is not None:
         f = result.failure
         body = Text.assemble(
-            (f"[{f.rule}] ", "bold"), f.message,
+            (f"[{f.rule}] ", "bold"),
+            f.message,
             f"\n  at {f.source}" if f.source else "",
             "\n  The job restarts forever (checkpointing is on) and the sink gets nothing more."
-            if f.restarts else "\n  The job fails (no restart strategy without checkpointing).",
+            if f.restarts
+            else "\n  The job fails (no restart strategy without checkpointing).",
         )
         console.print(Panel(body, title="JOB FAILS", border_style="red"))
 
@@ -71,7 +75,11 @@ def _rows(result: SimulationResult, console: Console, limit: int) -> None:
         table.add_row(kind, *[_cell(flink_string(row[c.name], c.type)) for c in result.columns])
     console.print(table)
     if len(result.rows) > limit:
-        console.print(Text(f"  ... {len(result.rows) - limit} more rows (--format json lists all)", style="dim"))
+        console.print(
+            Text(
+                f"  ... {len(result.rows) - limit} more rows (--format json lists all)", style="dim"
+            )
+        )
     console.print()
 
 
@@ -85,18 +93,28 @@ def _pending(result: SimulationResult, console: Console, clock: _Clock, limit: i
     windows: dict[tuple[int, int], list[PendingWindow]] = {}
     for p in result.pending:
         windows.setdefault((p.window_start, p.window_end), []).append(p)
-    table = Table(title=f"Windows still open ({len(windows)} window(s), {len(result.pending)} key(s)) "
-                        "[R3.3: a window fires at watermark >= end - 1 ms]",
-                  title_justify="left", header_style="bold", show_edge=False)
+    table = Table(
+        title=f"Windows still open ({len(windows)} window(s), {len(result.pending)} key(s)) "
+        "[R3.3: a window fires at watermark >= end - 1 ms]",
+        title_justify="left",
+        header_style="bold",
+        show_edge=False,
+    )
     table.add_column("window")
     table.add_column("keys", overflow="fold")
     table.add_column("rows", justify="right")
     table.add_column("needs watermark ≥")
     for (start, end), group in list(windows.items())[:limit]:
         keys = [", ".join(f"{k}={v}" for k, v in p.key.items()) for p in group]
-        shown = "; ".join(k for k in keys[:3] if k) + (f"; +{len(keys) - 3} more" if len(keys) > 3 else "")
-        table.add_row(f"{format_millis(start)} → {format_millis(end)}", shown or "-",
-                      str(sum(p.records for p in group)), clock.ts(group[0].needed_watermark) or "")
+        shown = "; ".join(k for k in keys[:3] if k) + (
+            f"; +{len(keys) - 3} more" if len(keys) > 3 else ""
+        )
+        table.add_row(
+            f"{format_millis(start)} → {format_millis(end)}",
+            shown or "-",
+            str(sum(p.records for p in group)),
+            clock.ts(group[0].needed_watermark) or "",
+        )
     console.print(table)
     if len(windows) > limit:
         console.print(Text(f"  ... {len(windows) - limit} more open windows", style="dim"))
@@ -113,8 +131,12 @@ def _dropped(result: SimulationResult, console: Console, clock: _Clock, limit: i
     if not result.dropped_total:
         return
     by_rule = ", ".join(f"{r}: {n}" for r, n in sorted(result.dropped_by_rule.items()))
-    table = Table(title=f"Dropped records ({result.dropped_total}; {by_rule})", title_justify="left",
-                  header_style="bold", show_edge=False)
+    table = Table(
+        title=f"Dropped records ({result.dropped_total}; {by_rule})",
+        title_justify="left",
+        header_style="bold",
+        show_edge=False,
+    )
     table.add_column("record")
     table.add_column("event time")
     table.add_column("watermark then")
@@ -124,23 +146,44 @@ def _dropped(result: SimulationResult, console: Console, clock: _Clock, limit: i
         where = d.source or "?"
         if d.partition is not None:
             where += f" (p{d.partition}@{d.offset})"
-        table.add_row(where, clock.ts(d.event_time) or "NULL", clock.ts(d.watermark) or "none",
-                      d.rule, d.reason)
+        table.add_row(
+            where,
+            clock.ts(d.event_time) or "NULL",
+            clock.ts(d.watermark) or "none",
+            d.rule,
+            d.reason,
+        )
     console.print(table)
     if result.dropped_total > min(limit, len(result.dropped)):
-        console.print(Text(f"  ... {result.dropped_total - min(limit, len(result.dropped))} more", style="dim"))
+        console.print(
+            Text(
+                f"  ... {result.dropped_total - min(limit, len(result.dropped))} more", style="dim"
+            )
+        )
     console.print()
 
 
 def _timeline(result: SimulationResult, console: Console, clock: _Clock) -> None:
-    inputs = [t for t in result.watermarks if t.kind != "subtask" or not any(
-        w.kind == "split" and w.subtask == t.subtask for w in result.watermarks)]
+    inputs = [
+        t
+        for t in result.watermarks
+        if t.kind != "subtask"
+        or not any(w.kind == "split" and w.subtask == t.subtask for w in result.watermarks)
+    ]
     events = [t.last_event_time for t in result.watermarks if t.last_event_time is not None]
-    marks = [t.points[-1].watermark for t in inputs if t.points and t.points[-1].watermark not in (None, LONG_MAX)]
+    marks = [
+        t.points[-1].watermark
+        for t in inputs
+        if t.points and t.points[-1].watermark not in (None, LONG_MAX)
+    ]
     needed = [p.needed_watermark for p in result.pending]
     values = [v for v in (*events, *marks, *needed[:1]) if v is not None]
-    table = Table(title="Watermark vs event time per input", title_justify="left", header_style="bold",
-                  show_edge=False)
+    table = Table(
+        title="Watermark vs event time per input",
+        title_justify="left",
+        header_style="bold",
+        show_edge=False,
+    )
     table.add_column("input")
     table.add_column("rows", justify="right")
     table.add_column("newest event")
@@ -148,27 +191,48 @@ def _timeline(result: SimulationResult, console: Console, clock: _Clock) -> None
     lo = min(values) if values else 0
     hi = max(values) if values else 0
     width = max(16, min(48, (console.width or 100) - 78))
-    table.add_column(f"{clock.ts(lo) or ''} … {clock.ts(hi) or ''}" if width >= 40 else "event time →",
-                     no_wrap=True)
+    table.add_column(
+        f"{clock.ts(lo) or ''} … {clock.ts(hi) or ''}" if width >= 40 else "event time →",
+        no_wrap=True,
+    )
     target = needed[0] if needed else None
     for t in inputs:
         last = t.points[-1] if t.points else None
         wm = last.watermark if last else None
         state = " (idle)" if last is not None and last.idle else ""
-        wm_text = Text((clock.ts(wm) or "none") + state,
-                       style="red" if target is not None and (wm is None or wm < target) and not state else "")
+        wm_text = Text(
+            (clock.ts(wm) or "none") + state,
+            style="red" if target is not None and (wm is None or wm < target) and not state else "",
+        )
         name = t.input if t.kind != "operator" else "⇒ window operator"
         newest = clock.ts(t.last_event_time) or (
-            "-" if t.kind == "operator" else "only NULL rowtimes" if t.records else "never received data")
-        table.add_row(name, str(t.records), newest, wm_text, _track(lo, hi, wm, t.last_event_time, target, width))
+            "-"
+            if t.kind == "operator"
+            else "only NULL rowtimes"
+            if t.records
+            else "never received data"
+        )
+        table.add_row(
+            name,
+            str(t.records),
+            newest,
+            wm_text,
+            _track(lo, hi, wm, t.last_event_time, target, width),
+        )
     console.print(table)
-    console.print(Text(f"  track: █ up to the watermark, ░ from there to the newest event, │ the "
-                       f"watermark the first open window needs", style="dim"))
+    console.print(
+        Text(
+            "  track: █ up to the watermark, ░ from there to the newest event, │ the "
+            "watermark the first open window needs",
+            style="dim",
+        )
+    )
     console.print()
 
 
-def _track(lo: int, hi: int, wm: int | None, newest: int | None, target: int | None,
-           width: int = TRACK) -> Text:
+def _track(
+    lo: int, hi: int, wm: int | None, newest: int | None, target: int | None, width: int = TRACK
+) -> Text:
     span = max(hi - lo, 1)
 
     def pos(v: int) -> int:
@@ -199,9 +263,15 @@ def _verdict(result: SimulationResult, console: Console) -> None:
     if result.pending:
         parts.append(f"{len(result.pending)} window(s) never fire without more data")
     if result.dropped_total:
-        parts.append(f"{result.dropped_total} record(s) dropped as late")
+        parts.append(f"{result.dropped_total} record(s) dropped")
+    parts += [f.split(":")[0] + ": not a window aggregate, it emits updates" for f in result.findings]
     if not parts:
-        console.print(Text(f"OK: {len(result.rows)} row(s); every window fired, nothing dropped.", style="bold green"))
+        console.print(
+            Text(
+                f"OK: {len(result.rows)} row(s); every window fired, nothing dropped.",
+                style="bold green",
+            )
+        )
     else:
         console.print(Text("Diagnosis: " + "; ".join(parts) + ".", style="bold red"))
 

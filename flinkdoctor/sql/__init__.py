@@ -2,10 +2,10 @@
 
 Usage::
 
-    from flinkdoctor.sql import load_script, resolve_like
+    from flinkdoctor.sql import load_script
     script = load_script(text, "job.sql")        # or "job.py": SQL + Table API extracted
-    src = script.table("process_events_kafka")   # CreateTable, case-insensitive lookup
-    src = resolve_like(src, script.table)        # apply CREATE TABLE ... LIKE, if any
+    src = script.table("process_events_kafka")   # CreateTable as written (case-insensitive)
+    src = script.effective_table("process_events_kafka")  # ... with CREATE TABLE LIKE applied
     src.watermark.column, src.watermark.expr     # WatermarkSpec: 'window_timestamp', BinaryOp
     for q in script.queries:                     # Insert / QueryStatement, statement sets flattened
         sel = q.query                            # Select | SetOperation | Values | With

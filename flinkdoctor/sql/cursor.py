@@ -7,7 +7,7 @@ from __future__ import annotations
 from flinkdoctor.errors import Location
 from flinkdoctor.sql.errors import SqlError
 from flinkdoctor.sql.reserved import RESERVED
-from flinkdoctor.sql.tokens import EOF, OP, QIDENT, WORD, SourceMap, Token
+from flinkdoctor.sql.tokens import EOF, OP, QIDENT, WORD, Locator, Token
 
 MAX_DEPTH = 100
 """Deepest nesting of parentheses / subqueries / prefix operators accepted (Python's own stack
@@ -26,7 +26,7 @@ CLAUSE_WORDS = frozenset(
         "CROSS", "NATURAL", "OUTER", "WINDOW", "AS", "SELECT", "WITH", "VALUES", "LATERAL",
         "FOR", "AND", "OR", "NOT", "IS", "IN", "BETWEEN", "LIKE", "SIMILAR", "THEN", "WHEN",
         "ELSE", "END", "CASE", "PARTITION", "OVER", "TO", "BY", "ESCAPE", "DISTINCT", "ALL",
-        "QUALIFY", "MATCH_RECOGNIZE", "TABLESAMPLE", "PARTITIONED", "COMMENT", "LIKE",
+        "QUALIFY", "MATCH_RECOGNIZE", "TABLESAMPLE", "PARTITIONED", "COMMENT",
         "WATERMARK", "PRIMARY", "CONSTRAINT", "METADATA", "VIRTUAL", "NULL", "DISTRIBUTED",
         "RETURNING", "ROWS", "RANGE", "FOLLOWING", "PRECEDING", "UNBOUNDED", "EXCLUDING",
         "INCLUDING", "OVERWRITING",
@@ -37,7 +37,7 @@ CLAUSE_WORDS = frozenset(
 class Cursor:
     """Position in one statement's tokens (which end with EOF) plus error helpers."""
 
-    def __init__(self, tokens: list[Token], source: SourceMap, text: str) -> None:
+    def __init__(self, tokens: list[Token], source: Locator, text: str) -> None:
         self.tokens = tokens
         self.source = source
         self.source_text = text  # the whole text the token offsets index into

@@ -92,10 +92,10 @@ NILADIC = frozenset(
         "SESSION_USER", "SYSTEM_USER", "CURRENT_ROLE", "CURRENT_PATH",
     ]
 )  # fmt: skip
+"""Functions callable without parentheses."""
 
 # Clause words that never start a function call, even when a '(' follows them.
 _NOT_FUNCTIONS = CLAUSE_WORDS - {"LEFT", "RIGHT"}
-"""Functions callable without parentheses."""
 
 _TYPED_LITERALS: dict[str, LiteralKind] = {
     "DATE": "date",
@@ -315,6 +315,11 @@ class ExprParser(TypeParser):
         nxt = self.peek()
         if v in ("TRUE", "FALSE", "NULL", "UNKNOWN"):
             return self._keyword_literal(self.advance())
+        if v in ("X", "N") and nxt.kind == STRING and nxt.start == t.end:  # X'0F', N'text'
+            self.advance()
+            s = self.advance()
+            kind: LiteralKind = "binary" if v == "X" else "string"
+            return Literal(kind, s.value, t.text + s.text, location=loc)
         if v in _TYPED_LITERALS and (nxt.kind == STRING or self.at(v, "WITH", "LOCAL")):
             return self._typed_literal()
         if v == "INTERVAL":
@@ -350,22 +355,24 @@ class ExprParser(TypeParser):
             raise self.error("expected an expression")
         return self._name_or_call()
 
+    def _string_tokens(self) -> list[Token]:
+        """The string literal at the cursor: Calcite joins adjacent ones ('ab' 'cd')."""
+        tokens = [self.advance()]
+        while self.tok.kind == STRING:
+            tokens.append(self.advance())
+        return tokens
+
     def _string_literal(self) -> Literal:
-        first = self.advance()
-        raws, values = [first.text], [first.value]
-        while self.tok.kind == STRING:  # 'ab' 'cd' is one literal
-            raws.append(self.tok.text)
-            values.append(self.advance().value)
-        return Literal("string", "".join(values), " ".join(raws), location=self.loc(first))
+        tokens = self._string_tokens()
+        value = "".join(t.value for t in tokens)
+        raw = " ".join(t.text for t in tokens)
+        return Literal("string", value, raw, location=self.loc(tokens[0]))
 
     def parse_string(self, what: str) -> str:
-        """The value of the string literal at the cursor (adjacent literals joined)."""
+        """The value of the string literal at the cursor."""
         if self.tok.kind != STRING:
             raise self.error(f"expected a string literal ({what})")
-        values = [self.advance().value]
-        while self.tok.kind == STRING:  # 'ab' 'cd' is one literal
-            values.append(self.advance().value)
-        return "".join(values)
+        return "".join(t.value for t in self._string_tokens())
 
     def _keyword_literal(self, t: Token) -> Literal:
         if t.value in ("NULL", "UNKNOWN"):
@@ -534,7 +541,7 @@ class ExprParser(TypeParser):
         return TableArg(name, keys, location=loc)
 
     def parse_object_name(self, what: str) -> ObjectName:
-        """``[catalog.][db.]name`` (any words allowed: names are never ambiguous here)."""
+        """``[catalog.][db.]name``: any non-reserved word or back-quoted name per part."""
         loc = self.loc()
         parts = [self.ident(what, any_word=True)]
         while self.at(".") and self.peek().kind in (WORD, QIDENT):

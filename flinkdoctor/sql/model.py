@@ -11,11 +11,14 @@ Layers, from small to large:
   ``TIMESTAMP(6)``, ``STRING`` is ``VARCHAR(2147483647)``, ``TIMESTAMP(3) WITH LOCAL TIME ZONE`` is
   ``TIMESTAMP_LTZ(3)``); ``str()`` prints it the way Flink does.
 - Expressions (``Expr`` subclasses): literals, identifiers, calls, casts, intervals (with their
-  value in milliseconds or months already computed), operators, CASE, ``DESCRIPTOR``.
-  ``Expr.to_sql()`` prints SQL back; ``Expr.walk()`` visits a tree.
-- Queries: ``Select`` (with FROM items ``TableRef``, ``WindowTVF``, ``SubqueryRef``, ``Join``)
-  and ``SetOperation``. ``Select.windows()`` normalises both window styles (TVF in FROM, legacy
-  ``GROUP BY TUMBLE(...)``) into ``GroupWindow`` values.
+  value in milliseconds or months already computed), operators and predicates, CASE,
+  ``DESCRIPTOR``, ``TABLE t`` arguments, subqueries, OVER. Parentheses leave no node: the tree
+  is the grouping. ``Expr.to_sql()`` prints SQL back; ``Expr.walk()`` visits a tree.
+- Queries (``Query``): ``Select``, ``SetOperation`` (UNION ...), ``Values``, ``With``. FROM items
+  (``FromItem``): ``TableRef`` (with OPTIONS hints), ``WindowTVF``, ``SubqueryRef``, ``Join``,
+  ``TableFunctionRef``. ``Select.windows()`` / ``group_window()`` normalise both window styles
+  (TVF in FROM, legacy ``GROUP BY TUMBLE(...)``) into ``GroupWindow`` values; ``group_keys()``
+  and ``aggregates()`` give the rest of a window aggregation.
 - Statements: ``CreateTable``, ``CreateView``, ``Insert``, ``StatementSet``, ``QueryStatement``,
   ``SetStatement``, ``ResetStatement`` and ``RawStatement`` for anything we only need to skip.
 - ``Script``: statements in order plus indexes (tables, views, SETs, queries), placeholders left
@@ -810,12 +813,13 @@ class Select:
 
     def group_window(self) -> GroupWindow | None:
         """The window of a window aggregation: the legacy GROUP BY window if any, else the TVF
-        in FROM when the query groups (or None)."""
+        in FROM when the query has a GROUP BY (whether Flink plans it as a window aggregate
+        depends on window_start / window_end being grouped, R3.8: see ``group_keys``)."""
         legacy = [w for w in self.windows() if w.style == "legacy"]
         if legacy:
             return legacy[0]
         tvfs = [w for w in self.windows() if w.style == "tvf"]
-        return tvfs[0] if tvfs and (self.group_by or self.aggregates()) else None
+        return tvfs[0] if tvfs and self.group_by else None
 
     def group_keys(self) -> tuple[Expr, ...]:
         """GROUP BY items other than the legacy window call. TVF ``window_start`` /
@@ -977,7 +981,9 @@ class With:
 @dataclass(frozen=True, slots=True)
 class TableFunctionRef:
     """A table function in FROM other than a window TVF: ``LATERAL TABLE(f(x)) AS t(a, b)``,
-    ``UNNEST(arr)``, ``TABLE(f(...))``. The engine reports these as unsupported."""
+    ``UNNEST(arr)``, ``TABLE(f(...))``, and ``t MATCH_RECOGNIZE (...)`` (as
+    ``Call("MATCH_RECOGNIZE", (TableArg(t), Keyword(<the parenthesised text>)))``). The engine
+    reports these as unsupported."""
 
     call: Expr
     alias: str | None = None
@@ -986,7 +992,11 @@ class TableFunctionRef:
     location: Location = field(default=UNKNOWN, compare=False)
 
     def to_sql(self) -> str:
-        inner = self.call.to_sql()
+        call = self.call
+        if isinstance(call, Call) and call.name == "MATCH_RECOGNIZE" and len(call.args) == 2:
+            text = f"{call.args[0].to_sql()[6:]} MATCH_RECOGNIZE {call.args[1].to_sql()}"
+            return text + (f" AS {_quote_ident(self.alias)}" if self.alias else "")
+        inner = call.to_sql()
         text = inner if inner.startswith("UNNEST(") else f"TABLE({inner})"
         text = ("LATERAL " if self.lateral else "") + text
         if self.alias:
@@ -1261,6 +1271,14 @@ class Script:
     def view(self, name: str | ObjectName) -> CreateView | None:
         """Like ``table`` for views."""
         return _lookup(self.views, name)
+
+    def effective_table(self, name: str | ObjectName) -> CreateTable | None:
+        """``table(name)`` with its ``LIKE`` clause applied (see ``flinkdoctor.sql.like``);
+        raises ``SqlError`` where Flink would reject the merge."""
+        from flinkdoctor.sql.like import resolve_like  # like.py builds on this module
+
+        table = self.table(name)
+        return None if table is None else resolve_like(table, self.table)
 
 
 def _lookup(index: dict[str, _T], name: str | ObjectName) -> _T | None:

@@ -9,7 +9,9 @@ there), elsewhere by an identifier ``__hole_N__``, so the SQL stays parseable. L
 into the ``.py`` file.
 
 Settings made through the API land in ``Script.env`` under Flink configuration keys (see
-``Script``); statements come in source order of their calls.
+``Script``); statements come in source order of their calls. A ``sql_query`` not consumed by a
+Table API chain is kept as a ``QueryStatement`` (it runs if the job executes it); the query of
+``explain_sql`` becomes a ``RawStatement`` (it is checked, but no job runs).
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ from flinkdoctor.sql.model import (
 from flinkdoctor.sql.pystrings import Evaluator, PySource, Scope, Text, Unknown, Value
 from flinkdoctor.sql.script import build_script, parse_statements
 from flinkdoctor.sql.tableapi import TableApiTranslator
-from flinkdoctor.sql.tokens import SourceMap
 
 SQL_METHODS = frozenset(["execute_sql", "sql_query", "add_insert_sql", "explain_sql", "sql_update"])
 """Methods whose first argument is SQL text."""
@@ -42,8 +43,8 @@ SQL_METHODS = frozenset(["execute_sql", "sql_query", "add_insert_sql", "explain_
 _CONFIG_SETTERS = frozenset(["set", "set_string", "set_integer", "set_boolean", "set_float"])
 
 
-class _PySqlMap(SourceMap):
-    """Maps offsets in extracted SQL text to the .py characters they came from."""
+class _PySqlMap:
+    """The ``Locator`` of extracted SQL: each offset maps to the .py character it came from."""
 
     def __init__(self, origins: list[int], src: PySource, file: str) -> None:
         self.file = file
@@ -128,7 +129,7 @@ class _Collector(ast.NodeVisitor):
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.scope.functions[node.name] = node
-        inner = Scope(parent=self.scope if self.scope is not self.module else self.module)
+        inner = Scope(parent=self.scope)
         a = node.args
         for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]:
             if arg is not None:
@@ -165,10 +166,16 @@ def extract_pyflink(source: str, file: str) -> Script:
     Python or its (resolved) SQL is not valid Flink SQL; unresolved parts never raise."""
     try:
         tree = ast.parse(source, file)
+        return _extract(tree, source, file)
     except SyntaxError as e:
         raise SqlError(
             f"not valid Python: {e.msg}", Location(file, e.lineno or 0, e.offset or 0)
         ) from None
+    except RecursionError:  # ast and its visitors recurse; SQL parsing has its own budget
+        raise SqlError("Python source nested too deeply to analyse", Location(file)) from None
+
+
+def _extract(tree: ast.Module, source: str, file: str) -> Script:
     src = PySource(source)
     collector = _Collector()
     collector.visit(tree)
@@ -176,7 +183,7 @@ def extract_pyflink(source: str, file: str) -> Script:
     holes = _Holes(src, file)
 
     def parse_query(value: Value) -> Query | None:
-        found = _sql_statements(value, holes, src, file)
+        _, found = _sql_statements(value, holes, src, file)
         if len(found) == 1 and isinstance(found[0], QueryStatement):
             return found[0].query
         return None
@@ -202,7 +209,10 @@ def extract_pyflink(source: str, file: str) -> Script:
         elif id(call) in consumed or method is None:
             continue
         elif method in SQL_METHODS and call.args:
-            statements += _sql_statements(evaluator.value(call.args[0], scope), holes, src, file)
+            text, parsed = _sql_statements(evaluator.value(call.args[0], scope), holes, src, file)
+            if method == "explain_sql" and parsed:  # checked like Flink would; runs no job
+                parsed = [RawStatement("EXPLAIN", text, location=parsed[0].location)]
+            statements += parsed
         else:
             for key, value in _setting(call, method, evaluator, scope, holes):
                 env[key] = value
@@ -214,19 +224,22 @@ def _method(call: ast.Call) -> str | None:
     return call.func.attr if isinstance(call.func, ast.Attribute) else None
 
 
-def _sql_statements(value: Value, holes: _Holes, src: PySource, file: str) -> list[Statement]:
+def _sql_statements(
+    value: Value, holes: _Holes, src: PySource, file: str
+) -> tuple[str, list[Statement]]:
+    """The SQL text (holes replaced) and its statements."""
     if len(value) == 1 and isinstance(value[0], Unknown):
         holes.assemble(value)  # record the hole: the whole SQL is unknown
-        return []
+        return "", []
     text, origins = holes.assemble(value)
     source = _PySqlMap(origins, src, file)
     try:
-        return parse_statements(text, source)
+        return text, parse_statements(text, source)
     except SqlError:
         if any(isinstance(p, Unknown) for p in value):
             # A placeholder stood for SQL syntax we cannot guess: keep the text, do not fail.
             word = text.strip().split(maxsplit=1)[0].upper() if text.strip() else ""
-            return [RawStatement(word, text, location=source.location(0))]
+            return text, [RawStatement(word, text, location=source.location(0))]
         raise
 
 

@@ -18,7 +18,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-_MAX_DEPTH = 40  # guards self-referencing or very long assignment chains
+_MAX_DEPTH = 150  # guards self-referencing or very long assignment and + chains
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +108,7 @@ def _pos(node: ast.AST) -> tuple[int, int]:
 
 
 _STR_IDENTITY_METHODS = frozenset(["strip", "lstrip", "rstrip"])
+_PERCENT = re.compile(r"%%|%[sdr]")
 
 
 class Evaluator:
@@ -149,6 +150,8 @@ class Evaluator:
             return [Text(str(number), (start,) * len(str(number)))]
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             return self.value(node.left, scope) + self.value(node.right, scope)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            return self._percent(node, scope)
         if isinstance(node, ast.Name):
             return self._name(node, scope)
         if isinstance(node, ast.Call):
@@ -215,6 +218,34 @@ class Evaluator:
             if returned is not None:
                 return returned
         return [self.unknown(node)]
+
+    def _percent(self, node: ast.BinOp, scope: Scope) -> Value:
+        """``"... %s ..." % x`` or ``% (x, y)``: each ``%s`` / ``%d`` takes the next value."""
+        left = self.value(node.left, scope)
+        template = [p for p in left if isinstance(p, Text)]
+        args = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+        if len(template) != len(left):
+            return [self.unknown(node)]
+        out: Value = []
+        values = iter(args)
+        for part in template:
+            start = 0
+            for m in _PERCENT.finditer(part.text):
+                if m.start() > start:
+                    out.append(Text(part.text[start : m.start()], part.origins[start : m.start()]))
+                if m.group() == "%%":
+                    out.append(Text("%", part.origins[m.start() : m.start() + 1]))
+                else:
+                    arg = next(values, None)
+                    if arg is None:
+                        return [self.unknown(node)]
+                    out += self.value(arg, scope)
+                start = m.end()
+            if start < len(part.text):
+                out.append(Text(part.text[start:], part.origins[start:]))
+        if next(values, None) is not None:  # not string formatting after all (10 % 3)
+            return [self.unknown(node)]
+        return out
 
     def _returned(self, name: str, scope: Scope) -> Value | None:
         """Value returned by a call of a function defined in scope (or above), when every

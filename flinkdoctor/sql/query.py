@@ -13,6 +13,7 @@ from flinkdoctor.sql.model import (
     Expr,
     FromItem,
     Join,
+    Keyword,
     NamedArg,
     Query,
     ScalarSubquery,
@@ -295,8 +296,22 @@ class QueryParser(ExprParser):
         hints = self.parse_options_hints()
         if self.at("FOR", "SYSTEM_TIME"):
             return TableRef(name, None, hints, location=loc)
+        if self.at("MATCH_RECOGNIZE", "("):
+            return self._match_recognize(TableRef(name, None, hints, location=loc))
         alias, _ = self._alias_and_columns()
         return TableRef(name, alias, hints, location=loc)
+
+    def _match_recognize(self, table: TableRef) -> TableFunctionRef:
+        """``t MATCH_RECOGNIZE (...)``: kept as text (the engine reports it unsupported)."""
+        loc = self.loc(self.advance())
+        start = self.tok.start
+        self._skip_parens()
+        body = self.source_text[start : self.tokens[self.pos - 1].end]
+        args = (TableArg(table.name, location=table.location), Keyword(body, location=loc))
+        alias, cols = self._alias_and_columns()
+        return TableFunctionRef(
+            Call("MATCH_RECOGNIZE", args, location=loc), alias, cols, location=loc
+        )
 
     def _alias_and_columns(self) -> tuple[str | None, tuple[str, ...]]:
         alias = self._alias()

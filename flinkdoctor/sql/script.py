@@ -22,7 +22,7 @@ from flinkdoctor.sql.model import (
     StatementSet,
 )
 from flinkdoctor.sql.splitter import Chunk, split_statements
-from flinkdoctor.sql.tokens import EOF, STRING, WORD, SourceMap, tokenize
+from flinkdoctor.sql.tokens import EOF, STRING, WORD, Locator, SourceMap, tokenize
 
 _MODIFIERS = frozenset(["OR", "REPLACE", "TEMPORARY", "SYSTEM", "IF", "NOT", "EXISTS", "FULL"])
 _KEYWORD_VERBS = frozenset(
@@ -33,7 +33,7 @@ _KEYWORD_VERBS = frozenset(
 class StatementParser(DdlParser):
     """Parses one statement (a ``Chunk``'s tokens)."""
 
-    def __init__(self, chunk: Chunk, source: SourceMap, text: str) -> None:
+    def __init__(self, chunk: Chunk, source: Locator, text: str) -> None:
         super().__init__(chunk.tokens, source, text)
         self.chunk = chunk
 
@@ -185,7 +185,7 @@ class StatementParser(DdlParser):
         return inserts
 
 
-def parse_statements(text: str, source: SourceMap) -> list[Statement]:
+def parse_statements(text: str, source: Locator) -> list[Statement]:
     """Every statement of ``text``, in order; raises ``SqlError`` at the first bad one."""
     tokens = tokenize(text, source)
     return [

@@ -3,7 +3,8 @@
 Follows Calcite's lexical rules as Flink configures them: ``'...'`` strings with ``''`` escapes,
 back-quoted identifiers (```a``b``` → ``a`b``), double-quoted identifiers accepted too, ``--``
 and ``/* */`` comments dropped, ``/*+ ... */`` hints kept as tokens (table-option hints change
-a table's options, R1.9), unicode letters and ``$`` in identifiers.
+a table's options, R1.9), unicode letters and ``$`` in identifiers. ``${var}`` placeholders of
+templated scripts are read as quoted names, so such scripts still parse.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 from flinkdoctor.errors import Location
 from flinkdoctor.sql.errors import SqlError
@@ -43,9 +45,16 @@ class Token:
         return repr(text) if "'" not in text else '"' + text + '"'
 
 
+class Locator(Protocol):
+    """Maps an offset in the SQL text to a ``Location`` in the user's file."""
+
+    def location(self, offset: int) -> Location:
+        """Where the character at ``offset`` was written."""
+        ...
+
+
 class SourceMap:
-    """Maps an offset in the SQL text to a ``Location`` in the user's file. This one is for
-    SQL read straight from a file; PyFlink extraction supplies its own (``pyflink`` module)."""
+    """The ``Locator`` for SQL read straight from a file (PyFlink extraction has its own)."""
 
     def __init__(self, text: str, file: str) -> None:
         self.file = file
@@ -63,7 +72,7 @@ _TOKEN_RE = re.compile(
   | (?P<comment>--[^\n]*|/\*(?!\+).*?\*/)
   | (?P<hint>/\*\+.*?\*/)
   | (?P<string>'(?:[^']|'')*')
-  | (?P<qident>`(?:[^`]|``)*`|"(?:[^"]|"")*")
+  | (?P<qident>`(?:[^`]|``)*`|"(?:[^"]|"")*"|\$\{[^}\n]*\})
   | (?P<number>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<word>(?:[^\W\d]|\$)[\w$]*)
   | (?P<op><>|!=|<=|>=|=>|\|\||::|[-+*/%=<>(),;.\[\]{}?:^|&~!@#])
@@ -78,7 +87,7 @@ _UNTERMINATED = {
 }
 
 
-def tokenize(text: str, source: SourceMap, begin: int = 0, end: int | None = None) -> list[Token]:
+def tokenize(text: str, source: Locator, begin: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of ``text[begin:end]`` (offsets stay relative to ``text``), ending with EOF.
 
     Raises ``SqlError`` for an unterminated string, quoted identifier or comment, or a
@@ -102,6 +111,8 @@ def tokenize(text: str, source: SourceMap, begin: int = 0, end: int | None = Non
             out.append(Token(WORD, raw, raw.upper(), pos, m.end()))
         elif kind == STRING:
             out.append(Token(STRING, raw, raw[1:-1].replace("''", "'"), pos, m.end()))
+        elif kind == QIDENT and raw[0] == "$":  # ${var} of a templated script: a name
+            out.append(Token(QIDENT, raw, raw, pos, m.end()))
         elif kind == QIDENT:
             q = raw[0]
             out.append(Token(QIDENT, raw, raw[1:-1].replace(q + q, q), pos, m.end()))

@@ -5,7 +5,7 @@ R4.5): parsed by the pattern, rescued by the java.sql fallback, silently NULL, o
 """
 
 from flinkdoctor.timeformat.compiler import CompiledPattern, compile_pattern
-from flinkdoctor.timeformat.errors import PatternError, UnsupportedPatternError
+from flinkdoctor.timeformat.errors import PatternError
 from flinkdoctor.timeformat.flink import (
     cast_to_timestamp,
     to_timestamp,
@@ -31,7 +31,6 @@ __all__ = [
     "PatternError",
     "Status",
     "Suggestion",
-    "UnsupportedPatternError",
     "cast_to_timestamp",
     "check_epoch_unit",
     "compile_pattern",

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from flinkdoctor.timeformat import fields as F
 from flinkdoctor.timeformat import nodes as N
-from flinkdoctor.timeformat.errors import PatternError, UnsupportedPatternError
+from flinkdoctor.timeformat.dayperiod import DayPeriodParser
+from flinkdoctor.timeformat.errors import PatternError
 from flinkdoctor.timeformat.texts import FULL, NARROW, SHORT
 from flinkdoctor.timeformat.zones import ZoneIdParser
 
@@ -57,29 +58,16 @@ class _Section:
 
 @dataclass(frozen=True, slots=True)
 class CompiledPattern:
-    """A compiled pattern: the root parser, and where unsupported constructs sit (if any)."""
+    """A compiled pattern: its root printer-parser (what ``ofPattern`` builds)."""
 
     pattern: str
     root: N.Composite
-    unsupported: tuple[tuple[int, str], ...] = ()
-
-    def require_supported(self) -> None:
-        """Raise if parsing would need data we do not model (zone names, day periods)."""
-        if self.unsupported:
-            index, what = self.unsupported[0]
-            raise UnsupportedPatternError(
-                f"pattern {self.pattern!r}: {what} at index {index} is not supported by "
-                "flinkdoctor",
-                self.pattern,
-                index,
-            )
 
 
 class _Builder:
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
         self.active = _Section(None, False)
-        self.unsupported: list[tuple[int, str]] = []
         self.at = 0
 
     def fail(self, message: str) -> PatternError:
@@ -144,10 +132,6 @@ class _Builder:
 
     def literal(self, text: str) -> None:
         self.append_internal(N.CharLiteral(text) if len(text) == 1 else N.StringLiteral(text))
-
-    def unsupported_node(self, what: str) -> None:
-        self.unsupported.append((self.at, what))
-        self.append_internal(N.Composite([], False))
 
     def optional_start(self) -> None:
         self.active.value_index = -1
@@ -218,7 +202,7 @@ class _Builder:
         elif cur == "B":
             if count not in (1, 4, 5):
                 raise self.fail(f"Wrong number of pattern letters: {cur}")
-            self.unsupported_node("day period 'B'")
+            self.append_internal(DayPeriodParser({1: SHORT, 4: FULL, 5: NARROW}[count]))
         else:
             raise self.fail(f"Unknown pattern letter: {cur}")
 
@@ -352,4 +336,4 @@ def build(pattern: str, builder: _Builder | None = None) -> _Builder:
 def compile_pattern(pattern: str) -> CompiledPattern:
     """Compile a Java ``DateTimeFormatter`` pattern; raises ``PatternError`` where Java throws."""
     b = build(pattern)
-    return CompiledPattern(pattern, b.finish(), tuple(b.unsupported))
+    return CompiledPattern(pattern, b.finish())

@@ -17,18 +17,6 @@ class PatternError(FlinkDoctorError):
         self.index = index
 
 
-class UnsupportedPatternError(FlinkDoctorError):
-    """Java accepts the pattern but we cannot reproduce its parsing exactly (zone names, B).
-
-    Raised instead of guessing: a verdict that disagrees with Flink is worse than none.
-    """
-
-    def __init__(self, message: str, pattern: str, index: int) -> None:
-        super().__init__(message)
-        self.pattern = pattern
-        self.index = index
-
-
 class JavaParseError(Exception):
     """Internal: the analogue of ``DateTimeParseException`` (or another ``DateTimeException``).
 

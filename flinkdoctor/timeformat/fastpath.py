@@ -8,11 +8,12 @@ clamped as SMART does). Anything else returns None and goes through the full par
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from flinkdoctor.timeformat import fields as F
 from flinkdoctor.timeformat import nodes as N
 from flinkdoctor.timeformat.calendar import MILLIS_PER_DAY, days_from_civil, month_length
+from flinkdoctor.timeformat.model import Conversion, Status
 
 _FIRST_YEAR = 1800
 _LAST_YEAR = 2200
@@ -32,7 +33,9 @@ _SLOTS = {
     F.NANO_OF_SECOND: 6,
 }
 
-FastParser = Callable[[str], "int | None"]
+Slow = Callable[["str | None"], Conversion]
+# Converts many values: the fast path where certain, ``slow`` (the full TO_TIMESTAMP) elsewhere.
+FastParser = Callable[[Iterable["str | None"], Slow], list[Conversion]]
 
 
 def _node_regex(node: N.Node, next_node: N.Node | None) -> tuple[str, int | None] | None:
@@ -114,7 +117,17 @@ def compile_fast(root: N.Composite) -> FastParser | None:
     return _make(matcher, order, frac_scale.get(6, 0))
 
 
-_D2 = {f"{i:02d}": i for i in range(100)} | {str(i): i for i in range(10)}
+def _keys(low: int, high: int, offset: int = 0) -> dict[str, int]:
+    """'07' and '7' → 7 + offset, for low..high: a missing key means out of range (slow path)."""
+    table = {f"{i:02d}": i + offset for i in range(low, high + 1)}
+    table.update({str(i): i + offset for i in range(low, min(high, 9) + 1)})
+    return table
+
+
+_MONTH0 = _keys(1, 12, -1)
+_DAY = _keys(1, 31)
+_HOUR = _keys(0, 23)
+_MINUTE = _keys(0, 59)
 _YEAR_INDEX = {f"{y:04d}": (y - _FIRST_YEAR) * 12 for y in range(_FIRST_YEAR, _LAST_YEAR + 1)}
 _MILLIS3 = {f"{i:03d}": i for i in range(1000)}
 
@@ -151,44 +164,61 @@ def _make(
             + nano * frac_scale // 1_000_000
         )
 
-    return parse
+    def many(values: Iterable[str | None], slow: Slow) -> list[Conversion]:
+        out: list[Conversion] = []
+        for value in values:
+            millis = parse(value) if value is not None else None
+            out.append(slow(value) if millis is None else Conversion(Status.OK, millis))
+        return out
+
+    return many
 
 
 def _make_ordered(matcher: Callable[[str], re.Match[str] | None], frac_scale: int) -> FastParser:
-    """The hot case, y M d H m s [S] in order: table lookups instead of int()."""
-    d2 = _D2
+    """The hot case, y M d H m s [S] in order: one loop, table lookups instead of int(), and a
+    missing table key (out-of-range field) sends the value to the full parser."""
     years = _YEAR_INDEX
+    month0 = _MONTH0
+    days = _DAY
+    hours = _HOUR
+    minutes = _MINUTE
     millis3 = _MILLIS3
     month_start = _MONTH_START
     month_len = _MONTH_LEN
     exact_millis = frac_scale == 1_000_000
 
-    def parse(value: str) -> int | None:
-        m = matcher(value)
-        if m is None:
-            return None
-        g = m.groups()
-        idx = years.get(g[0])
-        mo = d2.get(g[1])
-        d = d2.get(g[2])
-        h = d2.get(g[3])
-        mi = d2.get(g[4])
-        s = d2.get(g[5])
-        if idx is None or mo is None or d is None or h is None or mi is None or s is None:
-            return None
-        if not (1 <= mo <= 12 and 1 <= d <= 31) or h > 23 or mi > 59 or s > 59:
-            return None
-        idx += mo - 1
-        dl = month_len[idx]
-        if d > dl:
-            d = dl
-        if frac_scale:
-            ms = millis3[g[6]] if exact_millis else int(g[6]) * frac_scale // 1_000_000
-        else:
-            ms = 0
-        return (month_start[idx] + d - 1) * 86_400_000 + ((h * 60 + mi) * 60 + s) * 1000 + ms
+    def many(values: Iterable[str | None], slow: Slow) -> list[Conversion]:
+        out: list[Conversion] = []
+        append = out.append
+        new = tuple.__new__
+        ok = Status.OK
+        for value in values:
+            m = matcher(value) if value is not None else None
+            if m is None:
+                append(slow(value))
+                continue
+            g = m.groups()
+            try:
+                idx = years[g[0]] + month0[g[1]]
+                d = days[g[2]]
+                secs = (hours[g[3]] * 60 + minutes[g[4]]) * 60 + minutes[g[5]]
+                if not frac_scale:
+                    ms = 0
+                elif exact_millis:
+                    ms = millis3[g[6]]
+                else:
+                    ms = int(g[6]) * frac_scale // 1_000_000
+            except KeyError:
+                append(slow(value))
+                continue
+            dl = month_len[idx]
+            if d > dl:
+                d = dl
+            millis = (month_start[idx] + d - 1) * 86_400_000 + secs * 1000 + ms
+            append(new(Conversion, (ok, millis, None, None, 0)))
+        return out
 
-    return parse
+    return many
 
 
 _DEFAULT_SHAPE = re.compile(

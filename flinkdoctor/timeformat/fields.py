@@ -33,6 +33,9 @@ WEEK_OF_MONTH = 23
 LOCALIZED_DAY_OF_WEEK = 24
 SECOND_OF_DAY = 25
 MINUTE_OF_DAY = 26
+# Not a field: the parsed day period (``Parsed.dayPeriod``, pattern B), kept with the fields so
+# that an optional section that fails rolls it back too. The resolver takes it out first.
+DAY_PERIOD = 27
 
 YEAR_MAX = 999_999_999
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from functools import partial
 
 from flinkdoctor.timeformat import fields as F
 from flinkdoctor.timeformat.calendar import MILLIS_PER_DAY, days_from_civil, month_length
@@ -111,7 +112,6 @@ def to_timestamp(value: str | None, pattern: str | None = None) -> Conversion:
         compiled = cached_pattern(pattern)
     except PatternError as exc:
         return Conversion(Status.NULL, None, f"Flink yields NULL for every value: {exc.message}")
-    compiled.require_supported()
     try:
         millis, _ = parse_with(Formatter(compiled.root), value)
     except JavaParseError as exc:
@@ -215,21 +215,9 @@ def to_timestamp_many(values: Iterable[str | None], pattern: str | None = None) 
     if pattern is None:
         return [to_timestamp(v) for v in values]
     try:
-        compiled = cached_pattern(pattern)
+        fast = cached_fast(pattern)
     except PatternError:
-        return [to_timestamp(v, pattern) for v in values]
-    compiled.require_supported()
-    fast = cached_fast(pattern)
+        fast = None
     if fast is None:
         return [to_timestamp(v, pattern) for v in values]
-    out: list[Conversion] = []
-    append = out.append
-    ok = Status.OK
-    new = tuple.__new__
-    for value in values:
-        millis = fast(value) if value is not None else None
-        if millis is None:
-            append(to_timestamp(value, pattern))
-        else:
-            append(new(Conversion, (ok, millis, None, None, 0)))
-    return out
+    return fast(values, partial(to_timestamp, pattern=pattern))

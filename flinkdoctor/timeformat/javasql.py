@@ -42,7 +42,8 @@ def parse_int(text: str) -> int:
         raise IllegalArgument(text)
     value = 0
     for ch in text[start:]:
-        digit = unicodedata.decimal(ch, -1)
+        # Java reads UTF-16 units: a non-BMP digit is two surrogates, neither a digit
+        digit = unicodedata.decimal(ch, -1) if ch <= "\uffff" else -1
         if digit < 0:
             raise IllegalArgument(text)
         value = value * 10 + digit
@@ -51,6 +52,11 @@ def parse_int(text: str) -> int:
     if not _INT_MIN <= value <= _INT_MAX:
         raise IllegalArgument(text)
     return value
+
+
+def _is_java_digit(ch: str) -> bool:
+    """``Character.isDigit(char)``: a BMP decimal digit."""
+    return ch <= "\uffff" and unicodedata.decimal(ch, -1) >= 0
 
 
 def _index(text: str, ch: str, start: int = 0) -> int:
@@ -91,7 +97,7 @@ def timestamp_value_of(s: str) -> tuple[int, int]:
     if 0 < period < length - 1:
         second = parse_int(s[colon2 + 1 : period])
         precision = length - (period + 1)
-        if precision > 9 or unicodedata.decimal(s[period + 1], -1) < 0:
+        if precision > 9 or not _is_java_digit(s[period + 1]):
             raise IllegalArgument("nanos")
         nanos = parse_int(s[period + 1 :]) * 10 ** (9 - precision)
     elif period > 0:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flinkdoctor.timeformat import calendar as C
+from flinkdoctor.timeformat import dayperiod
 from flinkdoctor.timeformat import fields as F
 from flinkdoctor.timeformat.errors import JavaParseError
 
@@ -202,6 +203,7 @@ def time_field(nano_of_day: int, field: int) -> int:
 
 class _Parsed:
     def __init__(self, fields: dict[int, int], style: str) -> None:
+        self.day_period = fields.pop(F.DAY_PERIOD, None)
         self.f = fields
         self.style = style
         self.date: int | None = None
@@ -335,6 +337,12 @@ class _Parsed:
                 self.put_checked(
                     F.MILLI_OF_DAY, F.NANO_OF_SECOND, los * 1_000_000 + nos % 1_000_000
                 )
+        if self.day_period is not None and F.HOUR_OF_AMPM in f:
+            hap = _check(F.HOUR_OF_AMPM, f.pop(F.HOUR_OF_AMPM))
+            moh = f[F.MINUTE_OF_HOUR] % 60 if F.MINUTE_OF_HOUR in f else 0
+            pm = dayperiod.includes(self.day_period, (hap % 12 + 12) * 60 + moh)
+            self.put_checked(F.HOUR_OF_AMPM, F.HOUR_OF_DAY, hap + (12 if pm else 0))
+            self.day_period = None
         if all(
             k in f for k in (F.HOUR_OF_DAY, F.MINUTE_OF_HOUR, F.SECOND_OF_MINUTE, F.NANO_OF_SECOND)
         ):
@@ -363,16 +371,17 @@ class _Parsed:
             if self.milli_of_second is not None:
                 f[F.NANO_OF_SECOND] = self.milli_of_second * 1_000_000
                 self.milli_of_second = None
-            if (
-                self.style != STRICT
-                and F.AMPM_OF_DAY in f
-                and not any(
-                    k in f
-                    for k in (F.HOUR_OF_DAY, F.MINUTE_OF_HOUR, F.SECOND_OF_MINUTE, F.NANO_OF_SECOND)
-                )
+            if self.style != STRICT and not any(
+                k in f
+                for k in (F.HOUR_OF_DAY, F.MINUTE_OF_HOUR, F.SECOND_OF_MINUTE, F.NANO_OF_SECOND)
             ):
-                ap = _check(F.AMPM_OF_DAY, f.pop(F.AMPM_OF_DAY))
-                self.resolve_time(ap * 12 + 6, 0, 0, 0)
+                if self.day_period is not None:
+                    middle = dayperiod.mid(self.day_period)
+                    self.resolve_time(middle // 60, middle % 60, 0, 0)
+                    self.day_period = None
+                elif F.AMPM_OF_DAY in f:
+                    ap = _check(F.AMPM_OF_DAY, f.pop(F.AMPM_OF_DAY))
+                    self.resolve_time(ap * 12 + 6, 0, 0, 0)
             hod = f.get(F.HOUR_OF_DAY)
             if hod is not None:
                 moh = f.get(F.MINUTE_OF_HOUR)
@@ -382,6 +391,11 @@ class _Parsed:
                     moh is not None and som is None and nos is not None
                 ):
                     return
+                if self.day_period is not None and not dayperiod.includes(
+                    self.day_period, hod * 60 + (moh or 0)
+                ):
+                    raise ResolveError(f"Conflict found: Resolved time {hod:02d}:{moh or 0:02d} "
+                                       "conflicts with the day period")  # fmt: skip
                 self.resolve_time(hod, moh or 0, som or 0, nos or 0)
                 for k in (F.HOUR_OF_DAY, F.MINUTE_OF_HOUR, F.SECOND_OF_MINUTE, F.NANO_OF_SECOND):
                     f.pop(k, None)

@@ -9,7 +9,7 @@ is parsed only for where it ends: Flink ignores it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from flinkdoctor.timeformat import fields as F
 from flinkdoctor.timeformat.nodes import Context, Node, OffsetId
@@ -65,7 +65,7 @@ def _build(key: str, suffixes: list[str], full: dict[str, str]) -> _Tree:
 _KEYS = {"ID": ZONE_IDS, "SHORT": SHORT_NAMES, "FULL": FULL_NAMES}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _tree(kind: str) -> _Tree:
     keys = _KEYS[kind]
     return _build("", sorted(keys), {k: k for k in keys})

@@ -17,13 +17,40 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-ZONES = ["UTC", "Asia/Kolkata", "America/New_York", "Europe/Berlin", "Asia/Shanghai", "America/Los_Angeles"]
-ROWTIMES = ["timestamp3", "to_timestamp_default", "to_timestamp_iso", "ltz_epoch_ms", "ltz_epoch_s", "ltz_json_iso"]
+ZONES = [
+    "UTC",
+    "Asia/Kolkata",
+    "America/New_York",
+    "Europe/Berlin",
+    "Asia/Shanghai",
+    "America/Los_Angeles",
+]
+ROWTIMES = [
+    "timestamp3",
+    "to_timestamp_default",
+    "to_timestamp_iso",
+    "ltz_epoch_ms",
+    "ltz_epoch_s",
+    "ltz_json_iso",
+]
 WINDOWS = ["TUMBLE", "HOP", "CUMULATE", "SESSION", "LEGACY_TUMBLE", "LEGACY_HOP", "LEGACY_SESSION"]
-DELAYS = [("0", "SECOND", 0), ("0.001", "SECOND", 1), ("1", "SECOND", 1000), ("5", "SECOND", 5000),
-          ("30", "SECOND", 30_000), ("2", "MINUTE", 120_000), ("10", "MINUTE", 600_000)]
-SIZES = [(1, "SECOND", 1000), (10, "SECOND", 10_000), (30, "SECOND", 30_000), (1, "MINUTE", 60_000),
-         (5, "MINUTE", 300_000), (1, "HOUR", 3_600_000)]
+DELAYS = [
+    ("0", "SECOND", 0),
+    ("0.001", "SECOND", 1),
+    ("1", "SECOND", 1000),
+    ("5", "SECOND", 5000),
+    ("30", "SECOND", 30_000),
+    ("2", "MINUTE", 120_000),
+    ("10", "MINUTE", 600_000),
+]
+SIZES = [
+    (1, "SECOND", 1000),
+    (10, "SECOND", 10_000),
+    (30, "SECOND", 30_000),
+    (1, "MINUTE", 60_000),
+    (5, "MINUTE", 300_000),
+    (1, "HOUR", 3_600_000),
+]
 
 
 @dataclass(frozen=True)
@@ -55,12 +82,18 @@ def generate(count: int, seed: int = 20261126) -> list[DiffCase]:
 def _case(rng: random.Random, i: int) -> DiffCase:
     rowtime = ROWTIMES[i % len(ROWTIMES)] if i < 60 else rng.choice(ROWTIMES)
     window = WINDOWS[(i // 2) % len(WINDOWS)] if i < 60 else rng.choice(WINDOWS)
-    zone = rng.choice(ZONES) if rowtime.startswith("ltz") else rng.choice(["UTC", "UTC", "Asia/Kolkata"])
+    zone = (
+        rng.choice(ZONES)
+        if rowtime.startswith("ltz")
+        else rng.choice(["UTC", "UTC", "Asia/Kolkata"])
+    )
     d_text, d_unit, delay = rng.choice(DELAYS)
     size_n, size_unit, size = rng.choice(SIZES)
     n_keys = rng.choice([0, 1, 1, 1, 2])
     # events: a run of increasing time with disorder and some very late rows
-    base_day = dt.datetime(2024, 1, 1) + dt.timedelta(days=rng.randrange(0, 365), seconds=rng.randrange(0, 86400))
+    base_day = dt.datetime(2024, 1, 1) + dt.timedelta(
+        days=rng.randrange(0, 365), seconds=rng.randrange(0, 86400)
+    )
     base = int((base_day - dt.datetime(1970, 1, 1)).total_seconds() * 1000) + rng.randrange(0, 1000)
     n = rng.randint(3, 40)
     step_scale = max(1, size // rng.choice([1, 2, 4, 10]))
@@ -103,18 +136,28 @@ def _case(rng: random.Random, i: int) -> DiffCase:
     cols = {
         "timestamp3": ["ts TIMESTAMP(3)"],
         "to_timestamp_default": ["ts_str STRING", "ts AS TO_TIMESTAMP(ts_str)"],
-        "to_timestamp_iso": ["ts_str STRING", "ts AS TO_TIMESTAMP(ts_str, 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''')"],
+        "to_timestamp_iso": [
+            "ts_str STRING",
+            "ts AS TO_TIMESTAMP(ts_str, 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''')",
+        ],
         "ltz_epoch_ms": ["ts_ms BIGINT", "ts AS TO_TIMESTAMP_LTZ(ts_ms, 3)"],
         "ltz_epoch_s": ["ts_s BIGINT", "ts AS TO_TIMESTAMP_LTZ(ts_s, 0)"],
         "ltz_json_iso": ["ts TIMESTAMP_LTZ(3)"],
     }[rowtime]
     cols = [*cols, "k STRING", "k2 STRING", "v INT"]
-    opts = ["'connector' = 'filesystem'", "'path' = '${DATA_DIR}/events.jsonl'", "'format' = 'json'"]
+    opts = [
+        "'connector' = 'filesystem'",
+        "'path' = '${DATA_DIR}/events.jsonl'",
+        "'format' = 'json'",
+    ]
     if rowtime == "ltz_json_iso":
         opts.append("'json.timestamp-format.standard' = 'ISO-8601'")
     ddl = (
-        "CREATE TABLE ev (\n  " + ",\n  ".join(cols)
-        + f",\n  WATERMARK FOR ts AS ts - INTERVAL '{d_text}' {d_unit}\n) WITH (\n  " + ",\n  ".join(opts) + "\n);"
+        "CREATE TABLE ev (\n  "
+        + ",\n  ".join(cols)
+        + f",\n  WATERMARK FOR ts AS ts - INTERVAL '{d_text}' {d_unit}\n) WITH (\n  "
+        + ",\n  ".join(opts)
+        + "\n);"
     )
     key_cols = ["k", "k2"][:n_keys]
     aggs_all = ["COUNT(*)", "COUNT(v)", "SUM(v)", "MIN(v)", "MAX(v)", "AVG(v)"]
@@ -157,7 +200,7 @@ def _case(rng: random.Random, i: int) -> DiffCase:
         group = ["window_start", "window_end", *key_cols]
         if "window_time" in items:
             group.append("window_time")
-        query = (f"SELECT {', '.join(items)}\nFROM TABLE({tvf})\nGROUP BY {', '.join(group)};")
+        query = f"SELECT {', '.join(items)}\nFROM TABLE({tvf})\nGROUP BY {', '.join(group)};"
     else:
         kind = window.split("_")[1]
         if kind == "TUMBLE":
@@ -167,10 +210,16 @@ def _case(rng: random.Random, i: int) -> DiffCase:
             call_args = f"ts, {_slide_text(size_n, size_unit, k)}, {size_iv}"
         else:
             call_args = f"ts, {size_iv}"
-        items = [f"{kind}_START({call_args}) AS ws", f"{kind}_END({call_args}) AS we", *key_cols, *agg_items]
+        items = [
+            f"{kind}_START({call_args}) AS ws",
+            f"{kind}_END({call_args}) AS we",
+            *key_cols,
+            *agg_items,
+        ]
         if rng.random() < 0.3:
             items.append(f"{kind}_ROWTIME({call_args}) AS wt")
-        query = (f"SELECT {', '.join(items)}\nFROM ev\nGROUP BY {kind}({call_args}){''.join(', ' + k for k in key_cols)};")
+        keys_sql = "".join(", " + k for k in key_cols)
+        query = f"SELECT {', '.join(items)}\nFROM ev\nGROUP BY {kind}({call_args}){keys_sql};"
     sets = ["SET 'pipeline.auto-watermark-interval' = '0';", "SET 'parallelism.default' = '1';"]
     sets.append(f"SET 'table.local-time-zone' = '{zone}';")
     if rowtime == "ltz_epoch_s" or rowtime == "ltz_epoch_ms" or rowtime == "ltz_json_iso":
@@ -178,6 +227,32 @@ def _case(rng: random.Random, i: int) -> DiffCase:
     _ = ZoneInfo(zone)
     script = "\n".join(sets) + "\n" + ddl + "\n" + query + "\n"
     return DiffCase(f"case{i:03d}_{rowtime}_{window.lower()}", script, events, zone)
+
+
+def generate_regular(count: int, seed: int = 38) -> list[DiffCase]:
+    """R3.8 cases: a window TVF grouped without window_start *and* window_end is a regular
+    GroupAggregate; its changelog (+I, -U, +U) must match too."""
+    rng = random.Random(seed)
+    out: list[DiffCase] = []
+    for i in range(count):
+        base = _case(rng, 1000 + i)
+        kind = rng.choice(["TUMBLE", "HOP", "CUMULATE"])
+        size = rng.choice(["INTERVAL '10' SECOND", "INTERVAL '1' MINUTE"])
+        tvf = {
+            "TUMBLE": f"TUMBLE(TABLE ev, DESCRIPTOR(ts), {size})",
+            "HOP": f"HOP(TABLE ev, DESCRIPTOR(ts), INTERVAL '5' SECOND, {size})",
+            "CUMULATE": f"CUMULATE(TABLE ev, DESCRIPTOR(ts), INTERVAL '5' SECOND, {size})",
+        }[kind]
+        column = rng.choice(["window_start", "window_end"])
+        keys = rng.choice([[], ["k"], ["k", "k2"]])
+        aggs = rng.sample(["COUNT(*)", "COUNT(v)", "SUM(v)", "MIN(v)", "MAX(v)"], 2)
+        items = [column, *keys, *(f"{a} AS a{j}" for j, a in enumerate(aggs))]
+        query = (f"SELECT {', '.join(items)}\nFROM TABLE({tvf})\n"
+                 f"GROUP BY {', '.join([column, *keys])};\n")
+        head = base.script[: base.script.index("SELECT")]
+        out.append(DiffCase(f"regular{i:02d}_{kind.lower()}_{column}", head + query,
+                            base.events, base.zone))
+    return out
 
 
 def _slide_text(n: int, unit: str, k: int) -> str:

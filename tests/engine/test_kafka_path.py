@@ -14,7 +14,9 @@ def test_r2_2_split_owner_formula() -> None:
     assert java_string_hash("hello") == 99162322
     assert java_string_hash("bootcamp-events-prod") == 11179313
     start = ((11179313 * 31) & 0x7FFFFFFF) % 3
-    assert [split_owner("bootcamp-events-prod", p, 3) for p in range(3)] == [(start + p) % 3 for p in range(3)]
+    assert [split_owner("bootcamp-events-prod", p, 3) for p in range(3)] == [
+        (start + p) % 3 for p in range(3)
+    ]
     assert assign_partitions("bootcamp-events-prod", 1, 3) == {0: [], 1: [], 2: [0]}
 
 
@@ -32,8 +34,11 @@ def test_r1_6_latest_row_not_max_in_1_20() -> None:
 
 def test_r1_6_periodic_samples_are_monotonic() -> None:
     """R1.6: PartialWatermark only rises; a lower later sample does not lower the split."""
-    rows = [rec(BASE + 1 * MIN, 0, kafka_ts=0), rec(BASE + 6 * MIN, 0, kafka_ts=0),
-            rec(BASE + 2 * MIN, 0, kafka_ts=1000)]
+    rows = [
+        rec(BASE + 1 * MIN, 0, kafka_ts=0),
+        rec(BASE + 6 * MIN, 0, kafka_ts=0),
+        rec(BASE + 2 * MIN, 0, kafka_ts=1000),
+    ]
     r = run(script(delay="'0' SECOND"), rows, partitions=1, arrival="live")
     # the 200 ms sample sees 03:06, fires [03:00, 03:05); 03:02 is then late (R3.7) and its
     # lower sample does not lower the watermark
@@ -65,7 +70,9 @@ def test_r1_5_null_rowtime_fails_watermark_assigner() -> None:
 def test_r1_8_interval_zero_kafka_never_emits() -> None:
     """R1.8: Kafka + on-periodic + interval 0: no watermark ever (unbounded)."""
     sets = "SET 'pipeline.auto-watermark-interval' = '0';"
-    r = run(script(sets=sets, delay="'0' SECOND"), [rec(BASE, 0), rec(BASE + 10 * MIN, 0)], partitions=1)
+    r = run(
+        script(sets=sets, delay="'0' SECOND"), [rec(BASE, 0), rec(BASE + 10 * MIN, 0)], partitions=1
+    )
     assert r.rows == () and r.final_watermark is None
     assert r.pending[0].held_back_by[0].rule == "R1.8"
 
@@ -73,7 +80,9 @@ def test_r1_8_interval_zero_kafka_never_emits() -> None:
 def test_r1_8_interval_zero_on_event_still_works() -> None:
     """R1.8 / R1.9: on-event emission does not need the periodic timer."""
     sets = "SET 'pipeline.auto-watermark-interval' = '0';"
-    text = script(sets=sets, delay="'0' SECOND", extra_options=", 'scan.watermark.emit.strategy' = 'on-event'")
+    text = script(
+        sets=sets, delay="'0' SECOND", extra_options=", 'scan.watermark.emit.strategy' = 'on-event'"
+    )
     r = run(text, [rec(BASE, 0), rec(BASE + 10 * MIN, 0)], partitions=1)
     assert len(r.rows) == 1
 
@@ -139,8 +148,10 @@ def test_r2_4_idleness_timer_strictly_greater_and_activity_resets() -> None:
 def test_r2_4_scan_watermark_idle_timeout_overrides_global() -> None:
     """R1.9 / R2.4: scan.watermark.idle-timeout (even per table) wins over the global option."""
     rows = [rec(BASE, 0), rec(BASE + 10 * MIN, 0)]
-    text = script(sets="SET 'table.exec.source.idle-timeout' = '0';",
-                  extra_options=", 'scan.watermark.idle-timeout' = '2 s'")
+    text = script(
+        sets="SET 'table.exec.source.idle-timeout' = '0';",
+        extra_options=", 'scan.watermark.idle-timeout' = '2 s'",
+    )
     r = run(text, rows, partitions=2, parallelism=1)
     assert [row["ws"] for row in r.rows] == [BASE]  # partition 1 went idle
     r_old = run(text, rows, partitions=2, parallelism=1, flink_version="1.17")
@@ -163,9 +174,12 @@ def test_r2_4_idleness_detection_in_processing_time() -> None:
 
 
 def test_r2_5_assigner_idleness_path_a() -> None:
-    """R2.5: Path A marks the subtask idle after table.exec.source.idle-timeout; only that option."""
-    text = script(connector="filesystem", sets="SET 'table.exec.source.idle-timeout' = '1 s';",
-                  extra_options=", 'scan.watermark.idle-timeout' = '1 ms'")
+    """R2.5: Path A goes idle after table.exec.source.idle-timeout (and reads only that)."""
+    text = script(
+        connector="filesystem",
+        sets="SET 'table.exec.source.idle-timeout' = '1 s';",
+        extra_options=", 'scan.watermark.idle-timeout' = '1 ms'",
+    )
     r = run(text, [rec(BASE), rec(BASE + 10 * MIN)], bounded=False)
     assert "ignored" in " ".join(r.notes)
     tl = {t.input: t for t in r.watermarks}

@@ -1,5 +1,6 @@
 """Invariants, stated as properties (hypothesis): the watermark never goes back, and every record
-ends in exactly one of {counted in a fired window, waiting in an open window, dropped with a rule}."""
+ends in exactly one of {counted in a fired window, waiting in an open window, dropped by a
+rule}."""
 
 from __future__ import annotations
 
@@ -10,29 +11,54 @@ from flinkdoctor.engine.timeutil import LONG_MAX
 from tests.engine.helpers import BASE, SEC, rec, run, script
 
 events = st.lists(
-    st.tuples(st.integers(0, 30 * 60 * SEC), st.integers(0, 3), st.sampled_from("abc"), st.integers(0, 5000)),
-    min_size=0, max_size=60,
+    st.tuples(
+        st.integers(0, 30 * 60 * SEC),
+        st.integers(0, 3),
+        st.sampled_from("abc"),
+        st.integers(0, 5000),
+    ),
+    min_size=0,
+    max_size=60,
 )
-configs = st.fixed_dictionaries({
-    "connector": st.sampled_from(["kafka", "filesystem"]),
-    "tvf": st.booleans(),
-    "delay": st.sampled_from(["'0' SECOND", "'5' SECOND", "'2' MINUTE"]),
-    "window": st.sampled_from(["INTERVAL '1' MINUTE", "INTERVAL '5' MINUTE", "INTERVAL '10' SECOND"]),
-    "interval": st.sampled_from(["0", "200 ms", "1 s"]),
-    "idle": st.sampled_from(["0", "1 s", "30 s"]),
-    "parallelism": st.integers(1, 3),
-    "arrival": st.sampled_from(["file", "live", "backlog"]),
-    "bounded": st.booleans(),
-})
+configs = st.fixed_dictionaries(
+    {
+        "connector": st.sampled_from(["kafka", "filesystem"]),
+        "tvf": st.booleans(),
+        "delay": st.sampled_from(["'0' SECOND", "'5' SECOND", "'2' MINUTE"]),
+        "window": st.sampled_from(
+            ["INTERVAL '1' MINUTE", "INTERVAL '5' MINUTE", "INTERVAL '10' SECOND"]
+        ),
+        "interval": st.sampled_from(["0", "200 ms", "1 s"]),
+        "idle": st.sampled_from(["0", "1 s", "30 s"]),
+        "parallelism": st.integers(1, 3),
+        "arrival": st.sampled_from(["file", "live", "backlog"]),
+        "bounded": st.booleans(),
+    }
+)
 
 
 def _run(cfg: dict, evs: list[tuple[int, int, str, int]]):  # type: ignore[no-untyped-def, type-arg]
-    sets = (f"SET 'pipeline.auto-watermark-interval' = '{cfg['interval']}';\n"
-            f"SET 'table.exec.source.idle-timeout' = '{cfg['idle']}';")
-    text = script(connector=cfg["connector"], delay=cfg["delay"], window=cfg["window"], sets=sets, tvf=cfg["tvf"])
+    sets = (
+        f"SET 'pipeline.auto-watermark-interval' = '{cfg['interval']}';\n"
+        f"SET 'table.exec.source.idle-timeout' = '{cfg['idle']}';"
+    )
+    text = script(
+        connector=cfg["connector"],
+        delay=cfg["delay"],
+        window=cfg["window"],
+        sets=sets,
+        tvf=cfg["tvf"],
+    )
     records = [rec(BASE + t, p, k, kafka_ts=BASE + t + lag) for t, p, k, lag in evs]
-    return run(text, records, partitions=4, parallelism=cfg["parallelism"], arrival=cfg["arrival"],
-               bounded=cfg["bounded"], backlog_rate=50.0)
+    return run(
+        text,
+        records,
+        partitions=4,
+        parallelism=cfg["parallelism"],
+        arrival=cfg["arrival"],
+        bounded=cfg["bounded"],
+        backlog_rate=50.0,
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -49,7 +75,9 @@ def test_watermark_never_goes_back(cfg: dict, evs: list[tuple[int, int, str, int
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cfg=configs, evs=events)
-def test_every_record_is_counted_waiting_or_dropped(cfg: dict, evs: list[tuple[int, int, str, int]]) -> None:  # type: ignore[type-arg]
+def test_every_record_is_counted_waiting_or_dropped(
+    cfg: dict, evs: list[tuple[int, int, str, int]]
+) -> None:  # type: ignore[type-arg]
     """R3.3 / R3.4 / R3.7: with TUMBLE and COUNT(*), each record is in exactly one fired row, one
     open window, or the dropped count (bounded: nothing stays open, R3.11)."""
     result = _run(cfg, evs)

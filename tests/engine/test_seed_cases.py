@@ -29,7 +29,9 @@ def run(script: str, events: str, **overrides: object):  # type: ignore[no-untyp
 def rows(result) -> list[tuple[str, str, int]]:  # type: ignore[no-untyped-def]
     from flinkdoctor.engine.timeutil import format_millis
 
-    return sorted((str(format_millis(r["event_hour"])), r["host"], r["num_hits"]) for r in result.rows)
+    return sorted(
+        (str(format_millis(r["event_hour"])), r["host"], r["num_hits"]) for r in result.rows
+    )
 
 
 @pytest.mark.parametrize("suffix", ["sql", "py"])
@@ -123,7 +125,9 @@ def test_case5_json_timestamp_restart_loop(suffix: str) -> None:
 def test_case5_ignore_parse_errors_is_silent_like_case1() -> None:
     """Case 5 with json.ignore-parse-errors (R4.5): the field is NULL, behaves like Case 1."""
     path = SEED / "case5_json_timestamp.sql"
-    text = path.read_text().replace("'format' = 'json'", "'format' = 'json',\n  'json.ignore-parse-errors' = 'true'")
+    text = path.read_text().replace(
+        "'format' = 'json'", "'format' = 'json',\n  'json.ignore-parse-errors' = 'true'"
+    )
     plan = build_plan(load_script(text, str(path)), Overrides(partitions=3))
     r = simulate(plan, read_events(str(SEED / "case5_events.jsonl")))
     assert r.failure is None and r.rows == ()
@@ -133,8 +137,14 @@ def test_case5_ignore_parse_errors_is_silent_like_case1() -> None:
 def test_case5_fix_ltz_iso_fires() -> None:
     """Case 5 fix (R4.5): TIMESTAMP_LTZ(3) + ISO-8601 parses and [03:00, 03:05) fires."""
     path = SEED / "case5_json_timestamp.sql"
-    text = path.read_text().replace("event_time TIMESTAMP(3)", "event_time TIMESTAMP_LTZ(3)").replace(
-        "'format' = 'json'", "'format' = 'json',\n  'json.timestamp-format.standard' = 'ISO-8601'")
+    text = (
+        path.read_text()
+        .replace("event_time TIMESTAMP(3)", "event_time TIMESTAMP_LTZ(3)")
+        .replace(
+            "'format' = 'json'",
+            "'format' = 'json',\n  'json.timestamp-format.standard' = 'ISO-8601'",
+        )
+    )
     plan = build_plan(load_script(text, str(path)), Overrides(partitions=3))
     r = simulate(plan, read_events(str(SEED / "case5_events.jsonl")))
     assert rows(r) == [
@@ -158,8 +168,9 @@ def test_case6_window_not_closed_yet(suffix: str) -> None:
 
 def test_cli_exit_codes_and_json() -> None:
     """The command: exit 1 with a diagnosis, 0 when clean, 2 on bad input; JSON parses."""
-    from flinkdoctor.cli import simulate_windows
     import typer
+
+    from flinkdoctor.cli import simulate_windows
 
     app = typer.Typer()
     simulate_windows.register(app)
@@ -169,11 +180,28 @@ def test_cli_exit_codes_and_json() -> None:
         """test root"""
 
     runner = CliRunner()
-    result = runner.invoke(app, ["simulate-windows", str(SEED / "case6_window_not_closed.sql"),
-                                 "--events", str(SEED / "case6_events.jsonl"), "--format", "json"])
+    result = runner.invoke(
+        app,
+        [
+            "simulate-windows",
+            str(SEED / "case6_window_not_closed.sql"),
+            "--events",
+            str(SEED / "case6_events.jsonl"),
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code == 1, result.output
     doc = json.loads(result.stdout)
     assert doc["rows"] == [] and doc["pending"][0]["needed_watermark"] == "2024-12-14 03:04:59.999"
-    clean = runner.invoke(app, ["simulate-windows", str(SEED / "case2_seed_fixed.sql"),
-                                "--events", str(SEED / "case2_events.jsonl"), "--bounded"])
+    clean = runner.invoke(
+        app,
+        [
+            "simulate-windows",
+            str(SEED / "case2_seed_fixed.sql"),
+            "--events",
+            str(SEED / "case2_events.jsonl"),
+            "--bounded",
+        ],
+    )
     assert clean.exit_code == 0, clean.output

@@ -95,7 +95,8 @@ def test_partition_stats_track_order_and_gaps() -> None:
             timestamp_type="CreateTime",
             decode_error="not JSON" if offset == 3 else None,
         )
-        stats.add(record, event_time)
+        stats.add(record)
+        stats.add_event_time(event_time)
     assert (stats.count, stats.first_offset, stats.last_offset) == (5, 0, 4)
     assert (stats.min_timestamp, stats.max_timestamp) == (100, 104)
     assert (stats.first_event_time, stats.last_event_time) == (5, 12)

@@ -121,6 +121,19 @@ CASES: list[tuple[str, str | None]] = [
         None,
     ),
     ("CREATE TABLE x (a INT) WITH ('connector' = 'data'\n'gen');\nEXPLAIN SELECT * FROM x", None),
+    (
+        T
+        + "EXPLAIN SELECT * FROM t MATCH_RECOGNIZE (PARTITION BY a ORDER BY ts MEASURES A.b AS x PATTERN (A B+ C) DEFINE B AS B.a > A.a, C AS C.a < B.a) AS mr",
+        None,
+    ),
+    (T + "EXPLAIN WITH x AS (SELECT a FROM t) SELECT a FROM x UNION ALL SELECT a FROM t", None),
+    (
+        T
+        + "EXPLAIN SELECT X'0A', TIMESTAMPDIFF(SECOND, ts, ts), DATE '2024-01-01', TIMESTAMP '2024-01-01 00:00:00' FROM t",
+        None,
+    ),
+    (T + "EXPLAIN SELECT a FROM t ORDER BY ts LIMIT 3", None),
+    (T + "EXPLAIN SELECT value FROM t", "Encountered"),
 ]
 
 

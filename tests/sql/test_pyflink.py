@@ -116,6 +116,16 @@ def test_escapes_in_python_strings_keep_columns_right() -> None:
     assert e.value.location == at(1, line.index("2)") + 1, "job.py")
 
 
+def test_implicit_concatenation_maps_into_each_literal() -> None:
+    source = (
+        't_env.execute_sql(\n    "SELECT a "  # first part\n    f"FROM t WHERE {1} f(1 2)"\n)\n'
+    )
+    with pytest.raises(SqlError) as e:
+        extract_pyflink(source, "job.py")
+    assert e.value.message == "expected end of query (a missing ';'?), found 'f'"
+    assert e.value.location == at(3, 24, "job.py")
+
+
 def test_names_concatenation_format_and_fstrings() -> None:
     script = job(
         """
@@ -138,6 +148,19 @@ def test_names_concatenation_format_and_fstrings() -> None:
     [hole] = script.holes
     assert (hole.python, hole.context, hole.marker) == ("topic", "string", "${topic}")
     assert hole.location == at(8, 79, "job.py")  # the argument of .format
+
+
+def test_percent_formatting() -> None:
+    script = job(
+        """
+        TEMPLATE = "CREATE TABLE %s (a INT) WITH ('connector' = '%s', 'x' = '100%%')"
+        t_env.execute_sql(TEMPLATE % ("src", "datagen"))
+        t_env.execute_sql("CREATE TABLE %s (b INT)" % name)
+        """
+    )
+    src = script.table("src")
+    assert src is not None and src.options == {"connector": "datagen", "x": "100%"}
+    assert script.table("__hole_1__") is not None
 
 
 def test_identifier_holes_keep_sql_parseable() -> None:
@@ -204,7 +227,7 @@ def test_statement_set_add_insert_sql_and_explain() -> None:
         """
     )
     assert [type(s).__name__ for s in script.statements] == [
-        "Insert", "Insert", "QueryStatement", "QueryStatement",
+        "Insert", "Insert", "RawStatement", "QueryStatement",
     ]  # fmt: skip
 
 

@@ -106,3 +106,15 @@ def test_case_end_inside_a_statement_set_does_not_close_it() -> None:
         "SELECT 2"
     )
     assert len(split(text)) == 2
+
+
+def test_template_placeholders_are_names() -> None:
+    assert toks("INSERT INTO ${sink} SELECT * FROM `${env}_src`") == [
+        (WORD, "INSERT"),
+        (WORD, "INTO"),
+        (QIDENT, "${sink}"),
+        (WORD, "SELECT"),
+        (OP, "*"),
+        (WORD, "FROM"),
+        (QIDENT, "${env}_src"),
+    ]

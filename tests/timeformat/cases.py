@@ -74,6 +74,9 @@ REALISTIC_PATTERNS = [
     "A",
     "yyyy-MM-dd'T'HH:mm:ss.SSSXXX'['VV']'",
     "yyyy-MM-dd HH:mm:ss VV",
+    "EEE MMM dd HH:mm:ss z yyyy",
+    "yyyy-MM-dd h:mm B",
+    "yyyy-MM-dd HH:mm:ss zzzz",
     "yyyy-MM-dd ppH:mm",
 ]
 
@@ -180,6 +183,16 @@ def _field(c: str, k: int, dt: datetime, offset: int) -> str:
         return f"{dt.microsecond:06d}000"[:k]
     if c == "n":
         return str(dt.microsecond * 1000).zfill(k)
+    if c == "B":
+        if dt.hour in (0, 12) and dt.minute == 0:
+            return "midnight" if dt.hour == 0 else "noon"
+        periods = [(6, "at night"), (12, "in the morning"), (18, "in the afternoon")]
+        periods += [(21, "in the evening"), (24, "at night")]
+        return next(name for end, name in periods if dt.hour < end)
+    if c == "z":
+        short = {0: "UTC", 3600: "CET", -28800: "PST"}
+        full = {0: "Coordinated Universal Time", 3600: "Central European Standard Time"}
+        return (full if k == 4 else short).get(offset, "IST")
     if c == "V":
         zones = {0: "UTC", 3600: "Europe/Paris", -28800: "America/Los_Angeles"}
         return zones.get(offset, "Asia/Kolkata")
@@ -321,5 +334,71 @@ def generate_pairs(seed: int, n: int) -> list[tuple[str | None, str | None]]:
         if rng.random() < 0.01:
             pairs.append((pattern, None))
             continue
+        pairs.append((pattern, value))
+    return pairs
+
+
+_LETTERS = "GyuYMLdDQqwWEecaFhKkHmsSnNAVzOXxZgvpB"
+_COMMON = [
+    "yyyy",
+    "MM",
+    "dd",
+    "HH",
+    "mm",
+    "ss",
+    "SSS",
+    "uuuu",
+    "yy",
+    "MMM",
+    "EEE",
+    "a",
+    "hh",
+    "XXX",
+    "Z",
+    "x",
+    "D",
+    "e",
+    "w",
+    "YYYY",
+    "Q",
+    "G",
+    "k",
+    "K",
+    "n",
+    "A",
+    "N",
+    "O",
+    "F",
+    "VV",
+    "z",
+]
+_PUNCT = ["-", ":", " ", ".", "/", "T", ",", "'T'", "'Z'", "''", "'", "[", "]", "{", "#", "'a''b'"]
+_SECTIONS = ["[.SSS]", "[XXX]", "[ HH:mm]", "[[ss]]", "p", "pp"]
+
+
+def generate_exotic_pairs(seed: int, n: int) -> list[tuple[str, str]]:
+    """Random patterns over every pattern letter (week fields, quarters, eras, padding, ...)
+    with values printed from them and mutated: stresses the compiler and resolver."""
+    rng = random.Random(seed)
+    pairs = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rng.randrange(1, 8)):
+            r = rng.random()
+            if r < 0.45:
+                parts.append(rng.choice(_COMMON))
+            elif r < 0.65:
+                parts.append(rng.choice(_LETTERS) * rng.choice([1, 1, 2, 3, 4, 5, 6]))
+            elif r < 0.8:
+                parts.append(rng.choice(_PUNCT))
+            else:
+                parts.append(rng.choice(_SECTIONS))
+        pattern = "".join(parts)
+        dt = datetime(2024, 1, 1) + timedelta(
+            seconds=rng.randrange(-(10**9), 10**9), microseconds=rng.randrange(10**6)
+        )
+        value = render(pattern.replace("'", ""), dt, rng.choice([0, 3600, -19800]))
+        for _ in range(rng.choice([0, 1, 2])):
+            value = _mutate(rng, value)
         pairs.append((pattern, value))
     return pairs

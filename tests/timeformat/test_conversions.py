@@ -7,7 +7,6 @@ import pytest
 from flinkdoctor.errors import FlinkDoctorError
 from flinkdoctor.timeformat import (
     Status,
-    UnsupportedPatternError,
     cast_to_timestamp,
     check_epoch_unit,
     describe_epoch_unit,
@@ -95,10 +94,37 @@ def test_r4_2_zone_ids_are_parsed_and_ignored(value: str, ok: bool) -> None:
         assert shown(conv.millis) == "2024-12-14 03:12:45.123"
 
 
-def test_r4_2_unsupported_patterns_raise() -> None:
-    """Zone names are not modelled: we refuse rather than guess."""
-    with pytest.raises(UnsupportedPatternError):
-        to_timestamp("2024-12-14 03:12:45 UTC", "yyyy-MM-dd HH:mm:ss z")
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("Sat Dec 14 03:12:45 UTC 2024", True),
+        ("Sat Dec 14 03:12:45 PST 2024", True),
+        ("Sat Dec 14 03:12:45 CEST 2024", True),
+        ("Sat Dec 14 03:12:45 GMT+01:00 2024", True),
+        ("Sat Dec 14 03:12:45 pst 2024", False),
+        ("Sat Dec 14 03:12:45 XYZ 2024", False),
+    ],
+)
+def test_r4_2_zone_names_java_date_to_string(value: str, ok: bool) -> None:
+    """R4.2: z parses English zone names (java.util.Date.toString shape); the zone is ignored."""
+    conv = to_timestamp(value, "EEE MMM dd HH:mm:ss z yyyy")
+    assert (conv.status is Status.OK) == ok
+    if ok:
+        assert shown(conv.millis) == "2024-12-14 03:12:45.000"
+
+
+@pytest.mark.parametrize(
+    ("value", "pattern", "expected"),
+    [
+        ("2024-12-14 3:30 in the afternoon", "yyyy-MM-dd h:mm B", "2024-12-14 15:30:00.000"),
+        ("2024-12-14 in the evening", "yyyy-MM-dd B", "2024-12-14 19:30:00.000"),  # midpoint
+        ("2024-12-14 at night", "yyyy-MM-dd B", "2024-12-14 01:30:00.000"),
+        ("2024-12-14 15:00 in the morning", "yyyy-MM-dd HH:mm B", None),  # conflict
+    ],
+)
+def test_r4_2_day_periods(value: str, pattern: str, expected: str | None) -> None:
+    """R4.2: day periods (B, CLDR "en") resolve like JDK 17 (checked on JDK 17 and Flink)."""
+    assert shown(to_timestamp(value, pattern).millis) == expected
 
 
 def test_to_timestamp_many_matches_single() -> None:

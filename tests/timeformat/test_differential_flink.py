@@ -24,7 +24,7 @@ from flinkdoctor.timeformat import (
     to_timestamp_many,
 )
 from tests.support.flink import Case, FlinkRuntime
-from tests.timeformat.cases import generate_pairs
+from tests.timeformat.cases import generate_exotic_pairs, generate_pairs
 
 pytestmark = pytest.mark.flink
 
@@ -113,6 +113,33 @@ def test_to_timestamp_random_pairs_agree_with_flink(flink: FlinkRuntime) -> None
         ["TO_TIMESTAMP(v, p)", "TO_TIMESTAMP(v)", "TRY_CAST(v AS TIMESTAMP(3))"],
     )
     assert checked >= 3 * 5000
+
+
+def test_to_timestamp_exotic_patterns_agree_with_flink(flink: FlinkRuntime) -> None:
+    """R4.2: random patterns over every pattern letter (week-based fields, quarters, eras,
+    padding, zone names, day periods, optional sections, invalid ones) and values from them."""
+    pairs = generate_exotic_pairs(SEED + 2, 3000)
+    rows = [{"id": i, "v": v, "p": p} for i, (p, v) in enumerate(pairs)]
+    script = """
+        CREATE TABLE pairs (id INT, v STRING, p STRING) WITH (
+          'connector' = 'filesystem', 'path' = '${DATA_DIR}/pairs.jsonl', 'format' = 'json');
+        SELECT id, CAST(TO_TIMESTAMP(v, p) AS STRING) FROM pairs;
+    """
+    out = _run(flink, script, {"pairs.jsonl": _jsonl(rows)})
+    assert len(out) == len(pairs)
+
+    def expected(rid: int, col: int) -> str | None:
+        p, v = pairs[rid]
+        return _printed(to_timestamp(v, p))
+
+    out.sort(key=lambda row: int(row[0] or -1))
+    _compare(
+        "TO_TIMESTAMP exotic",
+        out,
+        expected,
+        lambda rid: f"pattern={pairs[rid][0]!r} value={pairs[rid][1]!r}",
+        ["TO_TIMESTAMP(v, p)"],
+    )
 
 
 CAST_SAMPLES = [

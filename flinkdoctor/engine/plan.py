@@ -13,7 +13,7 @@ from typing import Any, Literal
 from flinkdoctor.engine.aggregates import AggSpec
 from flinkdoctor.engine.arrival import ArrivalMode
 from flinkdoctor.engine.expressions import JsonOptions, Scope, Typed, compile_expr
-from flinkdoctor.engine.row_reader import Extract, Hot, compile_hot_path, compile_row_reader
+from flinkdoctor.engine.row_reader import Extract, HotLoop, compile_hot_path, compile_row_reader
 from flinkdoctor.engine.settings import FlinkVersion, parse_bool, parse_duration, parse_int
 from flinkdoctor.engine.timeutil import ZoneShift, resolve_zone
 from flinkdoctor.errors import InputError, Location
@@ -102,7 +102,7 @@ class EnginePlan:
     settings: Mapping[str, str] = field(default_factory=dict)
     raw_rowtime: Typed | None = None
     extract: Extract | None = None
-    hot: Hot | None = None
+    hot: HotLoop | None = None
     regular_parts: tuple[str, ...] | None = None
     """Set when the query is a regular GroupAggregate over a window TVF (R3.8): the GROUP BY in
     order, ``expr:i`` for the i-th key expression or a window column name."""
@@ -615,7 +615,7 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
         )
     extract = compile_row_reader(scope, (rt_col.name, rt), key_exprs, value_exprs)
     two_phase = settings.get("table.optimizer.agg-phase-strategy", "AUTO").upper() != "ONE_PHASE"
-    hot: Hot | None = None
+    hot: HotLoop | None = None
     if (
         push_down
         and two_phase

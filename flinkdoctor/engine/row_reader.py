@@ -159,7 +159,7 @@ def compile_row_reader(
     return fn
 
 
-Hot = Callable[[Record, Any, Any], bool]
+HotLoop = Callable[..., tuple[int, Any, Any]]
 
 
 def compile_hot_path(
@@ -171,47 +171,71 @@ def compile_hot_path(
     size: int,
     offset: int,
     delay: int,
-) -> Hot:
-    """The Kafka path's common case in one function: read the record, pre-aggregate it into its
-    subtask's local TUMBLE buffer, and let its split's generator see it (latest-row semantics,
-    on-periodic emission: R1.6, R1.10). Returns False, having done nothing, for anything else
-    (a non-object value, a NULL rowtime), which the general loop then handles."""
+) -> HotLoop:
+    """The Kafka path's common case as one generated loop: read each record, pre-aggregate it
+    into its subtask's local TUMBLE buffer and let its split's generator see it (latest-row
+    semantics, on-periodic emission: R1.6, R1.10). It returns ``(count, last_time, item)`` at
+    the first record it does not handle (a timer is due, a non-object value, a NULL rowtime, an
+    unknown partition, a conversion that fails) so the general loop handles that one, with the
+    record untouched; ``item`` is None when the input is exhausted."""
     b = _Builder(scope)
-    b.lines += ["    value = rec.value", "    if type(value) is not dict:", "        return False"]
     rt_var = b.expr_var(m.Identifier((rowtime[0],)), rowtime[1])
     key_vars = [b.expr_var(e, t) for e, t in keys]
     value_vars = [b.expr_var(e, t) for e, t in values]
+    reads = ["        " + line[4:] for line in b.lines]
     key = b.key_text(key_vars)
-    update, _ = update_lines(specs, lambda i: value_vars[i])
-    b.lines += [
-        f"    rt = {rt_var}",
-        "    if rt is None:",
-        "        return False",
-        f"    se = rt - (rt - {offset}) % {size} + {size}",
-        "    buf = local.buffer",
-        "    keyed = buf.entries.get(se)",
-        "    if keyed is None:",
-        "        keyed = buf.entries[se] = {}",
-        f"    k = {key}",
-        "    acc = keyed.get(k)",
-        "    if acc is None:",
-        "        acc = keyed[k] = local.new_acc()",
-        "        buf.samples[(se, k)] = (rec, rt)",
-        "        if se < buf.min_slice_end:",
-        "            buf.min_slice_end = se",
+    update, _ = update_lines(specs, lambda i: value_vars[i], indent="        ")
+    lines = [
+        "def hot_loop(it, route, next_due, count, partitions):",
+        "    last_t = None",
+        "    for item in it:",
+        "        t, rec = item",
+        "        if t >= next_due:",
+        "            return count, last_t, item",
+        "        p = rec.partition",
+        "        if p is None:",
+        "            p = count % partitions",
+        "        hop = route.get(p)",
+        "        if hop is None:",
+        "            return count, last_t, item",
+        "        split = hop[1]",
+        "        local = hop[2]",
+        "        value = rec.value",
+        "        if type(value) is not dict:",
+        "            return count, last_t, item",
+        "        try:",
+        *["    " + r for r in reads],
+        "        except RowFailure:",
+        "            return count, last_t, item",
+        f"        rt = {rt_var}",
+        "        if rt is None:",
+        "            return count, last_t, item",
+        f"        se = rt - (rt - {offset}) % {size} + {size}",
+        "        buf = local.buffer",
+        "        keyed = buf.entries.get(se)",
+        "        if keyed is None:",
+        "            keyed = buf.entries[se] = {}",
+        f"        k = {key}",
+        "        acc = keyed.get(k)",
+        "        if acc is None:",
+        "            acc = keyed[k] = local.new_acc()",
+        "            buf.samples[(se, k)] = (rec, rt)",
+        "            if se < buf.min_slice_end:",
+        "                buf.min_slice_end = se",
         *update,
-        "    split.records += 1",
-        "    split.last_event_time = rt",
-        "    idleness = split.idleness",
-        "    if idleness is not None:",
-        "        idleness.counter += 1",
-        f"    split.generated = rt - {delay}",
-        "    return True",
+        "        split.records += 1",
+        "        split.last_event_time = rt",
+        "        idleness = split.idleness",
+        "        if idleness is not None:",
+        "            idleness.counter += 1",
+        f"        split.generated = rt - {delay}",
+        "        count += 1",
+        "        last_t = t",
+        "    return count, last_t, None",
     ]
-    source = "def hot(rec, local, split):\n" + "\n".join(b.lines) + "\n"
-    exec(compile(source, "<flinkdoctor-hot-path>", "exec"), b.ns)
-    fn: Hot = b.ns["hot"]
+    exec(compile("\n".join(lines) + "\n", "<flinkdoctor-hot-loop>", "exec"), b.ns)  # noqa: S102
+    fn: HotLoop = b.ns["hot_loop"]
     return fn
 
 
-__all__ = ["Extract", "Hot", "JsonOptions", "compile_hot_path", "compile_row_reader"]
+__all__ = ["Extract", "HotLoop", "JsonOptions", "compile_hot_path", "compile_row_reader"]

@@ -318,7 +318,6 @@ class _Simulation:
         legacy = self.legacy
         regular = plan.regular_parts is not None
         partitions = plan.partitions
-        never = 1 << 62
         next_timer = self._next_due()
         fast_split = not plan.emit_on_event and not plan.version.kafka_max_semantics
         route: dict[int, tuple[KafkaSourceReaderWatermarks, Any, LocalSlicingWindowAgg | None]] = {}
@@ -331,7 +330,21 @@ class _Simulation:
         count = self.count
         hot = plan.hot if fast_split and locals_ and tumble else None
         last_t = self.last_record_time
-        for t, rec in arrivals(records, plan.arrival, plan.backlog_rate):
+        it = iter(arrivals(records, plan.arrival, plan.backlog_rate))
+        pending: Any = None
+        while True:
+            if hot is not None:
+                count, hot_t, pending = hot(it, route, next_timer, count, partitions)
+                if hot_t is not None:
+                    last_t = hot_t
+                if pending is None:
+                    break
+                t, rec = pending
+            else:
+                item = next(it, None)
+                if item is None:
+                    break
+                t, rec = item
             if t >= next_timer:
                 self.count = count
                 self.last_record_time = last_t
@@ -345,14 +358,6 @@ class _Simulation:
                 self._unknown_partition(rec, p)
                 continue
             reader, split, local = hop
-            if hot is not None:
-                try:
-                    if hot(rec, local, split):
-                        last_t = t
-                        continue
-                except RowFailure as failure:
-                    self.count = count
-                    self._fail(failure.rule, failure.message, rec)
             try:
                 rt, key, vals = extract(rec)
             except RowFailure as failure:
@@ -543,11 +548,15 @@ class _Simulation:
         horizon = self.last_record_time
         for _ in range(10_000):
             deadline = self._deadline() if self.period is not None else None
-            checkpoint = self.next_ckpt if self.ckpt_period is not None and self._buffered() else None
+            checkpoint = (
+                self.next_ckpt if self.ckpt_period is not None and self._buffered() else None
+            )
             if deadline is None and checkpoint is None:
                 break
             wanted = [x for x in (deadline, checkpoint) if x is not None]
-            horizon = max(horizon, min(wanted), self.next_timer or 0 if deadline is not None else 0)
+            if deadline is not None and self.next_timer is not None:
+                wanted = [max(wanted[0], self.next_timer), *wanted[1:]]
+            horizon = max(horizon, min(wanted))
             if horizon - self.last_record_time > _TAIL_CAP_MS:
                 break
             self._fire_timers(horizon)

@@ -22,6 +22,7 @@ import base64
 import binascii
 import enum
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flinkdoctor.errors import InputError, Location
@@ -166,7 +167,7 @@ def _reject_constant(name: str) -> Any:
 
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _decode = _DECODER.decode
-_scan = _DECODER.scan_once
+_scan: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
 
 
 def envelope_line_from_text(record: Record, value_text: str) -> str:

@@ -264,7 +264,7 @@ def _verdict(result: SimulationResult, console: Console) -> None:
         parts.append(f"{len(result.pending)} window(s) never fire without more data")
     if result.dropped_total:
         parts.append(f"{result.dropped_total} record(s) dropped")
-    parts += [f.split(":")[0] + ": not a window aggregate, it emits updates" for f in result.findings]
+    parts += [f.split(":")[0] + ": not a window aggregate, emits updates" for f in result.findings]
     if not parts:
         console.print(
             Text(

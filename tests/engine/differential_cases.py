@@ -247,11 +247,16 @@ def generate_regular(count: int, seed: int = 38) -> list[DiffCase]:
         keys = rng.choice([[], ["k"], ["k", "k2"]])
         aggs = rng.sample(["COUNT(*)", "COUNT(v)", "SUM(v)", "MIN(v)", "MAX(v)"], 2)
         items = [column, *keys, *(f"{a} AS a{j}" for j, a in enumerate(aggs))]
-        query = (f"SELECT {', '.join(items)}\nFROM TABLE({tvf})\n"
-                 f"GROUP BY {', '.join([column, *keys])};\n")
+        query = (
+            f"SELECT {', '.join(items)}\nFROM TABLE({tvf})\n"
+            f"GROUP BY {', '.join([column, *keys])};\n"
+        )
         head = base.script[: base.script.index("SELECT")]
-        out.append(DiffCase(f"regular{i:02d}_{kind.lower()}_{column}", head + query,
-                            base.events, base.zone))
+        out.append(
+            DiffCase(
+                f"regular{i:02d}_{kind.lower()}_{column}", head + query, base.events, base.zone
+            )
+        )
     return out
 
 

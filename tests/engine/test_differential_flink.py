@@ -4,9 +4,10 @@ Each case (tests/engine/differential_cases.py, fixed seed) runs once through the
 filesystem JSON source, parallelism 1, ``pipeline.auto-watermark-interval`` 0) and once through
 ``flinkdoctor.engine``; the result rows must be the same multiset of printed rows, row kinds
 included; plus 20 R3.8 cases (a window TVF grouped without window_start and window_end is a
-regular GroupAggregate: its +I/-U/+U changelog must match). Covers R1.2-R1.5 (Path A watermarks), R3.1-R3.4, R3.6, R3.7 (assignment, time zones,
-firing, lateness), R4.1/R4.2/R4.4/R4.5 rowtime conversions, and the two-phase (local/global)
-window aggregation buffers of Flink 1.20 (see flinkdoctor/engine/slicing_window.py).
+regular GroupAggregate: its +I/-U/+U changelog must match). Covers R1.2-R1.5 (Path A
+watermarks), R3.1-R3.4, R3.6, R3.7 (assignment, time zones, firing, lateness),
+R4.1/R4.2/R4.4/R4.5 rowtime conversions, and the two-phase (local/global) window aggregation
+buffers of Flink 1.20 (see flinkdoctor/engine/slicing_window.py).
 """
 
 from __future__ import annotations

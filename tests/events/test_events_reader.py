@@ -19,7 +19,12 @@ from flinkdoctor.events import (
     read_events,
     record_to_envelope,
 )
-from flinkdoctor.events.formats import detect_format
+from flinkdoctor.events.formats import (
+    decode_payload_text,
+    detect_format,
+    envelope_line,
+    envelope_line_from_text,
+)
 
 
 def test_plain_jsonl_lines_become_values_with_file_line_sources() -> None:
@@ -250,3 +255,45 @@ def test_any_record_round_trips_through_a_sample_line(
         source="x:1",
     )
     assert list(parse_lines([json.dumps(record_to_envelope(record))], "x")) == [record]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b'{"a": 1, "b": [true, null], "c": "\\u00e9\\ud83d\\ude00"}',
+        b'  {"spaced": 1}  ',
+        b"[1, 2]",
+        b'"just a string"',
+        b'{"pretty":\n  1}',
+        '{"caf\u00e9": "\u2028"}'.encode(),
+    ],
+)
+def test_fast_envelope_lines_mean_the_same_as_encoded_ones(payload: bytes) -> None:
+    value, text, raw, error = decode_payload_text(payload)
+    assert text is not None and raw is None and error is None
+    record = Record(
+        value=value,
+        partition=1,
+        offset=2,
+        timestamp=3,
+        timestamp_type="CreateTime",
+        key="k\n",
+        headers=(("h", None),),
+        source="x:1",
+    )
+    fast = envelope_line_from_text(record, text)
+    assert fast.endswith("\n") and fast.count("\n") == 1
+    assert json.loads(fast) == json.loads(envelope_line(record))
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (b'{"a": NaN}', "not JSON (NaN is not a JSON value)"),
+        (b"-Infinity", "not JSON (-Infinity is not a JSON value)"),
+        (b'{"a": 1} x', "not JSON (Extra data at char 9)"),
+        (b"", "not JSON (Expecting value at char 0)"),
+    ],
+)
+def test_payloads_flink_json_would_reject(payload: bytes, reason: str) -> None:
+    assert decode_payload(payload) == (None, base64.b64encode(payload).decode(), reason)

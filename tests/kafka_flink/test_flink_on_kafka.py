@@ -136,7 +136,7 @@ class Job:
 
     result: CaseResult
     raw: list[tuple[int | None, list[str]]]
-    """(source subtask, None at parallelism 1; [host, v, event_time, read_at]) per record read."""
+    """(source subtask, None at parallelism 1; [kind, host, v, event_time, read_at]) per record read."""
     rows: Counter[tuple[str, ...]]
     """The window aggregate's rows: (row kind, *values as CAST(... AS STRING) prints them)."""
     settled_s: float
@@ -171,7 +171,7 @@ class Env:
             assert result.timed_out, f"the unbounded job ended by itself: {result.error}"
             assert "TimeoutException" in (result.error or "").splitlines()[0], result.error
             raw = printed(result, "raw")
-            read = [_epoch_s(cells[3]) for _, cells in raw]
+            read = [_epoch_s(cells[4]) for _, cells in raw]
             settled = sent + wait - max(read) if read else 0.0
             job = Job(result, raw, Counter(tuple(cells) for _, cells in printed(result, "agg")),
                       settled)

@@ -20,6 +20,7 @@ Other commands take the same options and sample on the fly::
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import sys
@@ -35,6 +36,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from flinkdoctor.cli.inputs import load_script_file, read_text
+from flinkdoctor.diagnosis.rowtime import RowtimeConversion, find_rowtime_conversion
 from flinkdoctor.errors import InputError
 from flinkdoctor.events import MISSING, field_path
 from flinkdoctor.events.sampling import EventTime, parse_start
@@ -49,6 +51,7 @@ from flinkdoctor.events.settings import (
 from flinkdoctor.render.sample_json import summary_json
 from flinkdoctor.render.sample_text import render_sample_summary
 from flinkdoctor.sql.model import CreateTable, Script
+from flinkdoctor.timeformat import Status
 
 KAFKA_PANEL = "Kafka connection"
 SAMPLING_PANEL = "Sampling"
@@ -382,36 +385,73 @@ def sample(
         ddl,
         table,
     )
-    settings = kafka_settings(options)
+    script = load_script_file(ddl) if ddl is not None else None
+    settings = kafka_settings(options, script=script)
+    event_time, label = None, None
+    if time_field:
+        event_time, label = display_event_time(time_field), f"{time_field} (as a date/time)"
+    elif script is not None:
+        rowtime = ddl_rowtime(script, kafka_table(script, table))
+        if rowtime is not None:
+            event_time, label = flink_event_time(rowtime), f"{rowtime.describe()} (Flink's rules)"
     request = SampleRequest(
         topic=settings.topic,
-        event_time=display_event_time(time_field) if time_field else None,
+        event_time=event_time,
         **sample_request_args(start, max_per_partition, max_total, timeout, partition),
     )
     began = time.monotonic()
     err = Console(stderr=True, highlight=False)
     if not err.is_terminal:
         err = Console(stderr=True, highlight=False, width=160)  # logs: keep table rows whole
-    handle = _open_out(out)
     interrupted = False
-    try:
-        with open_sample(settings, request) as opened:
-            try:
-                _write(opened.lines(), handle, err, progress and err.is_terminal, opened.planned)
-            except KeyboardInterrupt:
-                interrupted = True
-            finally:
+    with open_sample(settings, request) as opened:
+        handle = _open_out(out)  # only now: a failed connection leaves an existing file alone
+        try:
+            _write(opened.lines(), handle, err, progress and err.is_terminal, opened.planned)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            if handle is sys.stdout:
                 handle.flush()
-            elapsed = time.monotonic() - began
-            if summary_format == "json":
-                err.print(summary_json(opened.summary, elapsed), markup=False)
-            elif summary_format == "text":
-                render_sample_summary(opened.summary, elapsed, err)
-    finally:
-        if handle is not sys.stdout:
-            handle.close()
+            else:
+                handle.close()
+        elapsed = time.monotonic() - began
+        if summary_format == "json":
+            sys.stderr.write(summary_json(opened.summary, elapsed) + "\n")
+        elif summary_format == "text":
+            render_sample_summary(opened.summary, elapsed, err, label)
     if interrupted:
         raise typer.Exit(130)
+
+
+def ddl_rowtime(script: Script, table: CreateTable) -> RowtimeConversion | None:
+    """The rowtime conversion of ``table`` when it reads a payload field, else None (no
+    WATERMARK, or the rowtime is Kafka's own timestamp)."""
+    try:
+        conversion = find_rowtime_conversion(script, table.name.name)
+    except InputError:
+        return None
+    return conversion if conversion.field is not None else None
+
+
+def flink_event_time(conversion: RowtimeConversion) -> EventTime:
+    """Event time of a value exactly as the DDL's rowtime computes it: NULL (a failed or
+    mismatched conversion) counts as missing, which is what the summary should show.
+    """
+    path = conversion.field or ""
+
+    def event_time(value: Any) -> int | None:
+        found = field_path(value, path)
+        if found is MISSING or found is None:
+            text = None
+        elif isinstance(found, str):
+            text = found
+        else:  # flink-json hands a non-string JSON value to a STRING column as its JSON text
+            text = json.dumps(found, separators=(",", ":"), ensure_ascii=False)
+        result = conversion.convert(text)
+        return result.millis if result.status in (Status.OK, Status.FALLBACK) else None
+
+    return event_time
 
 
 def _write(
@@ -456,14 +496,3 @@ def _is_kafka(table: CreateTable) -> bool:
 def register(app: typer.Typer) -> None:
     """Add the command to the application."""
     app.command("sample", help=__doc__.split("\n\n")[0] if __doc__ else None)(sample)
-
-
-__all__ = [
-    "KafkaOptions",
-    "display_event_time",
-    "expand_env_holes",
-    "kafka_settings",
-    "kafka_table",
-    "register",
-    "sample_request_args",
-]

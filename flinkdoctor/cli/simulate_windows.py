@@ -7,6 +7,7 @@ exit code (0 clean, 1 a diagnosis, 2 usage or input error).
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
@@ -139,7 +140,7 @@ def simulate_windows(
         console = Console(
             highlight=False,
             record=record,
-            file=None if output_format == "text" else open("/dev/null", "w"),  # noqa: SIM115
+            file=None if output_format == "text" else io.StringIO(),
             width=None if output_format == "text" else 160,
         )
         render_simulation(result, console)

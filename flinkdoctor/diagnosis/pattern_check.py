@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from flinkdoctor.diagnosis.rowtime import RowtimeConversion
 from flinkdoctor.sql.string_literal import escape_sql_literal
-from flinkdoctor.timeformat import Conversion, Status, format_timestamp, suggest_pattern
+from flinkdoctor.timeformat import Conversion, Status, format_timestamp, suggest
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,23 +26,31 @@ class ValueResult:
 
     @property
     def timestamp(self) -> str | None:
-        """The result as Flink's ``CAST(... AS STRING)`` prints it, None for NULL / failure."""
-        millis = self.conversion.millis
-        return None if millis is None else format_timestamp(millis)
+        """The result as Flink's ``CAST(... AS STRING)`` prints it, None for NULL / failure.
+
+        Usually ``YYYY-MM-DD HH:MM:SS.fff``; Flink keeps and prints up to 9 fraction digits when
+        the java.sql fallback or flink-json parsed them, and so do we."""
+        conversion = self.conversion
+        if conversion.millis is None:
+            return None
+        return format_timestamp(conversion.millis, 3, conversion.nano_of_milli)
 
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """A pattern that parses the values through the pattern path, with the DDL line to paste."""
+    """What to write instead: a pattern that parses the values through the pattern path (with the
+    DDL line to paste), or only advice (``pattern`` None) when no pattern fits, e.g. epoch numbers.
+    """
 
-    pattern: str
+    pattern: str | None
     parsed: int
     total: int
-    ddl: str
+    ddl: str | None
+    note: str
 
     @property
-    def sql_literal(self) -> str:
-        return escape_sql_literal(self.pattern)
+    def sql_literal(self) -> str | None:
+        return None if self.pattern is None else escape_sql_literal(self.pattern)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +93,13 @@ def check_values(conversion: RowtimeConversion, values: Sequence[str | None]) ->
 def _suggest(conversion: RowtimeConversion, values: Sequence[str]) -> Suggestion | None:
     if not values:
         return None
-    pattern = suggest_pattern(values)
-    if pattern is None or pattern == conversion.pattern:
+    found = suggest(values)
+    if found.pattern is None:
+        return Suggestion(None, 0, found.total, None, found.note) if found.note else None
+    if found.pattern == conversion.pattern:
         return None
-    candidate = conversion.with_pattern(pattern)
+    candidate = conversion.with_pattern(found.pattern)
     parsed = sum(1 for result in candidate.convert_many(values) if result.status is Status.OK)
     if parsed == 0:
         return None
-    return Suggestion(pattern=pattern, parsed=parsed, total=len(values), ddl=candidate.ddl_line())
+    return Suggestion(found.pattern, parsed, len(values), candidate.ddl_line(), found.note)

@@ -199,7 +199,7 @@ def compile_hot_path(
         "        if hop is None:",
         "            return count, last_t, item",
         "        split = hop[1]",
-        "        local = hop[2]",
+        "        buf = hop[3]",
         "        value = rec.value",
         "        if type(value) is not dict:",
         "            return count, last_t, item",
@@ -210,15 +210,16 @@ def compile_hot_path(
         f"        rt = {rt_var}",
         "        if rt is None:",
         "            return count, last_t, item",
-        f"        se = rt - (rt - {offset}) % {size} + {size}",
-        "        buf = local.buffer",
-        "        keyed = buf.entries.get(se)",
+        (f"        se = rt - (rt - {offset}) % {size} + {size}" if offset
+         else f"        se = rt - rt % {size} + {size}"),
+        "        entries = buf.entries",
+        "        keyed = entries.get(se)",
         "        if keyed is None:",
-        "            keyed = buf.entries[se] = {}",
+        "            keyed = entries[se] = {}",
         f"        k = {key}",
         "        acc = keyed.get(k)",
         "        if acc is None:",
-        "            acc = keyed[k] = local.new_acc()",
+        "            acc = keyed[k] = hop[2].new_acc()",
         "            buf.samples[(se, k)] = (rec, rt)",
         "            if se < buf.min_slice_end:",
         "                buf.min_slice_end = se",
@@ -233,7 +234,7 @@ def compile_hot_path(
         "        last_t = t",
         "    return count, last_t, None",
     ]
-    exec(compile("\n".join(lines) + "\n", "<flinkdoctor-hot-loop>", "exec"), b.ns)  # noqa: S102
+    exec(compile("\n".join(lines) + "\n", "<flinkdoctor-hot-loop>", "exec"), b.ns)
     fn: HotLoop = b.ns["hot_loop"]
     return fn
 

@@ -320,10 +320,12 @@ class _Simulation:
         partitions = plan.partitions
         next_timer = self._next_due()
         fast_split = not plan.emit_on_event and not plan.version.kafka_max_semantics
-        route: dict[int, tuple[KafkaSourceReaderWatermarks, Any, LocalSlicingWindowAgg | None]] = {}
+        route: dict[int, tuple[KafkaSourceReaderWatermarks, Any, Any, Any]] = {}
         for reader in self.readers:
+            local_of = locals_[reader.index] if locals_ else None
+            buffer = local_of.buffer if local_of is not None else None
             for p, split in reader.splits.items():
-                route[p] = (reader, split, locals_[reader.index] if locals_ else None)
+                route[p] = (reader, split, local_of, buffer)
         tumble = isinstance(op, SlicingWindowOperator) and isinstance(op.assigner, TumblingAssigner)
         size = plan.size
         off = plan.offset
@@ -357,7 +359,7 @@ class _Simulation:
             if hop is None:
                 self._unknown_partition(rec, p)
                 continue
-            reader, split, local = hop
+            reader, split, local, _ = hop
             try:
                 rt, key, vals = extract(rec)
             except RowFailure as failure:

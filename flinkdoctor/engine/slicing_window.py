@@ -48,13 +48,14 @@ class _SliceBuffer:
         self.min_slice_end = LONG_MAX
 
     def take(self) -> list[tuple[int, Hashable, list[Any], Any]]:
+        """Everything buffered, emptying the buffer in place (the hot loop holds its dicts)."""
         out = [
             (end, key, acc, self.samples.get((end, key)))
             for end, keyed in self.entries.items()
             for key, acc in keyed.items()
         ]
-        self.entries = {}
-        self.samples = {}
+        self.entries.clear()
+        self.samples.clear()
         self.min_slice_end = LONG_MAX
         return out
 

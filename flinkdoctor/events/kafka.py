@@ -529,27 +529,47 @@ def _record_maker(topic: str) -> Callable[[Any], tuple[Record, str | None]]:
     return make
 
 
+_TELLING = (
+    "Authentication failed",
+    "SaslAuthenticationFailed",
+    "IllegalSaslState",
+    "UnsupportedSaslMechanism",
+    "certificate verify failed",
+    "DNS",
+    "ECONNREFUSED",
+    "Invalid frame length",
+    "socket disconnected",
+)
+"""Fragments of kafka-python's log lines, most telling first."""
+
+
 class _KafkaLogCapture(logging.Handler):
-    """Keeps kafka-python's warnings off the user's terminal and remembers the last one: its
-    errors all surface as "Unable to bootstrap", the log says why (refused, auth, TLS).
+    """Keeps kafka-python's warnings off the user's terminal and remembers the telling ones: its
+    connection errors all surface as "Unable to bootstrap"; the log says why (refused, auth, TLS).
+    The first line with each fragment of ``_TELLING`` is kept: retries end in generic
+    disconnects that would bury the real cause.
     """
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-        self._saved: tuple[bool, int] | None = None
+        self.telling: dict[str, str] = {}
+        self.last: str | None = None
+        self._saved: bool | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            self.messages.append(record.getMessage())
+            message = record.getMessage()
         except Exception:  # a broken log call in the library must not break sampling
-            self.messages.append(str(record.msg))
-        del self.messages[:-50]
+            message = str(record.msg)
+        self.last = message
+        for fragment in _TELLING:
+            if fragment in message:
+                self.telling.setdefault(fragment, message)
 
     def install(self) -> None:
         logger = logging.getLogger("kafka")
         if self._saved is None:
-            self._saved = (logger.propagate, logger.level)
+            self._saved = logger.propagate
             logger.addHandler(self)
             logger.propagate = False
 
@@ -557,26 +577,15 @@ class _KafkaLogCapture(logging.Handler):
         if self._saved is not None:
             logger = logging.getLogger("kafka")
             logger.removeHandler(self)
-            logger.propagate = self._saved[0]
+            logger.propagate = self._saved
             self._saved = None
 
     def cause(self) -> str | None:
-        """The most telling recent complaint: auth and TLS failures outrank generic ones."""
-        for marker in (
-            "Authentication failed",
-            "SaslAuthenticationFailed",
-            "IllegalSaslState",
-            "UnsupportedSaslMechanism",
-            "certificate verify failed",
-            "DNS",
-            "ECONNREFUSED",
-            "Invalid frame length",
-            "socket disconnected",
-        ):
-            for message in reversed(self.messages):
-                if marker in message:
-                    return message
-        return self.messages[-1] if self.messages else None
+        """The most telling complaint seen: auth and TLS failures outrank generic ones."""
+        for fragment in _TELLING:
+            if fragment in self.telling:
+                return self.telling[fragment]
+        return self.last
 
 
 __all__ = [

@@ -45,6 +45,7 @@ def pattern_report_dict(report: PatternReport) -> dict[str, Any]:
             "ddl": suggestion.ddl,
             "parsed": suggestion.parsed,
             "total": suggestion.total,
+            "note": suggestion.note,
         },
     }
 

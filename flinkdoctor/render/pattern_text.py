@@ -95,7 +95,7 @@ def render_pattern_report(
             elif result.conversion.reason:
                 out.print(Text("  " + result.conversion.reason, style="red"))
     suggestion = report.suggestion
-    if suggestion is not None:
+    if suggestion is not None and suggestion.pattern is not None:
         out.print()
         out.print(
             Text.assemble(
@@ -104,7 +104,12 @@ def render_pattern_report(
                 (suggestion.pattern, "bold"),
             )
         )
-        out.print(Text("  " + suggestion.ddl, style="green"))
+        out.print(Text("  " + (suggestion.ddl or ""), style="green"))
+        if suggestion.note:
+            out.print(Text("  " + suggestion.note, style="dim"))
+    elif suggestion is not None:
+        out.print()
+        out.print(Text.assemble(("Suggestion: ", "bold green"), suggestion.note))
     elif not report.all_ok:
         out.print(
             Text("No single pattern parses these values; see the reasons above.", style="dim")

@@ -19,8 +19,11 @@ _STOPS = {
 }
 
 
-def render_sample_summary(summary: SampleSummary, elapsed: float, console: Console) -> None:
-    """Print the per-partition table and the notes."""
+def render_sample_summary(
+    summary: SampleSummary, elapsed: float, console: Console, event_time_label: str | None = None
+) -> None:
+    """Print the per-partition table and the notes; ``event_time_label`` says how the event-time
+    columns were computed."""
     metas = {p.partition: p for p in (summary.metadata.partitions if summary.metadata else ())}
     newest = newest_timestamp(summary)
     with_event_time = summary.event_time is not None
@@ -68,6 +71,8 @@ def render_sample_summary(summary: SampleSummary, elapsed: float, console: Conso
         row.append(Text(", ").join(notes) if notes else Text(""))
         table.add_row(*row)
     console.print(table)
+    if with_event_time and event_time_label:
+        console.print(Text(f"event time: {event_time_label}; '-' = none parsed", style="dim"))
     total = summary.total
     console.print(
         Text.assemble(

@@ -181,3 +181,20 @@ def test_malformed_events_line_names_file_and_line(cli: Callable[..., Run], tmp_
     run = cli("check-pattern", ISO_MILLIS_Z, "--events", str(events), "--field", "t")
     assert run.code == 2
     assert f"{events}:2" in run.err
+
+
+def test_r4_2_fallback_keeps_micros_as_flink_prints_them(cli: Callable[..., Run]) -> None:
+    """Flink's Timestamp.valueOf fallback keeps 9 fraction digits in the TIMESTAMP(3) value and
+    CAST(... AS STRING) prints them (checked against Flink 1.20.3 in tests/timeformat)."""
+    run = cli("check-pattern", "--format", "json", "yyyy-MM-dd", "2024-12-14 03:12:45.123456")
+    assert run.code == 1
+    result = _json(run)["results"][0]
+    assert (result["status"], result["timestamp"]) == ("fallback", "2024-12-14 03:12:45.123456")
+
+
+def test_r6_3_epoch_values_get_advice_not_a_pattern(cli: Callable[..., Run]) -> None:
+    run = cli("check-pattern", "--format", "json", "yyyy-MM-dd HH:mm:ss", "1734145965123")
+    assert run.code == 1
+    suggestion = _json(run)["suggestion"]
+    assert suggestion["pattern"] is None
+    assert "TO_TIMESTAMP_LTZ(x, 3)" in suggestion["note"]

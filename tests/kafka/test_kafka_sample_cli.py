@@ -21,7 +21,9 @@ pytestmark = pytest.mark.kafka
 
 T0 = 1734145200000
 CLI = [sys.executable, "-c", "from flinkdoctor.cli.app import main; main()"]
-SHADED_PLAIN = "org.apache.flink.kafka.shaded.org.apache.kafka.common.security.plain.PlainLoginModule"
+SHADED_PLAIN = (
+    "org.apache.flink.kafka.shaded.org.apache.kafka.common.security.plain.PlainLoginModule"
+)
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -34,15 +36,22 @@ def flinkdoctor(
     *args: str, timeout: float = 60, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*CLI, *args], capture_output=True, text=True, timeout=timeout, env=env or clean_env(),
+        [*CLI, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env or clean_env(),
         check=False,
     )
 
 
 def events(count: int, partitions: int) -> list[Message]:
     return [
-        Message(json.dumps({"n": i, "event_time": f"2024-12-14T03:00:{i % 60:02d}.000Z"}).encode(),
-                i % partitions, T0 + i * 1000)
+        Message(
+            json.dumps({"n": i, "event_time": f"2024-12-14T03:00:{i % 60:02d}.000Z"}).encode(),
+            i % partitions,
+            T0 + i * 1000,
+        )
         for i in range(count)
     ]
 
@@ -58,8 +67,19 @@ def test_sample_writes_envelopes_and_a_summary(
     kafka_broker: KafkaBroker, topic: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "sample.jsonl"
-    done = flinkdoctor("sample", "-b", kafka_broker.bootstrap, "-t", topic, "--from", "earliest",
-                       "--time-field", "event_time", "-o", str(out))
+    done = flinkdoctor(
+        "sample",
+        "-b",
+        kafka_broker.bootstrap,
+        "-t",
+        topic,
+        "--from",
+        "earliest",
+        "--time-field",
+        "event_time",
+        "-o",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr
     records = list(read_events(out))
     assert sorted((r.partition, r.offset) for r in records) == sorted(
@@ -72,8 +92,9 @@ def test_sample_writes_envelopes_and_a_summary(
 
 
 def test_summary_json_and_stdout_output(kafka_broker: KafkaBroker, topic: str) -> None:
-    done = flinkdoctor("sample", "-b", kafka_broker.bootstrap, "-t", topic, "--from", "-2",
-                       "--summary", "json")
+    done = flinkdoctor(
+        "sample", "-b", kafka_broker.bootstrap, "-t", topic, "--from", "-2", "--summary", "json"
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 4
@@ -115,7 +136,7 @@ def test_bad_credentials_exit_3_and_never_show_the_secret(
     config.write_text(
         f"bootstrap.servers={kafka_broker.address('SASL_PLAINTEXT')}\n"
         "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\n"
-        f'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required \\\n'
+        f"sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required \\\n"
         f'  username="{SASL_USER}" password="{wrong}";\n'
     )
     done = flinkdoctor("sample", "--kafka-config", str(config), "-t", topic, "--timeout", "4")
@@ -156,6 +177,18 @@ def test_ddl_alone_is_enough(kafka_broker: KafkaBroker, topic: str, tmp_path: Pa
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == 10
     assert SASL_PASSWORD not in done.stderr
+    summary = json.loads(done.stderr)
+    p1 = summary["partitions"][1]
+    assert p1["last_message"]["event_time"] == "2024-12-14 03:00:09.000"  # the DDL's rowtime
+    assert p1["sample"]["missing_event_time"] == 0
+
+    # The seed's bug: the pattern cannot parse the data, so Flink's rowtime is NULL everywhere.
+    ddl.write_text(ddl.read_text().replace("''T''HH:mm:ss.SSS''Z''", " HH:mm:ss"))
+    done = flinkdoctor("sample", "--ddl", str(ddl), "--from", "earliest", "--summary", "json")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stderr)
+    assert [p["sample"]["missing_event_time"] for p in summary["partitions"]] == [5, 5, 0]
+    assert summary["partitions"][0]["sample"]["first_event_time"] is None
 
 
 def test_ctrl_c_leaves_a_valid_partial_sample(kafka_broker: KafkaBroker, tmp_path: Path) -> None:
@@ -172,9 +205,24 @@ def test_ctrl_c_leaves_a_valid_partial_sample(kafka_broker: KafkaBroker, tmp_pat
 
     producer = threading.Thread(target=keep_producing)
     process = subprocess.Popen(
-        [*CLI, "sample", "-b", kafka_broker.bootstrap, "-t", live, "--from", "latest",
-         "--timeout", "60", "-o", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env(),
+        [
+            *CLI,
+            "sample",
+            "-b",
+            kafka_broker.bootstrap,
+            "-t",
+            live,
+            "--from",
+            "latest",
+            "--timeout",
+            "60",
+            "-o",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(),
     )
     try:
         time.sleep(2.5)  # connected and following

@@ -136,7 +136,8 @@ class Job:
 
     result: CaseResult
     raw: list[tuple[int | None, list[str]]]
-    """(source subtask, None at parallelism 1; [kind, host, v, event_time, read_at]) per record read."""
+    """Per record read: (source subtask, None at parallelism 1; [kind, host, v, event_time,
+    read_at])."""
     rows: Counter[tuple[str, ...]]
     """The window aggregate's rows: (row kind, *values as CAST(... AS STRING) prints them)."""
     settled_s: float
@@ -217,8 +218,8 @@ def printed(result: CaseResult, sink: str) -> list[tuple[int | None, list[str]]]
 
 @pytest.fixture(scope="module")
 def env(flink: FlinkRuntime, kafka_broker: KafkaBroker) -> Iterator[Env]:
-    """The Kafka connector on Flink's classpath, and one warm-up job (JVM, MiniCluster and the
-    connector's classes loaded) so that the timed jobs start fast."""
+    """The Kafka connector on Flink's classpath, and one bounded warm-up job of the tests' shape
+    (JVM, MiniCluster, connector and operator classes loaded) so that the timed jobs start fast."""
     try:
         flink.add_kafka_connector()
     except FlinkUnavailable as exc:
@@ -227,11 +228,12 @@ def env(flink: FlinkRuntime, kafka_broker: KafkaBroker) -> Iterator[Env]:
         pytest.skip(f"Kafka connector unavailable: {exc}")
     env = Env(flink, kafka_broker)
     warm = env.topic(1, [event("a", 1, "03:00:05", 0)])
-    result = env.run(select_script(
-        "", ddl(warm.name, kafka_broker.bootstrap, ", 'scan.bounded.mode' = 'latest-offset'"),
-        "SELECT host, ts FROM ev"))
+    table = ddl(warm.name, kafka_broker.bootstrap, ", 'scan.bounded.mode' = 'latest-offset'")
+    result = env.run(job_script("", table, TVF, TVF_SINK))  # the tests' job shape, bounded
     assert result.error is None, result.error
-    assert result.rows == [["a", "2024-12-14 03:00:05.000"]]
+    assert [cells for _, cells in printed(result, "agg")] == [
+        ["+I", ts("03:00:00"), ts("03:01:00"), "a", "1", "1"]
+    ]
     yield env
 
 

@@ -188,6 +188,19 @@ def main() -> None:
         f"{'  engine only (record generation subtracted)':<44} {n:>9} ev  cpu {engine_cpu:6.2f} s "
         f"{n / engine_cpu:>10,.0f} ev/s"
     )
+    sample = min(n, 200_000)
+    materialized = list(records(sample))  # generation outside the timed region
+    best = 0.0
+    for _ in range(3):
+        plan = build_plan(parse_script(KAFKA_SCRIPT, "bench.sql"), Overrides(**kafka))  # type: ignore[arg-type]
+        cpu0 = time.process_time()
+        simulate(plan, materialized)
+        best = max(best, sample / (time.process_time() - cpu0))
+    del materialized
+    print(
+        f"{'  engine only (pre-made records, best of 3)':<44} {sample:>9} ev  "
+        f"{best:>25,.0f} ev/s cpu"
+    )
     measure(
         "engine, Kafka job, file arrival",
         KAFKA_SCRIPT,

@@ -53,6 +53,16 @@ from flinkdoctor.render.sample_text import render_sample_summary
 from flinkdoctor.sql.model import CreateTable, Script
 from flinkdoctor.timeformat import Status
 
+HELP = """Save a bounded sample of a Kafka topic as JSONL envelopes, read-only: no consumer group,
+no committed offsets. Records go to --out (or stdout); progress and a per-partition summary (offsets,
+Kafka and event times, empty and stale partitions, payloads that are not JSON) go to stderr.
+
+Connection settings come from, lowest priority first: --ddl (its Kafka table's WITH options),
+KAFKA_* environment variables, --kafka-config, -X, and the flags below. `flinkdoctor sample --ddl
+job.sql` alone is enough when the DDL holds real addresses and credentials. Replay the file with
+any command's --events. Exit 0 with what was read (also when --timeout cut it short), 2 bad input
+or unknown topic, 3 Kafka unreachable or not authorised, 130 Ctrl-C (the file stays valid)."""
+
 KAFKA_PANEL = "Kafka connection"
 SAMPLING_PANEL = "Sampling"
 
@@ -495,4 +505,4 @@ def _is_kafka(table: CreateTable) -> bool:
 
 def register(app: typer.Typer) -> None:
     """Add the command to the application."""
-    app.command("sample", help=__doc__.split("\n\n")[0] if __doc__ else None)(sample)
+    app.command("sample", help=HELP)(sample)

@@ -24,31 +24,34 @@ def arrivals(
 ) -> Iterator[tuple[int, Record]]:
     """``(processing time in ms since the job started, record)`` pairs, lazily."""
     if mode == "file":
-        yield from zip(itertools.repeat(0), records)
-    elif mode == "backlog":
+        return zip(itertools.repeat(0), records)
+    if mode == "backlog":
         if rate <= 0:
             raise InputError(f"backlog rate must be positive, got {rate}")
         per_record = 1000.0 / rate
         times = map(int, map(per_record.__mul__, itertools.count()))
-        yield from zip(times, records)  # noqa: B905 - count() is endless
-    elif mode == "live":
-        first: int | None = None
-        now = 0
-        for record in records:
-            ts = record.timestamp
-            if ts is None:
-                where = record.source or "<input>"
-                raise InputError(
-                    "--arrival live needs each record's Kafka timestamp (an envelope with "
-                    "'timestamp', or kcat -J 'ts')",
-                    Location(where) if ":" not in where else _loc(where),
-                )
-            if first is None:
-                first = ts
-            now = max(now, ts - first)
-            yield now, record
-    else:  # pragma: no cover - typer restricts the choice
-        raise InputError(f"unknown arrival mode {mode!r}")
+        return zip(times, records)  # noqa: B905 - count() is endless
+    if mode == "live":
+        return _live(records)
+    raise InputError(f"unknown arrival mode {mode!r}")  # pragma: no cover - typer restricts it
+
+
+def _live(records: Iterable[Record]) -> Iterator[tuple[int, Record]]:
+    first: int | None = None
+    now = 0
+    for record in records:
+        ts = record.timestamp
+        if ts is None:
+            where = record.source or "<input>"
+            raise InputError(
+                "--arrival live needs each record's Kafka timestamp (an envelope with "
+                "'timestamp', or kcat -J 'ts')",
+                Location(where) if ":" not in where else _loc(where),
+            )
+        if first is None:
+            first = ts
+        now = max(now, ts - first)
+        yield now, record
 
 
 def _loc(source: str) -> Location:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from flinkdoctor.engine.aggregates import AggSpec
 from flinkdoctor.engine.arrival import ArrivalMode
 from flinkdoctor.engine.expressions import JsonOptions, Scope, Typed, compile_expr
+from flinkdoctor.engine.predicates import Predicate, compile_predicate
 from flinkdoctor.engine.row_reader import Extract, HotLoop, compile_hot_path, compile_row_reader
 from flinkdoctor.engine.settings import FlinkVersion, parse_bool, parse_duration, parse_int
 from flinkdoctor.engine.timeutil import ZoneShift, resolve_zone
@@ -103,6 +104,8 @@ class EnginePlan:
     raw_rowtime: Typed | None = None
     extract: Extract | None = None
     hot: HotLoop | None = None
+    where: Predicate | None = None
+    """The WHERE clause (applied after watermark generation, before the window)."""
     regular_parts: tuple[str, ...] | None = None
     """Set when the query is a regular GroupAggregate over a window TVF (R3.8): the GROUP BY in
     order, ``expr:i`` for the i-th key expression or a window column name."""
@@ -539,11 +542,7 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
             "COUNT/SUM/MIN/MAX/AVG are)",
             _loc(item),
         )
-    if select.where is not None:
-        raise InputError(
-            "WHERE clauses are not simulated yet; remove the filter or pre-filter the events",
-            _loc(select.where),
-        )
+    where = compile_predicate(select.where, scope) if select.where is not None else None
     if select.having is not None:
         raise InputError("HAVING is not simulated yet", _loc(select.having))
     if sink is not None:
@@ -612,6 +611,12 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
             f"simulating Flink {version.text}: version-dependent rules applied where known "
             "(R1.6 2.x max semantics, R1.9 options from 1.18, R3.6 SESSION TVF from 1.19); "
             "other differences from 1.20 are not known and 1.20 behaviour is used"
+            + (
+                " (not applied, release unknown: FLINK-38454 all-idle max flush in the source, "
+                "R2.1; FLINK-40504 re-activation of resumed splits, R2.4)"
+                if version.at_least(2, 0)
+                else ""
+            )
         )
     extract = compile_row_reader(scope, (rt_col.name, rt), key_exprs, value_exprs)
     two_phase = settings.get("table.optimizer.agg-phase-strategy", "AUTO").upper() != "ONE_PHASE"
@@ -670,6 +675,7 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
         raw_rowtime=rt,
         extract=extract,
         two_phase=two_phase,
-        hot=hot if not regular else None,
+        hot=hot if not regular and where is None else None,
+        where=where,
         regular_parts=tuple(group_parts) if regular else None,
     )

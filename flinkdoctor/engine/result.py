@@ -115,6 +115,8 @@ class SimulationResult:
     notes: tuple[str, ...] = ()
     timestamp_columns: frozenset[str] = field(default_factory=frozenset)
     display_zone: str = "UTC"
+    records_filtered: int = 0
+    """Records the WHERE clause removed (after they moved the watermark)."""
     findings: tuple[str, ...] = ()
     """Diagnoses that are neither a failure, a drop nor an open window (e.g. R3.8: the query is
     a regular aggregate emitting updates), each starting with its rule id."""

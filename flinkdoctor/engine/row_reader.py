@@ -210,8 +210,11 @@ def compile_hot_path(
         f"        rt = {rt_var}",
         "        if rt is None:",
         "            return count, last_t, item",
-        (f"        se = rt - (rt - {offset}) % {size} + {size}" if offset
-         else f"        se = rt - rt % {size} + {size}"),
+        (
+            f"        se = rt - (rt - {offset}) % {size} + {size}"
+            if offset
+            else f"        se = rt - rt % {size} + {size}"
+        ),
         "        entries = buf.entries",
         "        keyed = entries.get(se)",
         "        if keyed is None:",
@@ -220,7 +223,7 @@ def compile_hot_path(
         "        acc = keyed.get(k)",
         "        if acc is None:",
         "            acc = keyed[k] = hop[2].new_acc()",
-        "            buf.samples[(se, k)] = (rec, rt)",
+        "            buf.samples[(se, k)] = (rec, rt, hop[2].downstream.progress)",
         "            if se < buf.min_slice_end:",
         "                buf.min_slice_end = se",
         *update,

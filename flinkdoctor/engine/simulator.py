@@ -6,6 +6,7 @@ streamed, timelines and the dropped-record list are capped).
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -85,8 +86,19 @@ class _Sink:
 def simulate(
     plan: EnginePlan, records: Iterable[Record], *, max_dropped: int = 1000
 ) -> SimulationResult:
-    """Replay ``records`` through ``plan`` the way Flink would; see ``SimulationResult``."""
-    return _Simulation(plan, max_dropped).run(records)
+    """Replay ``records`` through ``plan`` the way Flink would; see ``SimulationResult``.
+
+    The cyclic garbage collector is paused while it runs: the per-record path allocates many
+    short-lived acyclic objects, and collections would otherwise scan every open window's state
+    again and again (reference counting still frees everything at once)."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        return _Simulation(plan, max_dropped).run(records)
+    finally:
+        if paused:
+            gc.enable()
 
 
 class _Simulation:
@@ -100,6 +112,7 @@ class _Simulation:
         self.now = 0
         self.dropped: list[DroppedRecord] = []
         self.dropped_by_rule: Counter[str] = Counter()
+        self.filtered = 0
         self.failure: JobFailure | None = None
         self.locals: list[LocalSlicingWindowAgg] = []
         self.valve = StatusWatermarkValve(
@@ -130,6 +143,7 @@ class _Simulation:
             else:
                 slicing = SlicingWindowOperator(assigner, plan.specs, self.sink, plan.shift)
                 slicing.on_drop = self._dropped_partial
+                slicing.on_lost = self._lost_in_buffer
                 self.op = slicing
                 if plan.two_phase:
                     self.locals = [
@@ -317,6 +331,7 @@ class _Simulation:
         to_local = shift.to_local if shift is not None else None
         legacy = self.legacy
         regular = plan.regular_parts is not None
+        where = plan.where
         partitions = plan.partitions
         next_timer = self._next_due()
         fast_split = not plan.emit_on_event and not plan.version.kafka_max_semantics
@@ -366,7 +381,17 @@ class _Simulation:
                 self.count = count
                 self._fail(failure.rule, failure.message, rec)
             skip = False
-            if rt is None:
+            if where is not None and not self._passes(where, rec, count):
+                skip = True  # filtered after the watermark was generated: it still moves it
+                wm = (
+                    None
+                    if rt is None
+                    else rt - delay
+                    if delay is not None
+                    else (wm_fn(rec) if wm_fn is not None else None)
+                )
+                ts = 0
+            elif rt is None:
                 wm = None
                 if regular:
                     skip = True  # R3.10: the window TVF drops it silently
@@ -393,12 +418,12 @@ class _Simulation:
                     acc = keyed.get(key)
                     if acc is None:
                         acc = keyed[key] = local.new_acc()
-                        buf.samples[(se, key)] = (rec, rt)
+                        buf.samples[(se, key)] = (rec, rt, local.downstream.progress)
                         if se < buf.min_slice_end:
                             buf.min_slice_end = se
                     local.update(acc, vals)
                 else:
-                    local.add(key, ts, vals, (rec, rt))
+                    local.add(key, ts, vals, (rec, rt, local.downstream.progress))
             elif slicing is not None:
                 if not slicing.process_record(key, ts, vals, (rec, rt)):
                     self._dropped(rec, rt, 1)
@@ -425,6 +450,7 @@ class _Simulation:
         op = self.op
         locals_ = self.locals
         slicing = op if isinstance(op, SlicingWindowOperator) else None
+        where = plan.where
         assigners = self.assigners
         extract = plan.extract
         assert extract is not None
@@ -459,8 +485,10 @@ class _Simulation:
                 ts = rt if to_local is None else to_local(rt)
             except RowFailure as failure:
                 self._fail(failure.rule, failure.message, rec)
-            if locals_:
-                locals_[subtask].add(key, ts, vals, (rec, rt))
+            if where is not None and not self._passes(where, rec, self.count):
+                pass  # filtered after the assigner (which already saw its rowtime)
+            elif locals_:
+                locals_[subtask].add(key, ts, vals, (rec, rt, locals_[subtask].downstream.progress))
             elif slicing is not None:
                 if not slicing.process_record(key, ts, vals, (rec, rt)):
                     self._dropped(rec, rt, 1)
@@ -468,6 +496,17 @@ class _Simulation:
                 self._dropped(rec, rt, 1)
             assigner.after_record(wm, rt, t, self.count)
             self.last_record_time = t
+
+    def _passes(self, where: Any, rec: Record, count: int) -> bool:
+        """The WHERE clause: only TRUE passes (NULL and FALSE are filtered)."""
+        try:
+            passed = where(rec) is True
+        except RowFailure as failure:
+            self.count = count
+            self._fail(failure.rule, failure.message, rec)
+        if not passed:
+            self.filtered += 1
+        return passed
 
     def _unknown_partition(self, rec: Record, p: int) -> None:
         from flinkdoctor.errors import InputError, Location
@@ -483,16 +522,53 @@ class _Simulation:
     def _dropped_null_tvf(self, rec: Record) -> None:
         self.dropped_by_rule["R3.10"] += 1
         if len(self.dropped) < self.max_dropped:
-            self.dropped.append(DroppedRecord(
-                rec.source, rec.partition, rec.offset, None, "R3.10",
-                "NULL rowtime: the window table function drops it silently "
-                "(numNullRowTimeRecordsDropped)", _opt(self.op.progress)))
+            self.dropped.append(
+                DroppedRecord(
+                    rec.source,
+                    rec.partition,
+                    rec.offset,
+                    None,
+                    "R3.10",
+                    "NULL rowtime: the window table function drops it silently "
+                    "(numNullRowTimeRecordsDropped)",
+                    _opt(self.op.progress),
+                )
+            )
+
+    def _lost_in_buffer(self, count: int, sample: Any, slice_end: int) -> None:
+        """Rows the window operator accepted into its buffer but moved into state only after
+        their window fired: no timer, never emitted (Flink 1.20's GlobalAggCombiner)."""
+        rec, rt = sample[0], sample[1]
+        self.dropped_by_rule["R3.4"] += count
+        if len(self.dropped) < self.max_dropped:
+            why = (
+                "lost: accepted by the window operator, but it waited in the operator's buffer "
+                "until after its window fired (the buffer flushes only at the next trigger "
+                "watermark, aligned to offset 0); Flink 1.20 then keeps it in state without a "
+                "timer, so it is never emitted and no metric counts it"
+            )
+            if count > 1:
+                why += f" ({count} record(s) of the same key and slice)"
+            self.dropped.append(
+                DroppedRecord(
+                    rec.source, rec.partition, rec.offset, rt, "R3.4", why, _opt(self.op.progress)
+                )
+            )
 
     def _dropped_partial(self, count: int, sample: Any, slice_end: int) -> None:
-        rec, rt = sample
-        self._dropped(rec, rt, count, local=True)
+        """A pre-aggregated slice dropped by the window operator. ``sample`` is its first record,
+        its rowtime and the window operator's watermark when that record was read: if the slice
+        was not late then, the local buffer's delayed flush is what lost it."""
+        rec, rt = sample[0], sample[1]
+        op = self.op
+        late_on_arrival = True
+        if len(sample) > 2 and isinstance(op, SlicingWindowOperator):
+            late_on_arrival = sample[2] >= op.trigger(op._last_window_end(slice_end))
+        self._dropped(rec, rt, count, local=not late_on_arrival, grouped=count)
 
-    def _dropped(self, rec: Record, rt: int | None, count: int, local: bool = False) -> None:
+    def _dropped(
+        self, rec: Record, rt: int | None, count: int, local: bool = False, grouped: int = 1
+    ) -> None:
         plan = self.plan
         if plan.window_kind == "SESSION":
             rule = "R3.6"
@@ -512,16 +588,15 @@ class _Simulation:
                 "window had already fired (seed-case §3.5)"
             )
         if local:
-            why += (
-                " (it waited in the local pre-aggregation buffer of its source subtask, "
-                "which flushes only at the next trigger watermark, aligned without the window "
-                "offset, so it reached the window operator after its window fired"
+            why = (
+                "not late when it was read, but it waited in the local pre-aggregation buffer "
+                "of its source subtask (two-phase window aggregation), which flushes only when a "
+                "watermark reaches the next trigger watermark (aligned to offset 0) or at a "
+                "checkpoint; it reached the window operator after its window had fired, and "
+                "Flink 1.20 dropped it as late"
             )
-            why += (
-                f"; {count} record(s) of the same key and slice dropped with it)"
-                if count > 1
-                else ")"
-            )
+        if grouped > 1:
+            why += f" ({grouped} record(s) of the same key and slice dropped together)"
         self.dropped_by_rule[rule] += count
         if len(self.dropped) < self.max_dropped:
             self.dropped.append(
@@ -614,7 +689,8 @@ class _Simulation:
             config=config,
             failure=self.failure,
             records_in=self.count,
-            records_accepted=self.count - sum(self.dropped_by_rule.values()),
+            records_accepted=self.count - sum(self.dropped_by_rule.values()) - self.filtered,
+            records_filtered=self.filtered,
             final_watermark=_opt(final_wm),
             notes=plan.notes,
             timestamp_columns=ts_cols,

@@ -96,6 +96,7 @@ class SlicingWindowOperator:
         self._seq = 0
         self._triggers: dict[int, int] = {}
         self.on_drop: Any = None  # callable(count, sample, slice_end) set by the simulator
+        self.on_lost: Any = None  # same, for rows flushed into state after their window fired
 
     def trigger(self, end: int) -> int:
         """The watermark that fires a window ending at ``end`` (R3.2, R3.3)."""
@@ -202,7 +203,13 @@ class SlicingWindowOperator:
         """``GlobalAggCombiner``: merge buffered slices into state; a timer for the slice's own
         window only if that window has not fired yet."""
         fired_upto = self.fired_upto
-        for slice_end, key, acc, _ in self.buffer.take():
+        for slice_end, key, acc, sample in self.buffer.take():
+            if self.kind == "TUMBLE" and fired_upto >= self.trigger(slice_end):
+                # Its window fired while it sat in the buffer: Flink keeps it in state without a
+                # timer, so it is never emitted. Report it instead of keeping it "open".
+                if self.on_lost is not None:
+                    self.on_lost(acc[0], sample, slice_end)
+                continue
             slices = self.state.get(key)
             if slices is None:
                 slices = self.state[key] = {}

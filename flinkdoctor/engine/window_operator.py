@@ -264,8 +264,6 @@ class SessionWindowOperator:
         return sum(len(v) for v in self.sessions.values())
 
 
-
-
 ChangeEmit = Callable[[str, WindowRow], None]
 
 

@@ -149,12 +149,13 @@ class KafkaSample:
         deadline); raises ``KafkaUnavailableError`` / ``InputError`` for what the user must fix.
         """
         self._log.install()
+        self._log.watch_handshake(self.settings.sasl_mechanism is not None)
         try:
             self._consumer = KafkaConsumer(**consumer_config(self.settings, self._remaining()))
-        except KafkaError as error:
-            raise self._unavailable(error) from None
         except Exception as error:  # kafka-python raises plain errors for bad SSL files etc.
             raise self._unavailable(error) from None
+        finally:
+            self._log.watch_handshake(False)
         self.metadata = self._read_metadata()
         self.summary = SampleSummary.for_partitions(
             self.topic,
@@ -548,15 +549,34 @@ class _KafkaLogCapture(logging.Handler):
     connection errors all surface as "Unable to bootstrap"; the log says why (refused, auth, TLS).
     The first line with each fragment of ``_TELLING`` is kept: retries end in generic
     disconnects that would bury the real cause.
+
+    While connecting (``watch_handshake``) it also notes, from the protocol parser's debug log,
+    whether the broker accepted the SASL mechanism: kafka-python sometimes sees the broker close
+    the connection before reading its "authentication failed" answer, and a disconnect right
+    after an accepted handshake is that answer. Debug lines are never stored (some hold secrets).
     """
 
+    _PARSER = "kafka.protocol.parser"
+
     def __init__(self) -> None:
-        super().__init__(logging.WARNING)
+        super().__init__(logging.DEBUG)
         self.telling: dict[str, str] = {}
         self.last: str | None = None
+        self.handshake_accepted = False
         self._saved: bool | None = None
+        self._parser_level: int | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno < logging.WARNING:
+            if (
+                record.name == self._PARSER
+                and isinstance(record.msg, str)
+                and record.msg.startswith("%s Received response")
+                and "SaslHandshakeResponse" in str(record.args)
+                and "error_code=0" in str(record.args)
+            ):
+                self.handshake_accepted = True
+            return
         try:
             message = record.getMessage()
         except Exception:  # a broken log call in the library must not break sampling
@@ -574,16 +594,29 @@ class _KafkaLogCapture(logging.Handler):
             logger.propagate = False
 
     def remove(self) -> None:
+        self.watch_handshake(False)
         if self._saved is not None:
             logger = logging.getLogger("kafka")
             logger.removeHandler(self)
             logger.propagate = self._saved
             self._saved = None
 
+    def watch_handshake(self, on: bool) -> None:
+        """Turn the parser's debug log on while connecting (off again: it is costly)."""
+        parser = logging.getLogger(self._PARSER)
+        if on and self._parser_level is None:
+            self._parser_level = parser.level
+            parser.setLevel(logging.DEBUG)
+        elif not on and self._parser_level is not None:
+            parser.setLevel(self._parser_level)
+            self._parser_level = None
+
     def cause(self) -> str | None:
         """The most telling complaint seen: auth and TLS failures outrank generic ones."""
         for fragment in _TELLING:
             if fragment in self.telling:
+                if fragment == "socket disconnected" and self.handshake_accepted:
+                    return "Authentication failed: disconnected right after the SASL handshake"
                 return self.telling[fragment]
         return self.last
 

@@ -86,7 +86,9 @@ def render_sample_summary(
         console.print(
             Text(
                 f"Empty partitions: {', '.join(map(str, empty))}. A Flink source subtask that "
-                "reads an empty partition holds the watermark back unless an idle timeout is set.",
+                "reads an empty partition holds the watermark back unless an idle timeout is set. "
+                f"They leave no line in the file: replay it with --partitions "
+                f"{len(summary.partitions)}.",
                 style="yellow",
             )
         )

@@ -105,6 +105,7 @@ def simulation_json(result: SimulationResult, exit_code: int) -> dict[str, Any]:
         "summary": {
             "records_in": result.records_in,
             "records_accepted": result.records_accepted,
+            "records_filtered": result.records_filtered,
             "rows": len(result.rows),
             "pending_windows": len(result.pending),
             "dropped": result.dropped_total,

@@ -261,7 +261,10 @@ def _verdict(result: SimulationResult, console: Console) -> None:
     if result.failure is not None:
         parts.append(f"the job fails ({result.failure.rule})")
     if result.pending:
-        parts.append(f"{len(result.pending)} window(s) never fire without more data")
+        windows = len({(p.window_start, p.window_end) for p in result.pending})
+        parts.append(
+            f"{windows} window(s) ({len(result.pending)} key group(s)) never fire without more data"
+        )
     if result.dropped_total:
         parts.append(f"{result.dropped_total} record(s) dropped")
     parts += [f.split(":")[0] + ": not a window aggregate, emits updates" for f in result.findings]

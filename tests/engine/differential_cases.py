@@ -260,6 +260,31 @@ def generate_regular(count: int, seed: int = 38) -> list[DiffCase]:
     return out
 
 
+WHERE_CLAUSES = [
+    "v > 10",
+    "k <> 'b'",
+    "v IS NOT NULL AND k IN ('a', 'c')",
+    "NOT (v BETWEEN 0 AND 20)",
+    "k LIKE 'a%' OR v < 0",
+    "v IS NULL OR k2 = 'x'",
+]
+
+
+def generate_where(count: int, seed: int = 4242) -> list[DiffCase]:
+    """Window cases with a WHERE clause: the filter runs after watermark generation, so filtered
+    rows still move the watermark (and can make later rows late)."""
+    rng = random.Random(seed)
+    out: list[DiffCase] = []
+    for i in range(count):
+        base = _case(rng, 2000 + i)
+        clause = WHERE_CLAUSES[i % len(WHERE_CLAUSES)]
+        script = base.script.replace("\nGROUP BY", f"\nWHERE {clause}\nGROUP BY", 1)
+        out.append(
+            DiffCase(f"where{i:02d}_{base.name.split('_', 1)[1]}", script, base.events, base.zone)
+        )
+    return out
+
+
 def _slide_text(n: int, unit: str, k: int) -> str:
     """An interval that divides ``n unit`` by ``k`` exactly (in a smaller unit when needed)."""
     ms = {"SECOND": 1000, "MINUTE": 60_000, "HOUR": 3_600_000}[unit] * n

@@ -4,20 +4,26 @@ Each case (tests/engine/differential_cases.py, fixed seed) runs once through the
 filesystem JSON source, parallelism 1, ``pipeline.auto-watermark-interval`` 0) and once through
 ``flinkdoctor.engine``; the result rows must be the same multiset of printed rows, row kinds
 included; plus 20 R3.8 cases (a window TVF grouped without window_start and window_end is a
-regular GroupAggregate: its +I/-U/+U changelog must match). Covers R1.2-R1.5 (Path A
-watermarks), R3.1-R3.4, R3.6, R3.7 (assignment, time zones, firing, lateness),
-R4.1/R4.2/R4.4/R4.5 rowtime conversions, and the two-phase (local/global) window aggregation
-buffers of Flink 1.20 (see flinkdoctor/engine/slicing_window.py).
+regular GroupAggregate: its +I/-U/+U changelog must match) and 24 with a WHERE clause.
+Covers R1.2-R1.5 (Path A watermarks), R3.1-R3.4, R3.6, R3.7 (assignment, time zones, firing,
+lateness), R4.1/R4.2/R4.4/R4.5 rowtime conversions, and the two-phase (local/global) window
+aggregation buffers of Flink 1.20 (see flinkdoctor/engine/slicing_window.py).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.engine.differential_cases import DiffCase, events_jsonl, generate, generate_regular
+from tests.engine.differential_cases import (
+    DiffCase,
+    events_jsonl,
+    generate,
+    generate_regular,
+    generate_where,
+)
 from tests.engine.differential_support import engine_rows, flink_rows
 
-CASES = generate(300) + generate_regular(20)
+CASES = generate(300) + generate_regular(20) + generate_where(24)
 
 
 @pytest.fixture(scope="module")

@@ -153,6 +153,7 @@ def test_unknown_topic_exits_2_with_close_names(kafka_broker: KafkaBroker, topic
 
 def test_ddl_alone_is_enough(kafka_broker: KafkaBroker, topic: str, tmp_path: Path) -> None:
     """The seed's WITH options (SASL_SSL, PLAIN, Flink's shaded JAAS class) and nothing else."""
+    jaas = f'{SHADED_PLAIN} required username="{SASL_USER}" password="{SASL_PASSWORD}";'
     ddl = tmp_path / "job.sql"
     ddl.write_text(f"""
         CREATE TABLE events (
@@ -166,7 +167,7 @@ def test_ddl_alone_is_enough(kafka_broker: KafkaBroker, topic: str, tmp_path: Pa
           'properties.group.id' = 'web-events',
           'properties.security.protocol' = 'SASL_SSL',
           'properties.sasl.mechanism' = 'PLAIN',
-          'properties.sasl.jaas.config' = '{SHADED_PLAIN} required username="{SASL_USER}" password="{SASL_PASSWORD}";',
+          'properties.sasl.jaas.config' = '{jaas}',
           'properties.ssl.truststore.type' = 'PEM',
           'properties.ssl.truststore.location' = '{kafka_broker.ca_file}',
           'scan.startup.mode' = 'latest-offset',
@@ -197,10 +198,8 @@ def test_ctrl_c_leaves_a_valid_partial_sample(kafka_broker: KafkaBroker, tmp_pat
     stop = threading.Event()
 
     def keep_producing() -> None:
-        batch = 0
         while not stop.is_set():
             kafka_broker.produce(live, events(50, 2))
-            batch += 1
             time.sleep(0.2)
 
     producer = threading.Thread(target=keep_producing)
@@ -229,7 +228,7 @@ def test_ctrl_c_leaves_a_valid_partial_sample(kafka_broker: KafkaBroker, tmp_pat
         producer.start()
         time.sleep(2.5)
         process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=20)
+        _, stderr = process.communicate(timeout=20)
     finally:
         stop.set()
         if producer.is_alive():

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 import pytest
 
 from flinkdoctor.engine import Overrides, SimulationResult, build_plan, simulate
-from flinkdoctor.engine.kafka_assignment import split_owner
 from flinkdoctor.engine.values import flink_string
 from flinkdoctor.events.kafka import SampleRequest, sample_records
 from flinkdoctor.events.record import Record
@@ -149,8 +148,8 @@ class Env:
     flink: FlinkRuntime
     broker: KafkaBroker
 
-    def topic(self, partitions: int, messages: Sequence[Message]) -> Topic:
-        name = self.broker.create_topic(partitions=partitions)
+    def topic(self, partitions: int, messages: Sequence[Message], name: str | None = None) -> Topic:
+        name = self.broker.create_topic(name, partitions=partitions)
         self.broker.produce(name, messages)
         settings = KafkaSettings(bootstrap_servers=(self.broker.bootstrap,), topic=name)
         records = list(sample_records(settings, SampleRequest(start=Earliest(), timeout=30)))
@@ -281,10 +280,12 @@ ON_EVENT = [
 def test_single_partition_on_event_rows_identical(env: Env) -> None:
     """R1.6 on-event + R1.10 + R3.3/R3.4: with one partition each row emits its watermark at
     once, so what fires and what is dropped as late is fixed by the record order alone. Flink's
-    rows are the engine's, and so is the late drop and what stays open."""
+    rows are the engine's, and so is the late drop and what stays open. The periodic emitter is
+    off ('pipeline.auto-watermark-interval' = '0'): on-event does not need it (R1.8)."""
     topic = env.topic(1, ON_EVENT)
     script = job_script(
-        "", ddl(topic.name, env.broker.bootstrap, ", 'scan.watermark.emit.strategy' = 'on-event'"),
+        "SET 'pipeline.auto-watermark-interval' = '0';\n",
+        ddl(topic.name, env.broker.bootstrap, ", 'scan.watermark.emit.strategy' = 'on-event'"),
         TVF, TVF_SINK,
     )
     real = env.run_unbounded(script, topic)
@@ -321,10 +322,14 @@ THREE = [
 and the periodic emissions interleave."""
 
 
+THREE_NAME = "kf-one-empty-partition"
+"""R2.2 at parallelism 4: partition 0 -> subtask 3, 1 -> 0, 2 -> 1 (the start index wraps)."""
+
+
 @pytest.fixture(scope="module")
 def three(env: Env) -> Topic:
     """Partitions 0 and 2 have data, 1 is empty; only read, so the tests can share it."""
-    return env.topic(3, THREE)
+    return env.topic(3, THREE, THREE_NAME)
 
 
 def test_empty_partition_no_idle_timeout_nothing_fires(env: Env, three: Topic) -> None:
@@ -371,14 +376,17 @@ def test_empty_partition_with_idle_timeout_fires_all_but_newest(env: Env, three:
 def test_bounded_latest_offset_fires_everything(env: Env, three: Topic) -> None:
     """R3.11 + R2.3 (bounded): with 'scan.bounded.mode' = 'latest-offset' the job ends; every
     reader, the one with the empty partition and the subtask with no split (parallelism 4 > 3
-    partitions) included, finishes with MAX_WATERMARK, so every window fires, the newest too."""
-    script = select_script(
+    partitions) included, finishes with MAX_WATERMARK, so every window fires, the newest too.
+    R2.2: the raw sink shows partition 0 read by subtask 3 and partition 2 by subtask 1."""
+    script = job_script(
         "SET 'parallelism.default' = '4';\n",
         ddl(three.name, env.broker.bootstrap, ", 'scan.bounded.mode' = 'latest-offset'"),
-        TVF,
+        TVF, TVF_SINK,
     )
     real = env.run(script)
     assert real.error is None, real.error
+    readers = {(cells[1], subtask) for subtask, cells in printed(real, "raw")}
+    assert readers == {("a", 3), ("b", 1)}  # host a is partition 0, host b partition 2
     expected = Counter({
         ("+I", ts("03:00:00"), ts("03:01:00"), "a", "1", "1"): 1,
         ("+I", ts("03:00:00"), ts("03:01:00"), "b", "1", "4"): 1,
@@ -387,9 +395,10 @@ def test_bounded_latest_offset_fires_everything(env: Env, three: Topic) -> None:
         ("+I", ts("03:02:00"), ts("03:03:00"), "b", "1", "5"): 1,
         ("+I", ts("03:03:00"), ts("03:04:00"), "b", "1", "6"): 1,
     })
-    assert flink_rows(real) == expected
+    assert Counter(tuple(cells) for _, cells in printed(real, "agg")) == expected
     predicted = engine(script, three)
     assert predicted.config["bounded"] is True and predicted.config["parallelism"] == 4
+    assert predicted.config["partition_owners"] == {"0": 3, "1": 0, "2": 1}
     assert engine_rows(predicted) == expected
     assert predicted.pending == () and predicted.dropped_total == 0
 
@@ -406,40 +415,44 @@ ONE = [
 ]
 
 
+ONE_NAME = "kf-one-partition"
+"""R2.2 at parallelism 2: partition 0 -> subtask 1, so subtask 0 is the one without a split."""
+
+
 @pytest.fixture(scope="module")
 def one(env: Env) -> Topic:
-    return env.topic(1, ONE)
+    return env.topic(1, ONE, ONE_NAME)
 
 
 def test_parallelism_above_partitions_nothing_fires(env: Env, one: Topic) -> None:
     """R2.2 + R2.3 (unbounded): parallelism 2 over 1 partition. The subtask that owns no split
     emits neither a watermark nor IDLE, so the window operator stays at Long.MIN_VALUE. The raw
-    print sink shows which subtask really read partition 0: the one R2.2's formula names."""
+    print sink shows that subtask 1 read partition 0, as R2.2's formula says; the engine names
+    subtask 0 as the holder."""
     script = job_script(
         "SET 'parallelism.default' = '2';\n", ddl(one.name, env.broker.bootstrap), TVF, TVF_SINK
     )
     real = env.run_unbounded(script, one)
-    owner = split_owner(one.name, 0, 2)
-    assert {subtask for subtask, _ in real.raw} == {owner}
+    assert {subtask for subtask, _ in real.raw} == {1}
     assert real.rows == Counter()
     predicted = engine(script, one)
     assert predicted.failure is None and predicted.rows == ()
     assert predicted.final_watermark is None
-    assert predicted.config["partition_owners"] == {"0": owner}
+    assert predicted.config["partition_owners"] == {"0": 1}
     assert len(predicted.pending) == 4  # a: 03:00, 03:01, 03:02; b: 03:00
     for window in predicted.pending:
         holder = window.held_back_by[0]
-        assert holder.input == f"subtask {1 - owner}", holder
+        assert holder.input == "subtask 0", holder
         assert holder.rule == "R2.3" and holder.watermark is None
 
 
 def test_parallelism_above_partitions_idle_timeout_fires(env: Env, one: Topic) -> None:
-    """R2.3 with an idle timeout (seed case 3's fix): the split-less subtask goes idle and stops
-    holding the watermark; everything but the newest window fires (R2.7)."""
+    """R2.3 with an idle timeout, here the global 'table.exec.source.idle-timeout' (seed case
+    3's fix): the split-less subtask goes idle and stops holding the watermark; everything but
+    the newest window fires (R2.7)."""
     script = job_script(
-        "SET 'parallelism.default' = '2';\n",
-        ddl(one.name, env.broker.bootstrap, ", 'scan.watermark.idle-timeout' = '1 s'"),
-        TVF, TVF_SINK,
+        "SET 'parallelism.default' = '2';\nSET 'table.exec.source.idle-timeout' = '1 s';\n",
+        ddl(one.name, env.broker.bootstrap), TVF, TVF_SINK,
     )
     real = env.run_unbounded(script, one)
     expected = Counter({
@@ -454,6 +467,26 @@ def test_parallelism_above_partitions_idle_timeout_fires(env: Env, one: Topic) -
     assert [(w.window_start, w.key["host"]) for w in predicted.pending] == [
         (millis("03:02:00"), "a")
     ]
+
+
+def test_interval_zero_on_periodic_never_emits(env: Env, one: Topic) -> None:
+    """R1.8 end to end (the spec's [I] combination, confirmed): Kafka source, default on-periodic
+    emission, 'pipeline.auto-watermark-interval' = '0': no watermark is ever emitted, so nothing
+    fires even with one partition and parallelism 1. The engine names partition 0 and R1.8."""
+    script = job_script(
+        "SET 'pipeline.auto-watermark-interval' = '0';\n", ddl(one.name, env.broker.bootstrap),
+        TVF, TVF_SINK,
+    )
+    real = env.run_unbounded(script, one)
+    assert real.rows == Counter()
+    predicted = engine(script, one)
+    assert predicted.failure is None and predicted.rows == ()
+    assert predicted.final_watermark is None
+    assert len(predicted.pending) == 4
+    for window in predicted.pending:
+        holder = window.held_back_by[0]
+        assert holder.input == "partition 0 (subtask 0)", holder
+        assert holder.rule == "R1.8"
 
 
 # ----------------------------------------------------------------------------------------------

@@ -100,17 +100,19 @@ def _pending(result: SimulationResult, console: Console, clock: _Clock, limit: i
         header_style="bold",
         show_edge=False,
     )
-    table.add_column("window")
-    table.add_column("keys", overflow="fold")
+    table.add_column("window", no_wrap=True)
+    table.add_column("keys", overflow="fold", ratio=1)
     table.add_column("rows", justify="right")
-    table.add_column("needs watermark ≥")
+    table.add_column("needs watermark ≥", no_wrap=True)
     for (start, end), group in list(windows.items())[:limit]:
         keys = [", ".join(f"{k}={v}" for k, v in p.key.items()) for p in group]
         shown = "; ".join(k for k in keys[:3] if k) + (
             f"; +{len(keys) - 3} more" if len(keys) > 3 else ""
         )
         table.add_row(
-            f"{format_millis(start)} → {format_millis(end)}",
+            f"{format_millis(start)} → {format_millis(end)[11:]}"
+            if format_millis(start)[:10] == format_millis(end)[:10]
+            else f"{format_millis(start)} → {format_millis(end)}",
             shown or "-",
             str(sum(p.records for p in group)),
             clock.ts(group[0].needed_watermark) or "",
@@ -184,13 +186,14 @@ def _timeline(result: SimulationResult, console: Console, clock: _Clock) -> None
         header_style="bold",
         show_edge=False,
     )
-    table.add_column("input")
-    table.add_column("rows", justify="right")
-    table.add_column("newest event")
-    table.add_column("watermark")
+    table.add_column("input", no_wrap=True)
+    table.add_column("rows", justify="right", no_wrap=True, min_width=4)
+    table.add_column("newest event", no_wrap=True)
+    table.add_column("watermark", no_wrap=True)
     lo = min(values) if values else 0
     hi = max(values) if values else 0
-    width = max(16, min(48, (console.width or 100) - 78))
+    name_width = max((len(t.input) for t in inputs), default=8) + 2
+    width = max(12, min(60, (console.width or 100) - 68 - name_width))
     table.add_column(
         f"{clock.ts(lo) or ''} … {clock.ts(hi) or ''}" if width >= 40 else "event time →",
         no_wrap=True,

@@ -236,11 +236,11 @@ def env(flink: FlinkRuntime, kafka_broker: KafkaBroker) -> Iterator[Env]:
     yield env
 
 
-def engine(script: str, topic: Topic) -> SimulationResult:
+def engine(script: str, topic: Topic, flink_version: str = "1.20") -> SimulationResult:
     """The engine's prediction: same script, same records, the topic's partition count, records
     arriving as fast as they are read (``file``: the job reads a backlog that is already there)."""
-    plan = build_plan(parse_script(script, "job.sql"), Overrides(partitions=topic.partitions,
-                                                                 arrival="file"))
+    overrides = Overrides(partitions=topic.partitions, arrival="file", flink_version=flink_version)
+    plan = build_plan(parse_script(script, "job.sql"), overrides)
     return simulate(plan, topic.records)
 
 
@@ -304,6 +304,47 @@ def test_single_partition_on_event_rows_identical(env: Env) -> None:
     assert sorted((w.window_start, w.key["host"]) for w in predicted.pending) == [
         (millis("03:02:00"), "a"), (millis("03:02:00"), "b")
     ]
+
+
+# ----------------------------------------------------------------------------------------------
+# R1.6: the per-split generator keeps the max in 1.20.3 (not the latest row)
+
+
+OUT_OF_ORDER_TAIL = [
+    event("a", 1, "03:04:30", 0),
+    event("a", 2, "03:06:00", 0),  # max: wm 03:05:55 fires [03:04, 03:05)
+    event("b", 3, "03:05:02", 0),  # latest row: wm 03:04:57, [03:04, 03:05) would not fire
+]
+"""The tail row's own window [03:05, 03:06) never fires either way, so it is never late: the
+outcome does not depend on when the 200 ms periodic emissions fall between the reads."""
+
+
+@pytest.fixture(scope="module")
+def tail_job(env: Env) -> tuple[Topic, str, Job]:
+    topic = env.topic(1, OUT_OF_ORDER_TAIL)
+    script = job_script("", ddl(topic.name, env.broker.bootstrap), TVF, TVF_SINK)
+    return topic, script, env.run_unbounded(script, topic)
+
+
+TAIL_ROWS = Counter({("+I", ts("03:04:00"), ts("03:05:00"), "a", "1", "1"): 1})
+
+
+def test_out_of_order_tail_flink_keeps_the_max(tail_job: tuple[Topic, str, Job]) -> None:
+    """R1.6 as Flink 1.20.3 runs it: DefaultWatermarkGenerator#onEvent only takes a higher
+    watermark (``watermark > currentWatermark``, in 1.19.2+ / 1.20.1+ / 2.0; 1.20.0 took the
+    latest row), so a partition ending with an older row keeps max(rt) - delay = 03:05:55 and
+    [03:04, 03:05) fires. The engine's max-semantics path (its 2.x rule) predicts exactly this."""
+    topic, script, real = tail_job
+    assert real.rows == TAIL_ROWS
+    assert engine_rows(engine(script, topic, flink_version="2.0")) == TAIL_ROWS
+
+
+@pytest.mark.xfail(strict=True, reason="engine finding: 1.20 is simulated with 1.20.0's "
+                   "latest-row generator (R1.6); 1.20.1+ keep the max. Remove when fixed.")
+def test_out_of_order_tail_engine_1_20_matches(tail_job: tuple[Topic, str, Job]) -> None:
+    """The engine's default (1.20) prediction for the same job: it must equal real 1.20.3."""
+    topic, script, _ = tail_job
+    assert engine_rows(engine(script, topic)) == TAIL_ROWS
 
 
 # ----------------------------------------------------------------------------------------------

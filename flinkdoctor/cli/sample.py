@@ -34,6 +34,7 @@ import typer
 from dateutil import parser as date_parser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from flinkdoctor.cli.inputs import load_script_file, read_text
 from flinkdoctor.diagnosis.rowtime import RowtimeConversion, find_rowtime_conversion
@@ -54,8 +55,9 @@ from flinkdoctor.sql.model import CreateTable, Script
 from flinkdoctor.timeformat import Status
 
 HELP = """Save a bounded sample of a Kafka topic as JSONL envelopes, read-only: no consumer group,
-no committed offsets. Records go to --out (or stdout); progress and a per-partition summary (offsets,
-Kafka and event times, empty and stale partitions, payloads that are not JSON) go to stderr.
+no committed offsets. Records go to --out (or stdout); progress and a per-partition summary
+(offsets, Kafka and event times, empty and stale partitions, payloads that are not JSON) go to
+stderr.
 
 Connection settings come from, lowest priority first: --ddl (its Kafka table's WITH options),
 KAFKA_* environment variables, --kafka-config, -X, and the flags below. `flinkdoctor sample --ddl
@@ -420,6 +422,9 @@ def sample(
             _write(opened.lines(), handle, err, progress and err.is_terminal, opened.planned)
         except KeyboardInterrupt:
             interrupted = True
+        except BrokenPipeError:  # `sample | head`: the reader has what it wanted
+            opened.summary.stop_reason = "output-closed"
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
         finally:
             if handle is sys.stdout:
                 handle.flush()
@@ -429,6 +434,7 @@ def sample(
         if summary_format == "json":
             sys.stderr.write(summary_json(opened.summary, elapsed) + "\n")
         elif summary_format == "text":
+            err.print(Text(f"Kafka: {settings.describe()}", style="dim"))
             render_sample_summary(opened.summary, elapsed, err, label)
     if interrupted:
         raise typer.Exit(130)

@@ -22,11 +22,11 @@ import base64
 import binascii
 import enum
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flinkdoctor.errors import InputError, Location
-from flinkdoctor.events.record import Record
+from flinkdoctor.events.record import Record, _Layout, new_record
 
 SAMPLE_KEYS = frozenset(
     {"partition", "offset", "timestamp", "timestamp_type", "key", "value", "headers"}
@@ -93,6 +93,72 @@ def record_from_json(obj: Any, fmt: EventFormat, location: Location) -> Record:
     if fmt is EventFormat.SAMPLE:
         return _from_sample(obj, location)
     return _from_kcat(obj, location)
+
+
+def records_from_values(
+    values: list[Any], numbers: Iterable[int], fmt: EventFormat, file_name: str
+) -> tuple[list[Record], InputError | None]:
+    """``[record_from_json(v, fmt, Location(file_name, n)) for n, v in zip(numbers, values)]``,
+    the readers' batch fast path: the common shapes (a plain object; a sample envelope with
+    integer/null coordinates, no headers and a JSON payload) are built inline, anything else goes
+    through ``record_from_json``. A bad value stops the batch: the records before it come back
+    with the error, for the caller to yield and then raise (the same stream as line by line).
+    """
+    out: list[Any] = []
+    append = out.append
+    prefix = f"{file_name}:"
+    layout, record = _Layout, Record  # new_record, inlined: this loop is the readers' hot path
+    try:
+        if fmt is EventFormat.PLAIN:
+            for n, obj in zip(numbers, values, strict=True):
+                if type(obj) is dict:
+                    r = layout()
+                    r.value = obj
+                    r.partition = r.offset = r.timestamp = None
+                    r.timestamp_type = r.key = r.raw_base64 = r.decode_error = None
+                    r.headers = ()
+                    r.source = f"{prefix}{n}"
+                    r.__class__ = record  # type: ignore[assignment]
+                    append(r)
+                else:
+                    append(record_from_json(obj, fmt, Location(file_name, n)))
+        elif fmt is EventFormat.SAMPLE:
+            short, full = _SAMPLE_REQUIRED, SAMPLE_KEYS
+            for n, obj in zip(numbers, values, strict=True):
+                if type(obj) is dict:
+                    keys = obj.keys()
+                    if keys == short or keys == full:  # noqa: SIM109 - cheaper than a tuple
+                        p, o, ts = obj["partition"], obj["offset"], obj["timestamp"]
+                        kind, key = obj.get("timestamp_type"), obj.get("key")
+                        headers = obj.get("headers")
+                        if (
+                            (p is None or type(p) is int)
+                            and (o is None or type(o) is int)
+                            and (ts is None or type(ts) is int)
+                            and (kind is None or kind == "CreateTime" or kind == "LogAppendTime")
+                            and (key is None or type(key) is str)
+                            and (headers is None or headers == [])
+                        ):
+                            r = layout()
+                            r.value = obj["value"]
+                            r.partition = p
+                            r.offset = o
+                            r.timestamp = ts
+                            r.timestamp_type = kind
+                            r.key = key
+                            r.headers = ()
+                            r.raw_base64 = r.decode_error = None
+                            r.source = f"{prefix}{n}"
+                            r.__class__ = record  # type: ignore[assignment]
+                            append(r)
+                            continue
+                append(record_from_json(obj, fmt, Location(file_name, n)))
+        else:
+            for n, obj in zip(numbers, values, strict=True):
+                append(record_from_json(obj, fmt, Location(file_name, n)))
+    except InputError as error:
+        return out, error
+    return out, None
 
 
 def record_to_envelope(record: Record) -> dict[str, Any]:
@@ -219,31 +285,27 @@ def _from_sample(obj: dict[str, Any], location: Location) -> Record:
     if raw is not None:
         _check_base64(raw, location)
     decode_error = obj.get("decode_error")
-    return Record(
-        value=obj["value"],
-        partition=_int_or_none(obj, "partition", location),
-        offset=_int_or_none(obj, "offset", location),
-        timestamp=_int_or_none(obj, "timestamp", location),
-        timestamp_type=timestamp_type,
-        key=_str_or_none(obj.get("key"), "key", location),
-        headers=_sample_headers(obj.get("headers"), location),
-        raw_base64=raw,
-        decode_error=_str_or_none(decode_error, "decode_error", location),
-        source=str(location),
+    return new_record(
+        obj["value"],
+        _int_or_none(obj, "partition", location),
+        _int_or_none(obj, "offset", location),
+        _int_or_none(obj, "timestamp", location),
+        timestamp_type,
+        _str_or_none(obj.get("key"), "key", location),
+        _sample_headers(obj.get("headers"), location),
+        raw,
+        _str_or_none(decode_error, "decode_error", location),
+        str(location),
     )
 
 
 def _from_kcat(obj: dict[str, Any], location: Location) -> Record:
     payload = obj.get("payload")
     raw: str | None = None
-    error: str | None = obj.get("payload_error")
-    if isinstance(payload, str):
-        try:
-            value = json.loads(payload)
-        except (json.JSONDecodeError, RecursionError) as decode_failure:
-            value = None
-            raw = base64.b64encode(payload.encode("utf-8", "surrogatepass")).decode("ascii")
-            error = error or f"payload is not JSON ({_reason(decode_failure)})"
+    error = obj.get("payload_error")
+    if isinstance(payload, str):  # the message bytes as text: decode them as the sampler does
+        value, raw, decode_error = decode_payload(_kcat_bytes(payload))
+        error = error or decode_error
     else:
         value = payload  # null (tombstone) or already decoded by kcat's deserialiser
     tstype = obj.get("tstype")
@@ -255,7 +317,7 @@ def _from_kcat(obj: dict[str, Any], location: Location) -> Record:
         offset=_int_or_none(obj, "offset", location),
         timestamp=timestamp if timestamp is not None and timestamp >= 0 else None,
         timestamp_type=_KCAT_TSTYPES.get(tstype) if isinstance(tstype, str) else None,
-        key=key if key is None or isinstance(key, str) else json.dumps(key, ensure_ascii=False),
+        key=_kcat_text(key) if isinstance(key, str) or key is None else _encode(key),
         headers=_kcat_headers(obj.get("headers"), location),
         raw_base64=raw,
         decode_error=error if isinstance(error, str) or error is None else str(error),
@@ -263,10 +325,15 @@ def _from_kcat(obj: dict[str, Any], location: Location) -> Record:
     )
 
 
-def _reason(error: Exception) -> str:
-    if isinstance(error, json.JSONDecodeError):
-        return f"{error.msg} at char {error.pos}"
-    return "nested too deeply"
+def _kcat_bytes(text: str) -> bytes:
+    """The message bytes behind a kcat JSON string (raw non-UTF-8 bytes arrive as surrogate
+    escapes, see ``reader._text``)."""
+    return text.encode("utf-8", "surrogateescape")
+
+
+def _kcat_text(text: str | None) -> str | None:
+    """A kcat key or header value as ``decode_text`` shows Kafka bytes."""
+    return None if text is None else decode_text(_kcat_bytes(text))
 
 
 def _int_or_none(obj: dict[str, Any], name: str, location: Location) -> int | None:
@@ -309,14 +376,17 @@ def _sample_headers(value: Any, location: Location) -> tuple[tuple[str, str | No
 def _kcat_headers(value: Any, location: Location) -> tuple[tuple[str, str | None], ...]:
     if value is None:
         return ()
-    if isinstance(value, dict):
-        return tuple((str(name), None if v is None else str(v)) for name, v in value.items())
-    if isinstance(value, list) and len(value) % 2 == 0:  # older kcat: flat [name, value, ...]
-        return tuple(
-            (str(value[i]), None if value[i + 1] is None else str(value[i + 1]))
-            for i in range(0, len(value), 2)
-        )
-    raise InputError(f"kcat headers must be an object, got {_quote(value)}", location)
+    if isinstance(value, dict):  # as kcat's usage text documents it
+        pairs = list(value.items())
+    elif isinstance(value, list) and len(value) % 2 == 0:  # what kcat 1.7 writes: [n, v, n, v]
+        pairs = list(zip(value[::2], value[1::2], strict=True))
+    else:
+        pairs = None
+    if pairs is not None and all(
+        isinstance(n, str) and (v is None or isinstance(v, str)) for n, v in pairs
+    ):
+        return tuple((name, _kcat_text(v)) for name, v in pairs)
+    raise InputError(f"kcat headers must be name/value strings, got {_quote(value)}", location)
 
 
 def _check_base64(raw: Any, location: Location) -> None:

@@ -493,9 +493,8 @@ def explain_failure(
             f"{servers} closed the connection while {doing}: security.protocol "
             f"{settings.security_protocol} probably does not match the broker's listener"
         )
-    return (
-        f"Kafka unreachable: no answer from {servers} while {doing} within {timeout:g} s ({cause})"
-    )
+    detail = "" if "Unable to bootstrap" in cause else f" ({cause})"
+    return f"Kafka unreachable: no answer from {servers} while {doing} within {timeout:g} s{detail}"
 
 
 def _after(text: str, marker: str) -> str:

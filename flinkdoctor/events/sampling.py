@@ -216,8 +216,8 @@ EventTime = Callable[[Any], "int | None"]
 @dataclass
 class SampleSummary:
     """A sample's per-partition statistics plus how it ended; ``stop_reason`` is one of
-    ``complete`` (every partition read to its range end), ``max-total``, ``timeout`` and
-    ``interrupted``.
+    ``complete`` (every partition read to its range end), ``max-total``, ``timeout``,
+    ``interrupted`` (Ctrl-C) and ``output-closed`` (set by a caller whose reader went away).
     """
 
     topic: str

@@ -79,20 +79,23 @@ class KafkaSettings:
         """Where property ``prop`` came from, if it was set."""
         return dict(self.origins).get(prop)
 
-    def describe(self) -> dict[str, str]:
-        """The settings as printable text, secrets masked."""
-        shown = {
-            "bootstrap.servers": ",".join(self.bootstrap_servers),
-            "topic": self.topic or "",
-            "security.protocol": self.security_protocol,
-        }
+    def describe(self) -> str:
+        """One printable line: where we connect, how, as whom, and where each came from.
+        Never a secret (no password; other values pass through ``redact_options``)."""
+        shown = {"bootstrap.servers": ",".join(self.bootstrap_servers)}
+        if self.topic:
+            shown["topic"] = self.topic
+        shown["security.protocol"] = self.security_protocol
         if self.sasl_mechanism:
             shown["sasl.mechanism"] = self.sasl_mechanism
             shown["sasl.username"] = self.sasl_username or ""
-            shown["sasl.password"] = self.sasl_password or ""
         if self.ssl_cafile:
             shown["ssl.ca.location"] = self.ssl_cafile
-        return redact_options(shown)
+        origins = dict(self.origins)
+        return ", ".join(
+            f"{name}={value}" + (f" (from {origins[name]})" if name in origins else "")
+            for name, value in redact_options(shown).items()
+        )
 
 
 def properties_from_ddl(options: Mapping[str, str]) -> dict[str, str]:

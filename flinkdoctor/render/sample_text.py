@@ -16,6 +16,7 @@ _STOPS = {
     "max-total": "stopped at --max-total",
     "timeout": "stopped at --timeout (partial sample)",
     "interrupted": "interrupted (partial sample, every written line is complete)",
+    "output-closed": "stopped when the reader of the output went away",
 }
 
 

@@ -297,3 +297,23 @@ def test_fast_envelope_lines_mean_the_same_as_encoded_ones(payload: bytes) -> No
 )
 def test_payloads_flink_json_would_reject(payload: bytes, reason: str) -> None:
     assert decode_payload(payload) == (None, base64.b64encode(payload).decode(), reason)
+
+
+def test_kcat_lines_with_raw_bytes_and_flat_headers() -> None:
+    """What kcat 1.7.1 -J really writes: headers as a flat list, non-UTF-8 bytes as they are."""
+    lines = [
+        b'{"topic":"t","partition":0,"offset":0,"tstype":"create","ts":5,"broker":1,'
+        b'"headers":["h1","v1","h1","v2","bin","\xff"],"key":"\xfe","payload":"{\\"a\\":1}"}\n',
+        b'{"topic":"t","partition":0,"offset":1,"tstype":"create","ts":6,"broker":1,'
+        b'"key":null,"payload":"x\xc3("}\n',
+    ]
+    first, second = parse_lines(lines, "kcat.json")
+    assert first.headers == (("h1", "v1"), ("h1", "v2"), ("bin", "base64:/w=="))
+    assert first.key == "base64:/g==" and first.value == {"a": 1}
+    assert second.value is None and second.decode_error == "not UTF-8 (byte 0xc3 at 1)"
+    assert base64.b64decode(second.raw_base64 or "") == b"x\xc3("
+
+
+def test_raw_bytes_are_still_an_error_outside_kcat_files() -> None:
+    with pytest.raises(InputError, match=r"f:2: not UTF-8 \(byte 0xff at column 8\)"):
+        list(parse_lines([b'{"a": 1}\n', b'{"a": "\xff"}\n'], "f"))

@@ -44,7 +44,12 @@ def test_the_seed_ddl_needs_nothing_else() -> None:
     assert settings.sasl_password == 'p@ss"word'
     assert settings.origin("bootstrap.servers") == "job.sql table t"
     assert "p@ss" not in repr(settings)
-    assert settings.describe()["sasl.password"] == "****"
+    assert settings.describe() == (
+        "bootstrap.servers=pkc-rgm37.us-west-2.aws.confluent.cloud:9092 (from job.sql table t), "
+        "topic=bootcamp-events-prod (from job.sql table t), "
+        "security.protocol=SASL_SSL (from job.sql table t), "
+        "sasl.mechanism=PLAIN (from job.sql table t), sasl.username=KEY123"
+    )
     assert settings.secrets() == ('p@ss"word',)
 
 

@@ -105,6 +105,26 @@ def test_summary_json_and_stdout_output(kafka_broker: KafkaBroker, topic: str) -
     assert summary["stop_reason"] == "complete"
 
 
+def test_a_closed_pipe_ends_the_sample_quietly(kafka_broker: KafkaBroker) -> None:
+    """`flinkdoctor sample ... | head -1`: exit 0, the summary says why it stopped."""
+    big = kafka_broker.create_topic(partitions=2)
+    kafka_broker.produce(big, events(3000, 2))  # far more than a pipe buffer holds
+    command = [*CLI, "sample", "-b", kafka_broker.bootstrap, "-t", big, "--from", "earliest"]
+    process = subprocess.Popen(
+        [*command, "--max-per-partition", "100000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=clean_env(),
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert json.loads(process.stdout.readline())["partition"] in (0, 1)
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=30) == 0, stderr
+    assert "Traceback" not in stderr
+    assert "stopped when the reader of the output went away" in stderr
+
+
 def test_empty_topic_is_reported_not_an_error(kafka_broker: KafkaBroker) -> None:
     empty = kafka_broker.create_topic(partitions=2)
     done = flinkdoctor("sample", "-b", kafka_broker.bootstrap, "-t", empty, "--from", "earliest")
@@ -126,6 +146,22 @@ def test_unreachable_broker_exits_3_within_the_timeout() -> None:
         "(is the broker running there?)"
     )
     assert done.stdout == ""
+
+
+def test_a_silent_listener_does_not_hang_the_command() -> None:
+    """Something accepts connections but never answers: still exit 3 by the timeout."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        port = silent.getsockname()[1]
+        started = time.monotonic()
+        done = flinkdoctor("sample", "-b", f"127.0.0.1:{port}", "-t", "x", "--timeout", "3")
+    assert done.returncode == 3
+    assert time.monotonic() - started < 3 + 5
+    assert done.stderr.strip() == (
+        f"flinkdoctor: error: Kafka unreachable: no answer from 127.0.0.1:{port} while "
+        "connecting within 3 s"
+    )
 
 
 def test_bad_credentials_exit_3_and_never_show_the_secret(

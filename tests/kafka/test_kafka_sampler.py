@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Generator
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from flinkdoctor.errors import InputError, KafkaUnavailableError
-from flinkdoctor.events import Record
+from flinkdoctor.events import Record, read_events
 from flinkdoctor.events.kafka import SampleRequest, open_sample, sample_records
 from flinkdoctor.events.sampling import AtTime, Earliest, Latest, SampleSummary, StartFrom, Tail
 from flinkdoctor.events.settings import KafkaSettings
@@ -291,3 +295,40 @@ def test_stopping_early_closes_cleanly(kafka_broker: KafkaBroker, shaped: str) -
     )
     assert next(records).partition is not None
     records.close()
+
+
+def test_our_sample_and_kcat_json_read_back_the_same(
+    kafka_broker: KafkaBroker, shaped: str, tmp_path: Path
+) -> None:
+    kcat = shutil.which("kcat") or shutil.which("kafkacat")
+    if kcat is None:
+        pytest.skip("kcat is not installed (apt-get install kcat)")
+    dump = tmp_path / "kcat.json"
+    with open(dump, "wb") as out:
+        subprocess.run(
+            [
+                kcat,
+                "-C",
+                "-b",
+                kafka_broker.bootstrap,
+                "-t",
+                shaped,
+                "-o",
+                "beginning",
+                "-e",
+                "-q",
+                "-J",
+            ],
+            stdout=out,
+            check=True,
+            timeout=60,
+        )
+    ours, _ = run(plain(kafka_broker, shaped), Earliest())
+
+    def key(record: Record) -> tuple[int | None, int | None]:
+        return record.partition, record.offset
+
+    theirs = sorted(read_events(dump), key=key)
+    assert [replace(r, source="") for r in theirs] == [
+        replace(r, source="") for r in sorted(ours, key=key)
+    ]

@@ -218,8 +218,16 @@ def _start(java: str, openssl: str, jars: list[Path], workdir: Path) -> KafkaBro
     config.write_text(_server_properties(port_of, workdir))
     (workdir / "log4j.properties").write_text(_LOG4J.format(log=workdir / "server.log"))
     classpath = os.pathsep.join(str(jar) for jar in jars)
-    jvm = [java, f"-Xmx{BROKER_HEAP}", "-Xms128m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
-           f"-Dlog4j.configuration=file:{workdir / 'log4j.properties'}", "-cp", classpath]
+    jvm = [
+        java,
+        f"-Xmx{BROKER_HEAP}",
+        "-Xms128m",
+        "-XX:+UseSerialGC",
+        "-Djava.awt.headless=true",
+        f"-Dlog4j.configuration=file:{workdir / 'log4j.properties'}",
+        "-cp",
+        classpath,
+    ]
     cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
     scram = [
         arg
@@ -228,15 +236,21 @@ def _start(java: str, openssl: str, jars: list[Path], workdir: Path) -> KafkaBro
     ]
     formatted = subprocess.run(
         [*jvm, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config), *scram],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     if formatted.returncode != 0:
         raise KafkaUnavailable(f"kafka-storage format failed:\n{formatted.stderr[-2000:]}")
     with open(workdir / "stdout.log", "wb") as out:
         process = subprocess.Popen(
             [*jvm, "kafka.Kafka", str(config)],
-            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True, preexec_fn=_die_with_parent,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
     broker = KafkaBroker(process=process, workdir=workdir, ports=port_of, ca_file=ca_file)
     try:
@@ -259,7 +273,8 @@ def _wait_ready(broker: KafkaBroker) -> None:
             with socket.create_connection(("127.0.0.1", broker.ports["PLAINTEXT"]), timeout=1):
                 pass
             admin = KafkaAdminClient(
-                bootstrap_servers=broker.bootstrap, request_timeout_ms=5000,
+                bootstrap_servers=broker.bootstrap,
+                request_timeout_ms=5000,
                 bootstrap_timeout_ms=5000,
             )
             try:
@@ -297,10 +312,28 @@ def _self_signed_certificate(openssl: str, workdir: Path) -> Path:
     """key.pem + cert.pem for CN/SAN 127.0.0.1; returns the CA file clients trust (the cert)."""
     key, cert = workdir / "key.pem", workdir / "cert.pem"
     made = subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
-         "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
-        capture_output=True, text=True, timeout=60, check=False,
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     if made.returncode != 0:
         raise KafkaUnavailable(f"openssl could not make a test certificate:\n{made.stderr[-2000:]}")

@@ -13,12 +13,23 @@ from typing import Annotated, Optional
 
 import typer
 
-from flinkdoctor.cli.inputs import load_script_file, read_event_values
+from flinkdoctor.cli.inputs import event_field_text, load_script_file, read_event_values
+from flinkdoctor.cli.live import (
+    BootstrapOpt,
+    KafkaConfigOpt,
+    KafkaOptionOpt,
+    LiveFromOpt,
+    LiveMaxOpt,
+    LiveTimeoutOpt,
+    TopicOpt,
+    sample_live,
+)
 from flinkdoctor.diagnosis.pattern_check import check_values
 from flinkdoctor.diagnosis.rowtime import RowtimeConversion, find_rowtime_conversion
 from flinkdoctor.errors import InputError
 from flinkdoctor.render.pattern_json import pattern_report_json
 from flinkdoctor.render.pattern_text import render_pattern_report
+from flinkdoctor.sql.model import Script
 from flinkdoctor.sql.string_literal import unescape_sql_literal
 
 HELP = """Check timestamp values against a TO_TIMESTAMP pattern (or a DDL's rowtime conversion)
@@ -27,7 +38,8 @@ Flink's lenient fallback, and which pattern would be right.
 
 PATTERN is the format text exactly as TO_TIMESTAMP receives it (after SQL unescaping), e.g.
 "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'". With --sql-literal or --ddl there is no PATTERN: every argument is a
-value. A value of "-" reads values from stdin, one per line."""
+value. A value of "-" reads values from stdin, one per line. With no values and no --events, the
+values are sampled from Kafka: the topic of --bootstrap-server/--topic, or the DDL's Kafka table."""
 
 
 def check_pattern(
@@ -67,13 +79,43 @@ def check_pattern(
     limit: Annotated[
         int, typer.Option("--limit", min=0, help="Rows shown in the text table (0 = all).")
     ] = 20,
+    bootstrap_server: BootstrapOpt = None,
+    topic: TopicOpt = None,
+    kafka_config: KafkaConfigOpt = None,
+    kafka_option: KafkaOptionOpt = None,
+    start: LiveFromOpt = "-1000",
+    max_per_partition: LiveMaxOpt = 1000,
+    timeout: LiveTimeoutOpt = 30.0,
 ) -> None:
     """Check event timestamps against a TO_TIMESTAMP pattern with Flink's exact semantics."""
     if output_format not in ("text", "json"):
         raise InputError(f"--format must be 'text' or 'json', not {output_format!r}")
     args = list(arguments or [])
-    conversion = _conversion(args, sql_literal, ddl, table)
-    values = _values(args, conversion, events, field)
+    script = load_script_file(ddl) if ddl is not None else None
+    conversion = _conversion(args, sql_literal, script, table)
+    kafka_flags = bool(bootstrap_server or topic or kafka_config or kafka_option)
+    if events is None and not args and (kafka_flags or script is not None):
+        # No values given: read them from the topic (the flags', or the DDL's Kafka table).
+        path = field or conversion.field
+        if path is None:
+            raise InputError("reading from Kafka needs --field PATH (the timestamp in each event)")
+        live = sample_live(
+            bootstrap_server=bootstrap_server,
+            topic=topic,
+            kafka_config=kafka_config,
+            kafka_option=kafka_option,
+            ddl=ddl,
+            table=table,
+            script=script,
+            start=start,
+            max_per_partition=max_per_partition,
+            timeout=timeout,
+        )
+        values = [event_field_text(record, path) for record in live.records]
+        if not values:
+            raise InputError(f"topic {live.topic} has no records in the sampled range")
+    else:
+        values = _values(args, conversion, events, field)
     report = check_values(conversion, values)
     if output_format == "json":
         typer.echo(pattern_report_json(report))
@@ -83,17 +125,17 @@ def check_pattern(
 
 
 def _conversion(
-    args: list[str], sql_literal: str | None, ddl: Path | None, table: str | None
+    args: list[str], sql_literal: str | None, script: Script | None, table: str | None
 ) -> RowtimeConversion:
-    given = [name for name, value in (("--sql-literal", sql_literal), ("--ddl", ddl)) if value]
+    given = [name for name, value in (("--sql-literal", sql_literal), ("--ddl", script)) if value]
     if len(given) > 1:
         raise InputError("give the pattern one way: --sql-literal or --ddl, not both")
-    if table is not None and ddl is None:
+    if table is not None and script is None:
         raise InputError("--table goes with --ddl")
     if sql_literal is not None:
         return RowtimeConversion.for_pattern(unescape_sql_literal(sql_literal))
-    if ddl is not None:
-        return find_rowtime_conversion(load_script_file(ddl), table)
+    if script is not None:
+        return find_rowtime_conversion(script, table)
     if not args:
         raise InputError("give a PATTERN (or --sql-literal / --ddl) and some values")
     return RowtimeConversion.for_pattern(args.pop(0))

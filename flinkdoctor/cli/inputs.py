@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from flinkdoctor.errors import InputError
-from flinkdoctor.events import MISSING, field_path, read_events
+from flinkdoctor.events import MISSING, Record, field_path, read_events
 from flinkdoctor.sql import load_script
 from flinkdoctor.sql.model import Script
 
@@ -33,13 +33,14 @@ def load_script_file(path: Path) -> Script:
 def read_event_values(path: Path, field: str) -> list[str | None]:
     """The ``field`` of every event in ``path`` as flink-json would hand it to a STRING column:
     text as is, other JSON values as their compact JSON text, missing or null as None."""
-    values: list[str | None] = []
-    for record in read_events(str(path)):
-        value = MISSING if record.value is None else field_path(record.value, field)
-        if value is MISSING or value is None:
-            values.append(None)
-        elif isinstance(value, str):
-            values.append(value)
-        else:
-            values.append(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
-    return values
+    return [event_field_text(record, field) for record in read_events(str(path))]
+
+
+def event_field_text(record: Record, field: str) -> str | None:
+    """One event's ``field`` as flink-json hands it to a STRING column (see read_event_values)."""
+    value = MISSING if record.value is None else field_path(record.value, field)
+    if value is MISSING or value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)

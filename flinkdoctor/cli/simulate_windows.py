@@ -11,6 +11,7 @@ import io
 import json
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -18,10 +19,20 @@ import typer
 from rich.console import Console
 
 from flinkdoctor.cli.inputs import load_script_file
+from flinkdoctor.cli.live import (
+    BootstrapOpt,
+    KafkaConfigOpt,
+    KafkaOptionOpt,
+    LiveFromOpt,
+    LiveMaxOpt,
+    LiveTimeoutOpt,
+    TopicOpt,
+    sample_live,
+)
 from flinkdoctor.engine import Overrides, build_plan, simulate
 from flinkdoctor.engine.arrival import ARRIVAL_MODES
 from flinkdoctor.errors import InputError
-from flinkdoctor.events import read_events
+from flinkdoctor.events import Record, read_events
 from flinkdoctor.render.simulation_json import simulation_json
 from flinkdoctor.render.simulation_text import render_simulation
 
@@ -32,6 +43,8 @@ dropped it, and a watermark timeline per input.
 
 SCRIPT holds SETs, CREATE TABLEs and one windowed SELECT / INSERT ... SELECT. --events is JSONL:
 plain event values, or envelopes with partition / offset / timestamp (flinkdoctor sample, kcat -J).
+Without --events, the script's Kafka table (or --bootstrap-server/--topic) is sampled live,
+read-only, and the topic's partition count (empty partitions included) is used.
 Exit code: 0 clean, 1 a diagnosis (open windows, dropped records, job failure), 2 bad input."""
 
 _PARTITION = re.compile(rb'"partition"\s*:\s*(-?\d+)')
@@ -39,7 +52,14 @@ _PARTITION = re.compile(rb'"partition"\s*:\s*(-?\d+)')
 
 def simulate_windows(
     script: Annotated[Path, typer.Argument(help="Flink SQL script or PyFlink .py job.")],
-    events: Annotated[Path, typer.Option("--events", help="JSONL events ('-' = stdin).")],
+    events: Annotated[
+        Path | None,
+        typer.Option(
+            "--events",
+            help="JSONL events ('-' = stdin). Without it, the script's Kafka table (or "
+            "--bootstrap-server/--topic) is sampled live.",
+        ),
+    ] = None,
     table: Annotated[
         str | None,
         typer.Option(
@@ -107,6 +127,13 @@ def simulate_windows(
             "--max-dropped", min=0, help="Dropped records listed in full (all are counted)."
         ),
     ] = 1000,
+    bootstrap_server: BootstrapOpt = None,
+    topic: TopicOpt = None,
+    kafka_config: KafkaConfigOpt = None,
+    kafka_option: KafkaOptionOpt = None,
+    start: LiveFromOpt = "-1000",
+    max_per_partition: LiveMaxOpt = 1000,
+    timeout: LiveTimeoutOpt = 30.0,
 ) -> None:
     """Run the simulation and exit with 0 / 1 / 2."""
     if arrival not in ARRIVAL_MODES:
@@ -115,8 +142,31 @@ def simulate_windows(
         raise InputError(f"--format must be text or json, got {output_format!r}")
     overrides_map = _settings(settings or [])
     parsed = load_script_file(script)
-    if partitions is None and str(events) != "-":
-        partitions = _scan_partitions(events)
+    records: Iterable[Record]
+    if events is None:
+        live = sample_live(
+            bootstrap_server=bootstrap_server,
+            topic=topic,
+            kafka_config=kafka_config,
+            kafka_option=kafka_option,
+            ddl=script,
+            table=table,
+            script=parsed,
+            start=start,
+            max_per_partition=max_per_partition,
+            timeout=timeout,
+        )
+        records = live.records
+        if partitions is None:
+            partitions = live.partitions  # empty partitions hold the watermark back too (R2.1)
+    else:
+        if bootstrap_server or topic or kafka_config or kafka_option:
+            raise InputError(
+                "give --events or Kafka options (--bootstrap-server/--topic), not both"
+            )
+        if partitions is None and str(events) != "-":
+            partitions = _scan_partitions(events)
+        records = read_events(str(events))
     overrides = Overrides(
         settings=overrides_map,
         partitions=partitions,
@@ -129,7 +179,7 @@ def simulate_windows(
         query_index=query,
     )
     plan = build_plan(parsed, overrides)
-    result = simulate(plan, read_events(str(events)), max_dropped=max_dropped)
+    result = simulate(plan, records, max_dropped=max_dropped)
     code = 0 if result.clean else 1
     if output_format == "json":
         sys.stdout.write(

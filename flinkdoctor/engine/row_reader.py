@@ -36,8 +36,9 @@ Extract = Callable[[Record], tuple[Any, Any, tuple[Any, ...]]]
 class _Builder:
     """Emits the statements that read a record's fields into local variables."""
 
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, scope: Scope, subscript: bool = False) -> None:
         self.scope = scope
+        self.subscript = subscript  # value[name] (a missing field raises KeyError), not .get
         self.ns: dict[str, Any] = {"RowFailure": RowFailure}
         self.lines: list[str] = []
         self.read: dict[str, str] = {}
@@ -70,7 +71,8 @@ class _Builder:
                 raise
 
         name = self.closure(slow)
-        self.lines.append(f"    {var} = value.get({col.name!r})")
+        read = f"value[{col.name!r}]" if self.subscript else f"value.get({col.name!r})"
+        self.lines.append(f"    {var} = {read}")
         tname, bounds = fast
         check = f"type({var}) is not {tname}"
         if bounds is not None and col.type.root != "BIGINT":
@@ -176,9 +178,11 @@ def compile_hot_path(
     into its subtask's local TUMBLE buffer and let its split's generator see it (latest-row
     semantics, on-periodic emission: R1.6, R1.10). It returns ``(count, last_time, item)`` at
     the first record it does not handle (a timer is due, a non-object value, a NULL rowtime, an
-    unknown partition, a conversion that fails) so the general loop handles that one, with the
-    record untouched; ``item`` is None when the input is exhausted."""
-    b = _Builder(scope)
+    unknown partition, a missing field, a conversion that fails) so the general loop handles that
+    one, with the record untouched; ``item`` is None when the input is exhausted. Fields are read
+    by subscript (cheaper than ``.get``): a missing one raises KeyError before anything changed,
+    and the general loop reads that record the careful way."""
+    b = _Builder(scope, subscript=True)
     rt_var = b.expr_var(m.Identifier((rowtime[0],)), rowtime[1])
     key_vars = [b.expr_var(e, t) for e, t in keys]
     value_vars = [b.expr_var(e, t) for e, t in values]
@@ -195,18 +199,16 @@ def compile_hot_path(
         "        p = rec.partition",
         "        if p is None:",
         "            p = count % partitions",
-        "        hop = route.get(p)",
-        "        if hop is None:",
-        "            return count, last_t, item",
-        "        split = hop[1]",
-        "        buf = hop[3]",
         "        value = rec.value",
         "        if type(value) is not dict:",
         "            return count, last_t, item",
         "        try:",
+        "            hop = route[p]",
         *["    " + r for r in reads],
-        "        except RowFailure:",
+        "        except (RowFailure, KeyError):",
         "            return count, last_t, item",
+        "        split = hop[1]",
+        "        buf = hop[3]",
         f"        rt = {rt_var}",
         "        if rt is None:",
         "            return count, last_t, item",

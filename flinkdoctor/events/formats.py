@@ -123,14 +123,22 @@ def records_from_values(
                 else:
                     append(record_from_json(obj, fmt, Location(file_name, n)))
         elif fmt is EventFormat.SAMPLE:
-            short, full = _SAMPLE_REQUIRED, SAMPLE_KEYS
             for n, obj in zip(numbers, values, strict=True):
                 if type(obj) is dict:
-                    keys = obj.keys()
-                    if keys == short or keys == full:  # noqa: SIM109 - cheaper than a tuple
+                    try:  # exactly the 4 required keys, or the 7 that sample writes
+                        size = len(obj)
+                        if size == 4:
+                            kind = key = headers = None
+                        elif size == 7:
+                            kind, key = obj["timestamp_type"], obj["key"]
+                            headers = obj["headers"]
+                        else:
+                            raise KeyError
                         p, o, ts = obj["partition"], obj["offset"], obj["timestamp"]
-                        kind, key = obj.get("timestamp_type"), obj.get("key")
-                        headers = obj.get("headers")
+                        value = obj["value"]
+                    except KeyError:
+                        pass
+                    else:
                         if (
                             (p is None or type(p) is int)
                             and (o is None or type(o) is int)
@@ -140,7 +148,7 @@ def records_from_values(
                             and (headers is None or headers == [])
                         ):
                             r = layout()
-                            r.value = obj["value"]
+                            r.value = value
                             r.partition = p
                             r.offset = o
                             r.timestamp = ts

@@ -110,9 +110,7 @@ def _pending(result: SimulationResult, console: Console, clock: _Clock, limit: i
             f"; +{len(keys) - 3} more" if len(keys) > 3 else ""
         )
         table.add_row(
-            f"{format_millis(start)} → {format_millis(end)[11:]}"
-            if format_millis(start)[:10] == format_millis(end)[:10]
-            else f"{format_millis(start)} → {format_millis(end)}",
+            _window_span(format_millis(start) or "", format_millis(end) or ""),
             shown or "-",
             str(sum(p.records for p in group)),
             clock.ts(group[0].needed_watermark) or "",
@@ -127,6 +125,11 @@ def _pending(result: SimulationResult, console: Console, clock: _Clock, limit: i
     if len(first.held_back_by) > 8:
         console.print(Text(f"   • ... {len(first.held_back_by) - 8} more inputs", style="dim"))
     console.print()
+
+
+def _window_span(start: str, end: str) -> str:
+    """``start → end``, the end's date left out when it is the start's."""
+    return f"{start} → {end[11:]}" if start[:10] == end[:10] else f"{start} → {end}"
 
 
 def _dropped(result: SimulationResult, console: Console, clock: _Clock, limit: int) -> None:

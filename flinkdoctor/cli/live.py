@@ -1,0 +1,123 @@
+"""Live input for the commands that replay events: sample the Kafka topic on the fly instead of
+reading ``--events``, with the same read-only sampler as ``flinkdoctor sample``."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from flinkdoctor.cli.sample import (
+    KAFKA_PANEL,
+    SAMPLING_PANEL,
+    BootstrapOpt,
+    KafkaConfigOpt,
+    KafkaOptionOpt,
+    KafkaOptions,
+    TopicOpt,
+    kafka_settings,
+    sample_request_args,
+)
+from flinkdoctor.events.record import Record
+from flinkdoctor.sql.model import Script
+
+LiveFromOpt = Annotated[
+    str,
+    typer.Option(
+        "--from",
+        metavar="POSITION",
+        help="With Kafka input: earliest, latest, -N (last N per partition), epoch ms or a date.",
+        rich_help_panel=SAMPLING_PANEL,
+    ),
+]
+LiveMaxOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-per-partition",
+        min=1,
+        help="With Kafka input: records per partition at most.",
+        rich_help_panel=SAMPLING_PANEL,
+    ),
+]
+LiveTimeoutOpt = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        min=0.1,
+        metavar="SECONDS",
+        help="With Kafka input: the read ends by then.",
+        rich_help_panel=SAMPLING_PANEL,
+    ),
+]
+__all__ = [
+    "KAFKA_PANEL",
+    "BootstrapOpt",
+    "KafkaConfigOpt",
+    "KafkaOptionOpt",
+    "LiveFromOpt",
+    "LiveMaxOpt",
+    "LiveSample",
+    "LiveTimeoutOpt",
+    "TopicOpt",
+    "sample_live",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class LiveSample:
+    """The sampled records, interleaved across partitions by Kafka timestamp (each partition
+    keeps its offset order), and the topic's partition count (empty partitions included)."""
+
+    records: list[Record]
+    partitions: int | None
+    topic: str | None
+
+
+def sample_live(
+    *,
+    bootstrap_server: list[str] | None,
+    topic: str | None,
+    kafka_config: Path | None,
+    kafka_option: list[str] | None,
+    ddl: Path | None,
+    table: str | None,
+    script: Script | None,
+    start: str,
+    max_per_partition: int,
+    timeout: float,
+    max_total: int = 1_000_000,
+) -> LiveSample:
+    """Read a bounded sample of the topic the options (or the DDL's Kafka table) point at."""
+    from flinkdoctor.events.kafka import SampleRequest, open_sample  # the only kafka import
+
+    options = KafkaOptions(
+        bootstrap_server, topic, kafka_config, kafka_option, ddl=ddl, table=table
+    )
+    settings = kafka_settings(options, script=script)
+    request = SampleRequest(
+        topic=settings.topic,
+        boundaries=False,
+        **sample_request_args(start, max_per_partition, max_total, timeout),
+    )
+    with open_sample(settings, request) as opened:
+        records = _interleave(opened)
+        metadata = opened.metadata
+    partitions = len(metadata.partitions) if metadata is not None else None
+    note = f"sampled {len(records)} records ({partitions} partitions) via {settings.describe()}"
+    Console(stderr=True, highlight=False).print(Text(note, style="dim"))
+    return LiveSample(records, partitions, settings.topic)
+
+
+def _interleave(records: Iterable[Record]) -> list[Record]:
+    by_partition: dict[int, list[Record]] = {}
+    for record in records:
+        by_partition.setdefault(record.partition or 0, []).append(record)
+    return list(
+        heapq.merge(*by_partition.values(), key=lambda r: (r.timestamp or 0, r.partition or 0))
+    )

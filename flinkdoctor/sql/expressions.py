@@ -11,6 +11,7 @@ from flinkdoctor.errors import Location
 from flinkdoctor.sql import intervals
 from flinkdoctor.sql.cursor import CLAUSE_WORDS
 from flinkdoctor.sql.model import (
+    BINARY_PRECEDENCE,
     Between,
     BinaryOp,
     Call,
@@ -42,23 +43,6 @@ from flinkdoctor.sql.reserved import RESERVED
 from flinkdoctor.sql.tokens import HINT, NUMBER, OP, QIDENT, STRING, WORD, Token, tokenize
 from flinkdoctor.sql.types import TypeParser
 
-_BINARY = {
-    "OR": 1,
-    "AND": 2,
-    "=": 4,
-    "<>": 4,
-    "!=": 4,
-    "<": 4,
-    ">": 4,
-    "<=": 4,
-    ">=": 4,
-    "+": 7,
-    "-": 7,
-    "||": 8,
-    "*": 8,
-    "/": 8,
-    "%": 8,
-}
 _NOT = 3
 _PREDICATE = 4
 _UNARY = 9
@@ -208,7 +192,7 @@ class ExprParser(TypeParser):
                 if t.kind not in (OP, WORD):
                     return left
                 op = t.value
-                prec = _BINARY.get(op)
+                prec = BINARY_PRECEDENCE.get(op)
                 if prec is None and (min_prec > _PREDICATE or not self._at_predicate()):
                     return left
                 if prec is not None and prec < min_prec:

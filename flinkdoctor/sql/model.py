@@ -142,11 +142,11 @@ def _quote_field(name: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Expressions
 
-# Binding strength used when printing, loosest first; mirrors Calcite's operator precedence.
-_PRECEDENCE = {
+# Binding strength of the binary operators, loosest first; mirrors Calcite's operator precedence.
+# The parser climbs by it and the printer parenthesises by it, so both agree.
+BINARY_PRECEDENCE = {
     "OR": 1,
     "AND": 2,
-    "NOT": 3,
     "=": 4,
     "<>": 4,
     "!=": 4,
@@ -154,13 +154,14 @@ _PRECEDENCE = {
     ">": 4,
     "<=": 4,
     ">=": 4,
-    "||": 8,
     "+": 7,
     "-": 7,
+    "||": 8,
     "*": 8,
     "/": 8,
     "%": 8,
 }
+_PRECEDENCE = {**BINARY_PRECEDENCE, "NOT": 3}
 _PREDICATE = 4  # IS NULL, IN, BETWEEN, LIKE bind like comparisons
 _ATOM = 10
 

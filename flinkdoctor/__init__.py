@@ -1,3 +1,3 @@
-"""flinkdoctor: why is my Flink SQL sink empty? Offline answers with Flink 1.20's exact semantics."""
+"""flinkdoctor: why is my Flink SQL sink empty? Offline answers, with Flink 1.20's semantics."""
 
 __version__ = "0.1.0"

@@ -157,7 +157,29 @@ def compile_row_reader(
     b.ns["_slow"] = slow_all
     source = "def extract(rec):\n" + "\n".join(b.lines) + "\n"
     exec(compile(source, "<flinkdoctor-row-reader>", "exec"), b.ns)
-    fn: Extract = b.ns["extract"]
+    careful: Extract = b.ns["extract"]
+
+    # The same reads by subscript (cheaper than .get): a missing field raises KeyError and the
+    # record is read again by ``careful`` (reading is pure, so it gets the same result or error).
+    f = _Builder(scope, subscript=True)
+    rt_f = f.expr_var(m.Identifier((rowtime[0],)), rowtime[1])
+    keys_f = [f.expr_var(e, t) for e, t in keys]
+    vals_f = "(" + "".join(f.expr_var(e, t) + ", " for e, t in values) + ")"
+    f.ns["_slow"] = slow_all
+    f.ns["_careful"] = careful
+    fast = [
+        "def extract(rec):",
+        "    value = rec.value",
+        "    if type(value) is not dict:",
+        "        return _slow(rec)",
+        "    try:",
+        *["    " + line for line in f.lines],
+        "    except KeyError:",
+        "        return _careful(rec)",
+        f"    return {rt_f}, {f.key_text(keys_f)}, {vals_f}",
+    ]
+    exec(compile("\n".join(fast) + "\n", "<flinkdoctor-row-reader>", "exec"), f.ns)
+    fn: Extract = f.ns["extract"]
     return fn
 
 

@@ -461,20 +461,30 @@ class _Simulation:
         next_due = self._next_due()
         parallelism = plan.parallelism
         partitions = plan.partitions
+        filesystem = plan.connector == "filesystem"
+        received = self.received_by_subtask
+        # the local aggregates' TUMBLE slices, inlined below as in ``_run_push_down``
+        tumbles = [
+            (a.size, a.offset) if isinstance(a, TumblingAssigner) else None
+            for a in (local.assigner for local in locals_ or ())
+        ]
         for t, rec in arrivals(records, plan.arrival, plan.backlog_rate):
             if t >= next_due:
                 self._fire_timers(t)
                 next_due = self._next_due()
             self.now = t
             self.count += 1
-            if plan.connector == "filesystem":
+            if filesystem:
                 subtask = 0  # one file, one split: the other subtasks finish at once (bounded)
             else:
                 p = rec.partition if rec.partition is not None else (self.count - 1) % partitions
                 subtask = p % parallelism
-            self.received_by_subtask[subtask] += 1
+            received[subtask] += 1
             assigner = assigners[subtask]
-            assigner.before_record(t, self.count)
+            if assigner.idle:
+                assigner.before_record(t, self.count)
+            else:  # before_record's common case
+                assigner.processed += 1
             try:
                 rt, key, vals = extract(rec)
                 if rt is None:
@@ -488,13 +498,37 @@ class _Simulation:
             if where is not None and not self._passes(where, rec, self.count):
                 pass  # filtered after the assigner (which already saw its rowtime)
             elif locals_:
-                locals_[subtask].add(key, ts, vals, (rec, rt, locals_[subtask].downstream.progress))
+                local = locals_[subtask]
+                tumble = tumbles[subtask]
+                if tumble is not None:  # local.add, inlined
+                    size, off = tumble
+                    se = ts - (ts - off) % size + size
+                    buf = local.buffer
+                    keyed = buf.entries.get(se)
+                    if keyed is None:
+                        keyed = buf.entries[se] = {}
+                    acc = keyed.get(key)
+                    if acc is None:
+                        acc = keyed[key] = local.new_acc()
+                        buf.samples[(se, key)] = (rec, rt, local.downstream.progress)
+                        if se < buf.min_slice_end:
+                            buf.min_slice_end = se
+                    local.update(acc, vals)
+                else:
+                    local.add(key, ts, vals, (rec, rt, local.downstream.progress))
             elif slicing is not None:
                 if not slicing.process_record(key, ts, vals, (rec, rt)):
                     self._dropped(rec, rt, 1)
             elif not op.process(key, ts, vals):  # type: ignore[union-attr]
                 self._dropped(rec, rt, 1)
-            assigner.after_record(wm, rt, t, self.count)
+            # assigner.after_record, inlined
+            newest = assigner.last_event_time
+            if newest is None or rt > newest:
+                assigner.last_event_time = rt
+            if wm is not None and wm > assigner.current:
+                assigner.current = wm
+            if assigner.current - assigner.last > assigner.interval:
+                assigner._advance(t, self.count)
             self.last_record_time = t
 
     def _passes(self, where: Any, rec: Record, count: int) -> bool:

@@ -46,7 +46,7 @@ def parse_lines_careful(
     """``parse_lines`` one line at a time: the reference the batched path falls back on (for
     blank, non-UTF-8 or invalid lines and their neighbours), and what the tests compare it with.
     ``first`` is the number of the first line; ``state`` holds the file's format across batches
-    (read, and updated once the generator is exhausted)."""
+    (read at the start, set here when these lines are the ones that reveal it)."""
     fmt: EventFormat | None = None if state is None else state[0]
     for number, raw in enumerate(lines, start=first):
         location = Location(file_name, number)
@@ -85,7 +85,7 @@ def read_events(
 
 # -- the batched fast path -------------------------------------------------------------------
 
-_CHUNK = 1 << 18  # bytes read at a time: a batch of lines, and the bound on the reader's memory
+_CHUNK = 1 << 15  # bytes read at a time: a batch of lines (small batches stay in the CPU caches)
 _BATCH_LINES = 1024  # lines per batch when the lines come from an iterable
 _RETRY_LINES = 64  # a batch that is not all well-formed is retried in pieces this long
 # orjson turns integers beyond 64 bits into floats: lines with a run of 19 digits go the careful
@@ -94,9 +94,13 @@ _RETRY_LINES = 64  # a batch that is not all well-formed is retried in pieces th
 _DIGITS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x2E for b in range(256))
 _RUN = b"0" * 19
 _BIG_INT_TEXT = re.compile(r"[0-9]{19}")
-_DEEP = 1800  # a line this long may nest deeper than json's recursion limit (orjson's is 1024)
-# (number of the first line, the lines (str or bytes), the lines joined with "\n" if at hand)
-Batch = tuple[int, list[Any], bytes | None]
+# json.loads nests as deep as the recursion limit left by the caller's stack allows (orjson: 1024):
+# a line with this many brackets may be too deep for one and not the other, so it goes the careful
+# way (a line shorter than twice that cannot hold them).
+_BRACKETS = 400
+# (number of the first line, the lines (str or bytes), the lines joined with "\n" if at hand,
+# the line end taken off each line: b"\n" for a file's lines, b"" when they are as given)
+Batch = tuple[int, list[Any], bytes | None, bytes]
 
 
 def _stream(batches: Iterable[Batch], file_name: str) -> Iterator[Record]:
@@ -107,25 +111,29 @@ def _stream(batches: Iterable[Batch], file_name: str) -> Iterator[Record]:
 
 def _batch_records(batches: Iterable[Batch], file_name: str) -> Iterator[Iterable[Record]]:
     state: list[EventFormat | None] = [None]  # the file's format, once known
-    for first, lines, joined in batches:
+    for first, lines, joined, end in batches:
         values = _fast_values(lines, joined)
         if values is None and len(lines) > _RETRY_LINES:  # retry in pieces: few lines go slow
             for at in range(0, len(lines), _RETRY_LINES):
                 piece = lines[at : at + _RETRY_LINES]
-                yield from _piece_records(piece, _fast_values(piece), first + at, file_name, state)
+                values = _fast_values(piece)
+                yield from _piece_records(piece, values, first + at, end, file_name, state)
         else:
-            yield from _piece_records(lines, values, first, file_name, state)
+            yield from _piece_records(lines, values, first, end, file_name, state)
 
 
 def _piece_records(
     lines: list[Any],
     values: list[Any] | None,
     first: int,
+    end: bytes,
     file_name: str,
     state: list[EventFormat | None],
 ) -> Iterator[Iterable[Record]]:
-    if values is None:  # not all well-formed (or empty): line by line, the reference way
-        yield parse_lines_careful(lines, file_name, first, state)
+    if values is None:  # not all well-formed (or empty): line by line, the reference way, with
+        # the line ends back (json's error column counts them: '{\n' fails at column 1, not 2)
+        careful = [line + end for line in lines] if end else lines
+        yield parse_lines_careful(careful, file_name, first, state)
         return
     fmt = state[0]
     if fmt is None:
@@ -152,10 +160,10 @@ def _fast_values(lines: list[Any], joined: bytes | None = None) -> list[Any] | N
             joined_s = "\n".join(lines)
             if _BIG_INT_TEXT.search(joined_s) is not None:
                 return None
-        if max(map(len, lines)) >= _DEEP and any(
+        if max(map(len, lines)) >= 2 * _BRACKETS and any(
             line.count("[" if type(line) is str else b"[")
             + line.count("{" if type(line) is str else b"{")
-            >= _DEEP // 2
+            >= _BRACKETS
             for line in lines
         ):
             return None
@@ -168,7 +176,7 @@ def _line_batches(lines: Iterable[Any]) -> Iterator[Batch]:
     it = iter(lines)
     first = 1
     while batch := list(itertools.islice(it, _BATCH_LINES)):
-        yield first, batch, None
+        yield first, batch, None, b""
         first += len(batch)
 
 
@@ -200,11 +208,11 @@ def _chunk_batches(handle: BinaryIO) -> Iterator[Batch]:
         if end + 1 < len(chunk):
             tail.append(chunk[end + 1 :])
         lines = head.split(b"\n")
-        yield first, lines, head
+        yield first, lines, head, b"\n"
         first += len(lines)
     if tail:
         last = b"".join(tail)
-        yield first, [last], last
+        yield first, [last], last, b""
 
 
 def _open(path: str, name: str) -> BinaryIO:

@@ -103,7 +103,9 @@ def simulate_windows(
     flink_version: Annotated[
         str,
         typer.Option(
-            "--flink-version", help="1.16-1.20 or 2.x; rules that differ by version follow it."
+            "--flink-version",
+            help="1.16-1.20 (the newest patch release unless given, e.g. 1.20.0) or 2.x; rules "
+            "that differ by version follow it.",
         ),
     ] = "1.20",
     query: Annotated[

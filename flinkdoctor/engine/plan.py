@@ -15,7 +15,13 @@ from flinkdoctor.engine.arrival import ArrivalMode
 from flinkdoctor.engine.expressions import JsonOptions, Scope, Typed, compile_expr
 from flinkdoctor.engine.predicates import Predicate, compile_predicate
 from flinkdoctor.engine.row_reader import Extract, HotLoop, compile_hot_path, compile_row_reader
-from flinkdoctor.engine.settings import FlinkVersion, parse_bool, parse_duration, parse_int
+from flinkdoctor.engine.settings import (
+    DEFAULT_VERSION,
+    FlinkVersion,
+    parse_bool,
+    parse_duration,
+    parse_int,
+)
 from flinkdoctor.engine.timeutil import ZoneShift, resolve_zone
 from flinkdoctor.errors import InputError, Location
 from flinkdoctor.events.record import Record
@@ -46,7 +52,7 @@ class Overrides:
     backlog_rate: float = 10_000.0
     bounded: bool | None = None
     table: str | None = None
-    flink_version: str = "1.20"
+    flink_version: str = DEFAULT_VERSION
     query_index: int | None = None
 
 
@@ -606,10 +612,11 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
     else:
         path_note = f"{connector} source: WatermarkAssignerOperator after the source (R1.1, R1.4)"
     notes.insert(0, path_note)
-    if version.text != "1.20":
+    if version.tuple != (1, 20):
         notes.append(
             f"simulating Flink {version.text}: version-dependent rules applied where known "
-            "(R1.6 2.x max semantics, R1.9 options from 1.18, R3.6 SESSION TVF from 1.19); "
+            "(R1.6 max semantics from 1.19.2 / 1.20.1, R1.9 options from 1.18, R3.6 SESSION TVF "
+            "from 1.19); "
             "other differences from 1.20 are not known and 1.20 behaviour is used"
             + (
                 " (not applied, release unknown: FLINK-38454 all-idle max flush in the source, "
@@ -631,7 +638,15 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
         and planning_error is None
     ):
         hot = compile_hot_path(
-            scope, (rt_col.name, rt), key_exprs, value_exprs, specs, size, offset, delay
+            scope,
+            (rt_col.name, rt),
+            key_exprs,
+            value_exprs,
+            specs,
+            size,
+            offset,
+            delay,
+            max_semantics=version.kafka_max_semantics,
         )
     return EnginePlan(
         table=str(table.name),

@@ -195,15 +195,18 @@ def compile_hot_path(
     size: int,
     offset: int,
     delay: int,
+    *,
+    max_semantics: bool,
 ) -> HotLoop:
-    """The Kafka path's common case as one generated loop: read each record, pre-aggregate it
-    into its subtask's local TUMBLE buffer and let its split's generator see it (latest-row
-    semantics, on-periodic emission: R1.6, R1.10). It returns ``(count, last_time, item)`` at
-    the first record it does not handle (a timer is due, a non-object value, a NULL rowtime, an
-    unknown partition, a missing field, a conversion that fails) so the general loop handles that
-    one, with the record untouched; ``item`` is None when the input is exhausted. Fields are read
-    by subscript (cheaper than ``.get``): a missing one raises KeyError before anything changed,
-    and the general loop reads that record the careful way."""
+    """The Kafka path's common case as one generated loop: read each record, pre-aggregate it into
+    its subtask's local TUMBLE buffer and let its split's generator see it (the latest row's or
+    the highest watermark by version, on-periodic emission: R1.6, R1.10). It returns ``(count,
+    last_time, item)`` at the first record it does not handle (a timer is due, a non-object
+    value, a NULL rowtime, an unknown partition, a missing field, a conversion that fails) so
+    the general loop handles that one, with the record untouched; ``item`` is None when the
+    input is exhausted. Fields are read by subscript (cheaper than ``.get``): a missing one
+    raises KeyError before anything changed, and the general loop reads that record the careful
+    way."""
     b = _Builder(scope, subscript=True)
     rt_var = b.expr_var(m.Identifier((rowtime[0],)), rowtime[1])
     key_vars = [b.expr_var(e, t) for e, t in keys]
@@ -256,7 +259,14 @@ def compile_hot_path(
         "        idleness = split.idleness",
         "        if idleness is not None:",
         "            idleness.counter += 1",
-        f"        split.generated = rt - {delay}",
+        *(
+            [
+                f"        if rt - {delay} > split.generated:",
+                f"            split.generated = rt - {delay}",
+            ]
+            if max_semantics
+            else [f"        split.generated = rt - {delay}"]
+        ),
         "        count += 1",
         "        last_t = t",
         "    return count, last_t, None",

@@ -66,33 +66,46 @@ def parse_bool(key: str, text: str) -> bool:
 
 
 SUPPORTED_VERSIONS = ("1.16", "1.17", "1.18", "1.19", "1.20", "2.0", "2.1", "2.2")
+LATEST_PATCH = {"1.16": 3, "1.17": 2, "1.18": 1, "1.19": 3, "1.20": 3}
+"""The newest release of each 1.x line: what ``1.20`` means, and the highest patch we model."""
+DEFAULT_VERSION = "1.20.3"
 
 
 @dataclass(frozen=True, slots=True)
 class FlinkVersion:
     """The Flink release being simulated; rules that differ by version ask it."""
 
-    text: str
+    major: int
+    minor: int
+    patch: int
 
     @classmethod
     def parse(cls, text: str) -> FlinkVersion:
-        """``1.20`` / ``1.20.3`` / ``2.0``; unknown releases are rejected, not guessed."""
+        """``1.20`` (its newest release, 1.20.3) / ``1.20.0`` / ``2.0``; releases we do not model
+        are rejected, not guessed."""
         parts = text.strip().split(".")
-        short = ".".join(parts[:2])
-        if short not in SUPPORTED_VERSIONS:
+        line = ".".join(parts[:2])
+        known = line in SUPPORTED_VERSIONS and len(parts) <= 3 and all(p.isdigit() for p in parts)
+        patch = int(parts[2]) if known and len(parts) == 3 else LATEST_PATCH.get(line, 0)
+        if not known or patch > LATEST_PATCH.get(line, patch):
             raise InputError(
                 f"--flink-version {text!r} is not modelled (choose one of "
-                f"{', '.join(SUPPORTED_VERSIONS)})"
+                f"{', '.join(SUPPORTED_VERSIONS)}, optionally with a patch release such as "
+                f"{DEFAULT_VERSION})"
             )
-        return cls(short)
+        major, minor = (int(p) for p in parts[:2])
+        return cls(major, minor, patch)
+
+    @property
+    def text(self) -> str:
+        return f"{self.major}.{self.minor}.{self.patch}"
 
     @property
     def tuple(self) -> tuple[int, int]:
-        major, minor = self.text.split(".")
-        return int(major), int(minor)
+        return self.major, self.minor
 
-    def at_least(self, major: int, minor: int) -> bool:
-        return self.tuple >= (major, minor)
+    def at_least(self, major: int, minor: int, patch: int = 0) -> bool:
+        return (self.major, self.minor, self.patch) >= (major, minor, patch)
 
     @property
     def session_tvf(self) -> bool:
@@ -106,5 +119,9 @@ class FlinkVersion:
 
     @property
     def kafka_max_semantics(self) -> bool:
-        """2.x: the pushed-down generator keeps the max, not the latest row's value (R1.6)."""
-        return self.at_least(2, 0)
+        """R1.6: the pushed-down generator keeps the max, not the latest row's value, from 1.19.2,
+        1.20.1 and 2.0 on; 1.18.1, 1.19.0/1.19.1 and 1.20.0 keep the latest row's (read in each
+        release's flink-table-runtime classes; seen on real 1.20.3 in tests/kafka_flink)."""
+        if self.major >= 2:
+            return True
+        return self.at_least(1, 20, 1) or (self.tuple == (1, 19) and self.patch >= 2)

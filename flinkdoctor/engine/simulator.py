@@ -334,7 +334,8 @@ class _Simulation:
         where = plan.where
         partitions = plan.partitions
         next_timer = self._next_due()
-        fast_split = not plan.emit_on_event and not plan.version.kafka_max_semantics
+        fast_split = not plan.emit_on_event
+        keep_max = plan.version.kafka_max_semantics
         route: dict[int, tuple[KafkaSourceReaderWatermarks, Any, Any, Any]] = {}
         for reader in self.readers:
             local_of = locals_[reader.index] if locals_ else None
@@ -435,8 +436,8 @@ class _Simulation:
                     split.last_event_time = rt
                 if split.idleness is not None:
                     split.idleness.counter += 1
-                if wm is not None:
-                    split.generated = wm
+                if wm is not None and (not keep_max or wm > split.generated):
+                    split.generated = wm  # R1.6: the latest row's, or the highest by version
             else:
                 self.now = t
                 self.count = count

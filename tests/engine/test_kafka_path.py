@@ -20,16 +20,19 @@ def test_r2_2_split_owner_formula() -> None:
     assert assign_partitions("bootcamp-events-prod", 1, 3) == {0: [], 1: [], 2: [0]}
 
 
-def test_r1_6_latest_row_not_max_in_1_20() -> None:
-    """R1.6: per split the generator holds the latest row's watermark; a partition that ends with
-    an out-of-order row is sampled below max(rt) - delay at periodic emission."""
+def test_r1_6_latest_row_in_1_20_0_max_from_1_20_1() -> None:
+    """R1.6: in 1.20.0 (and 1.18.1, 1.19.0/1) the split's generator holds the latest row's
+    watermark, so a partition ending with an out-of-order row is sampled below max(rt) - delay;
+    1.19.2+, 1.20.1+ and 2.x keep the highest (seen on real 1.20.3: tests/kafka_flink)."""
     rows = [rec(BASE + 6 * MIN, 0), rec(BASE + 1 * MIN, 0)]  # newest first, then an old row
-    r = run(script(delay="'0' SECOND"), rows, partitions=1)
-    # latest row 03:01 -> watermark 03:01, so [03:00, 03:05) does not fire
-    assert r.rows == () and r.final_watermark == BASE + 1 * MIN
-    r2 = run(script(delay="'0' SECOND"), rows, partitions=1, flink_version="2.0")
-    # 2.x keeps the max: 03:06 fires [03:00, 03:05)
-    assert len(r2.rows) == 1 and r2.final_watermark == BASE + 6 * MIN
+    for old in ("1.20.0", "1.19.1", "1.18"):
+        r = run(script(delay="'0' SECOND"), rows, partitions=1, flink_version=old)
+        # latest row 03:01 -> watermark 03:01, so [03:00, 03:05) does not fire
+        assert r.rows == () and r.final_watermark == BASE + 1 * MIN, old
+    for new in ("1.20", "1.20.1", "1.19.2", "2.0"):
+        r2 = run(script(delay="'0' SECOND"), rows, partitions=1, flink_version=new)
+        # the max: 03:06 fires [03:00, 03:05)
+        assert len(r2.rows) == 1 and r2.final_watermark == BASE + 6 * MIN, new
 
 
 def test_r1_6_periodic_samples_are_monotonic() -> None:
@@ -108,7 +111,12 @@ def test_r2_1_min_over_splits() -> None:
     rows = [rec(BASE + 20 * MIN, 0), rec(BASE + 7 * MIN, 1), rec(BASE, 1)]
     for parallelism in (1, 2):
         r = run(script(delay="'0' SECOND"), rows, partitions=2, parallelism=parallelism)
-        assert r.final_watermark == BASE  # partition 1's latest row
+        assert r.final_watermark == BASE + 7 * MIN  # partition 1's highest row (R1.6, 1.20.3)
+        r = run(
+            script(delay="'0' SECOND"), rows, partitions=2, parallelism=parallelism,
+            flink_version="1.20.0",
+        )
+        assert r.final_watermark == BASE  # partition 1's latest row (R1.6, 1.20.0)
 
 
 def test_r2_3_subtask_without_partition_holds_everything() -> None:

@@ -27,10 +27,12 @@ def test_r3_6_session_tvf_from_1_19() -> None:
 
 def test_version_parse_refuses_unknown_releases() -> None:
     """Unknown releases are rejected instead of guessed."""
-    assert FlinkVersion.parse("1.20.3").text == "1.20"
+    assert FlinkVersion.parse("1.20.3").text == "1.20.3"
+    assert FlinkVersion.parse("1.20").text == "1.20.3"  # a line means its newest release
     assert FlinkVersion.parse("2.0").kafka_max_semantics
-    with pytest.raises(InputError):
-        FlinkVersion.parse("1.12")
+    for unknown in ("1.12", "1.20.9", "1.20.x", "3.0"):
+        with pytest.raises(InputError):
+            FlinkVersion.parse(unknown)
 
 
 def test_2x_notes_say_what_is_unknown() -> None:

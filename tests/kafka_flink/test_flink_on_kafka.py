@@ -11,8 +11,8 @@ before the job starts and read from 'earliest-offset', so the input is fixed. Ea
 one statement set with two print sinks: ``raw`` copies every record with the processing time it
 was read at, ``agg`` gets the window aggregate. A run only counts if every record was read and the
 job then ran on for ``SETTLE_S`` (else one longer run, then failure), so "nothing fired" is never
-a slow start in disguise. What real Flink did is recorded in docs/flink-kafka-observed.md; the one
-disagreement with the engine (R1.6 in 1.20.1+) is a strict xfail.
+a slow start in disguise. What real Flink did is recorded in docs/flink-kafka-observed.md,
+including R1.6's max semantics in 1.20.1+, which these runs found and the engine now follows.
 """
 
 from __future__ import annotations
@@ -333,8 +333,6 @@ def test_out_of_order_tail_flink_keeps_the_max(tail_job: tuple[Topic, str, Job])
     assert engine_rows(engine(script, topic, flink_version="2.0")) == TAIL_ROWS
 
 
-@pytest.mark.xfail(strict=True, reason="engine finding: 1.20 is simulated with 1.20.0's "
-                   "latest-row generator (R1.6); 1.20.1+ keep the max. Remove when fixed.")
 def test_out_of_order_tail_engine_1_20_matches(tail_job: tuple[Topic, str, Job]) -> None:
     """The engine's default (1.20) prediction for the same job: it must equal real 1.20.3."""
     topic, script, _ = tail_job

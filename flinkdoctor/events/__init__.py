@@ -8,8 +8,8 @@ Usage::
         when = field_path(record.value, "event_time")   # MISSING if the key is absent
         ...
 
-``read_events`` streams (one line at a time) and accepts, detected per file from the first
-non-blank line (details in ``flinkdoctor.events.formats``):
+``read_events`` streams (32 KiB at a time, memory bounded) and accepts, detected per file from
+the first non-blank line (details in ``flinkdoctor.events.formats``):
 
 - plain JSONL, one event value (a JSON object) per line -> ``Record(value=obj,
   source="file:line")``;

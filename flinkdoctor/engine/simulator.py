@@ -730,7 +730,7 @@ class _Simulation:
             notes=plan.notes,
             timestamp_columns=ts_cols,
             display_zone=plan.zone_name if plan.rowtime_type == "TIMESTAMP_LTZ" else "UTC",
-            findings=tuple(n for n in plan.notes if n.startswith("R3.8")),
+            findings=tuple(n for n in plan.notes if n.startswith("R3.8")) + _no_input(self.count),
         )
 
     def _window_text(self) -> str:
@@ -1061,3 +1061,13 @@ def _opt(wm: int | None) -> int | None:
     if wm is None or wm == LONG_MIN:
         return None
     return wm
+
+
+def _no_input(records: int) -> tuple[str, ...]:
+    """An empty input is itself the answer to "why is my sink empty" (R5.7, R6.4)."""
+    if records:
+        return ()
+    return (
+        "R5.7: no input records, so the sink stays empty whatever the windows do (an empty "
+        "topic or sample, 'latest-offset' started after the data, or the wrong topic)",
+    )

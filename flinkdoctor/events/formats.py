@@ -68,9 +68,14 @@ def decode_line(line: str, location: Location) -> Any:
     try:
         return json.loads(line)
     except json.JSONDecodeError as error:
+        # error.pos counts in this line; past its content means the object was cut short
+        where = (
+            "at the end of the line"
+            if error.pos >= len(line.rstrip("\r\n"))
+            else (f"at column {error.pos + 1}")
+        )
         raise InputError(
-            f"not valid JSON ({error.msg} at column {error.colno}): {shorten(line.strip())!r}",
-            location,
+            f"not valid JSON ({error.msg} {where}): {shorten(line.strip())!r}", location
         ) from None
     except RecursionError:
         raise InputError(f"JSON nested too deeply: {shorten(line.strip())!r}", location) from None

@@ -273,7 +273,7 @@ def _verdict(result: SimulationResult, console: Console) -> None:
         )
     if result.dropped_total:
         parts.append(f"{result.dropped_total} record(s) dropped")
-    parts += [f.split(":")[0] + ": not a window aggregate, emits updates" for f in result.findings]
+    parts += [_short_finding(f) for f in result.findings]
     if not parts:
         console.print(
             Text(
@@ -283,6 +283,13 @@ def _verdict(result: SimulationResult, console: Console) -> None:
         )
     else:
         console.print(Text("Diagnosis: " + "; ".join(parts) + ".", style="bold red"))
+
+
+def _short_finding(finding: str) -> str:
+    rule = finding.split(":")[0]
+    if rule == "R3.8":
+        return "R3.8: not a window aggregate, emits updates"
+    return finding
 
 
 __all__ = ["render_simulation"]

@@ -183,8 +183,16 @@ def _timeline(result: SimulationResult, console: Console, clock: _Clock) -> None
     ]
     needed = [p.needed_watermark for p in result.pending]
     values = [v for v in (*events, *marks, *needed[:1]) if v is not None]
+    shown = [clock.ts(v) or "" for v in values]
+    day = shown[0][:10] if shown and all(text[:10] == shown[0][:10] for text in shown) else None
+
+    def ts(millis: int | None) -> str | None:
+        """The timestamp, without its date when every one shown is on the same day."""
+        text = clock.ts(millis)
+        return text[11:] if day is not None and text is not None and text[:10] == day else text
+
     table = Table(
-        title="Watermark vs event time per input",
+        title="Watermark vs event time per input" + (f" (times on {day})" if day else ""),
         title_justify="left",
         header_style="bold",
         show_edge=False,
@@ -195,36 +203,37 @@ def _timeline(result: SimulationResult, console: Console, clock: _Clock) -> None
     table.add_column("watermark", no_wrap=True)
     lo = min(values) if values else 0
     hi = max(values) if values else 0
-    name_width = max((len(t.input) for t in inputs), default=8) + 2
-    width = max(12, min(60, (console.width or 100) - 68 - name_width))
-    table.add_column(
-        f"{clock.ts(lo) or ''} … {clock.ts(hi) or ''}" if width >= 40 else "event time →",
-        no_wrap=True,
-    )
     target = needed[0] if needed else None
+    cells: list[tuple[str, str, str, Text, int | None, int | None]] = []
     for t in inputs:
         last = t.points[-1] if t.points else None
         wm = last.watermark if last else None
         state = " (idle)" if last is not None and last.idle else ""
         wm_text = Text(
-            (clock.ts(wm) or "none") + state,
+            (ts(wm) or "none") + state,
             style="red" if target is not None and (wm is None or wm < target) and not state else "",
         )
         name = t.input if t.kind != "operator" else "⇒ window operator"
-        newest = clock.ts(t.last_event_time) or (
+        newest = ts(t.last_event_time) or (
             "-"
             if t.kind == "operator"
             else "only NULL rowtimes"
             if t.records
             else "never received data"
         )
-        table.add_row(
-            name,
-            str(t.records),
-            newest,
-            wm_text,
-            _track(lo, hi, wm, t.last_event_time, target, width),
-        )
+        cells.append((name, str(t.records), newest, wm_text, wm, t.last_event_time))
+    # The track takes what the other columns leave of the terminal (3 per column separator).
+    fixed = sum(
+        max([len(header), *(len(str(row[i])) for row in cells)])
+        for i, header in enumerate(("input", "rows", "newest event", "watermark"))
+    )
+    width = max(12, min(60, (console.width or 100) - fixed - 14))
+    table.add_column(
+        f"{ts(lo) or ''} … {ts(hi) or ''}" if width >= 40 else "event time →",
+        no_wrap=True,
+    )
+    for name, records, newest, wm_text, wm, last_event in cells:
+        table.add_row(name, records, newest, wm_text, _track(lo, hi, wm, last_event, target, width))
     console.print(table)
     console.print(
         Text(

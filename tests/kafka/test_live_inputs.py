@@ -102,3 +102,39 @@ def test_events_and_kafka_flags_together_is_a_usage_error(tmp_path: Path) -> Non
     run = _run("simulate-windows", str(script), "--events", str(events), "-t", "x")
     assert run.returncode == 2
     assert "not both" in run.stderr
+
+
+def test_sample_the_shipped_example_ddl_calls_out_the_empty_partition(
+    kafka_broker: KafkaBroker,
+) -> None:
+    """The issue's acceptance run: `flinkdoctor sample --ddl examples/kafka/pageviews.sql` (its
+    broker address replaced by KAFKA_BOOTSTRAP_SERVERS, as on a developer's machine) prints the
+    partition table and calls out partition 2, which holds Flink's watermark back (R2.1)."""
+    kafka_broker.create_topic("pageviews", partitions=3)
+    kafka_broker.produce(
+        "pageviews",
+        [
+            Message(
+                json.dumps({"host": h, "event_time": t}).encode(),
+                partition=p,
+                timestamp=1734145200000 + i * 1000,
+            )
+            for i, (p, t, h) in enumerate(EVENTS)
+        ],
+    )
+    example = Path(__file__).parents[2] / "examples" / "kafka" / "pageviews.sql"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAFKA_")}
+    env["KAFKA_BOOTSTRAP_SERVERS"] = kafka_broker.bootstrap
+    env["COLUMNS"] = "160"
+    run = subprocess.run(
+        [*CLI, "sample", "--ddl", str(example), "--from", "earliest", "--no-progress"],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env=env,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert len(run.stdout.splitlines()) == 6
+    assert "Empty partitions: 2." in run.stderr
+    assert "Traceback" not in run.stderr

@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from flinkdoctor.cli.inputs import event_field_text, load_script_file, read_event_values
+from flinkdoctor.cli.inputs import FieldValues, field_values, load_script_file, read_event_values
 from flinkdoctor.cli.live import (
     BootstrapOpt,
     KafkaConfigOpt,
@@ -24,6 +24,7 @@ from flinkdoctor.cli.live import (
     TopicOpt,
     sample_live,
 )
+from flinkdoctor.diagnosis.fields import missing_field_note
 from flinkdoctor.diagnosis.pattern_check import check_values
 from flinkdoctor.diagnosis.rowtime import RowtimeConversion, find_rowtime_conversion
 from flinkdoctor.errors import InputError
@@ -111,12 +112,15 @@ def check_pattern(
             max_per_partition=max_per_partition,
             timeout=timeout,
         )
-        values = [event_field_text(record, path) for record in live.records]
-        if not values:
+        scanned = field_values(live.records, path)
+        if not scanned.values:
             raise InputError(f"topic {live.topic} has no records in the sampled range")
     else:
-        values = _values(args, conversion, events, field)
-    report = check_values(conversion, values)
+        scanned = _values(args, conversion, events, field)
+    note = missing_field_note(
+        field or conversion.field or "", scanned.missing, len(scanned.values), scanned.seen
+    )
+    report = check_values(conversion, scanned.values, notes=(note,) if note else ())
     if output_format == "json":
         typer.echo(pattern_report_json(report))
     else:
@@ -143,7 +147,7 @@ def _conversion(
 
 def _values(
     args: list[str], conversion: RowtimeConversion, events: Path | None, field: str | None
-) -> list[str | None]:
+) -> FieldValues:
     if events is not None:
         if args:
             raise InputError("give values as arguments or with --events, not both")
@@ -161,7 +165,7 @@ def _values(
             values.append(arg)
     if not values:
         raise InputError("no values to check: give them as arguments, '-' for stdin, or --events")
-    return values
+    return FieldValues(values, missing=0, seen=frozenset())
 
 
 def register(app: typer.Typer) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from flinkdoctor.errors import InputError
@@ -30,15 +32,40 @@ def load_script_file(path: Path) -> Script:
     return load_script(read_text(path), str(path))
 
 
-def read_event_values(path: Path, field: str) -> list[str | None]:
-    """The ``field`` of every event in ``path`` as flink-json would hand it to a STRING column:
-    text as is, other JSON values as their compact JSON text, missing or null as None."""
-    return [event_field_text(record, field) for record in read_events(str(path))]
+@dataclass(frozen=True, slots=True)
+class FieldValues:
+    """One field of every event, and what is known about the events that lack it."""
+
+    values: list[str | None]
+    missing: int
+    seen: frozenset[str]
+    """Names present where the field was looked for (to suggest the right one)."""
 
 
-def event_field_text(record: Record, field: str) -> str | None:
-    """One event's ``field`` as flink-json hands it to a STRING column (see read_event_values)."""
-    value = MISSING if record.value is None else field_path(record.value, field)
+def read_event_values(path: Path, field: str) -> FieldValues:
+    """The ``field`` of every event in ``path`` (see ``field_values``)."""
+    return field_values(read_events(str(path)), field)
+
+
+def field_values(records: Iterable[Record], field: str) -> FieldValues:
+    """The ``field`` of every record as flink-json would hand it to a STRING column: text as is,
+    other JSON values as their compact JSON text, missing or null as None."""
+    parent = field.rsplit(".", 1)[0] if "." in field else None
+    values: list[str | None] = []
+    missing = 0
+    seen: set[str] = set()
+    for record in records:
+        value = MISSING if record.value is None else field_path(record.value, field)
+        if value is MISSING:
+            missing += 1
+            holder = record.value if parent is None else field_path(record.value, parent)
+            if isinstance(holder, dict):
+                seen.update(str(key) for key in holder)
+        values.append(_as_text(value))
+    return FieldValues(values, missing, frozenset(seen))
+
+
+def _as_text(value: object) -> str | None:
     if value is MISSING or value is None:
         return None
     if isinstance(value, str):

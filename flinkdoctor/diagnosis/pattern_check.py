@@ -60,6 +60,8 @@ class PatternReport:
     conversion: RowtimeConversion
     results: tuple[ValueResult, ...]
     suggestion: Suggestion | None
+    notes: tuple[str, ...] = ()
+    """Findings about the input as a whole (e.g. the DDL reads a field the events lack)."""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -78,7 +80,9 @@ class PatternReport:
         return None
 
 
-def check_values(conversion: RowtimeConversion, values: Sequence[str | None]) -> PatternReport:
+def check_values(
+    conversion: RowtimeConversion, values: Sequence[str | None], notes: tuple[str, ...] = ()
+) -> PatternReport:
     """Run every value through ``conversion`` and infer a better pattern when some do not parse."""
     conversions = conversion.convert_many(values)
     results = tuple(
@@ -87,7 +91,7 @@ def check_values(conversion: RowtimeConversion, values: Sequence[str | None]) ->
     suggestion = None
     if any(result.status is not Status.OK for result in conversions):
         suggestion = _suggest(conversion, [value for value in values if value is not None])
-    return PatternReport(conversion=conversion, results=results, suggestion=suggestion)
+    return PatternReport(conversion=conversion, results=results, suggestion=suggestion, notes=notes)
 
 
 def _suggest(conversion: RowtimeConversion, values: Sequence[str]) -> Suggestion | None:

@@ -37,6 +37,7 @@ def pattern_report_dict(report: PatternReport) -> dict[str, Any]:
                 "error_index": problem[1].conversion.error_index,
             },
         },
+        "notes": list(report.notes),
         "suggestion": None
         if suggestion is None
         else {

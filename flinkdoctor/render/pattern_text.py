@@ -36,6 +36,8 @@ def render_pattern_report(
     out.print(Text.assemble(("Conversion: ", "bold"), conversion.describe()))
     if conversion.origin:
         out.print(Text(f"  from {conversion.origin}", style="dim"))
+    for note in report.notes:
+        out.print(Text(f"  ! {note}", style="bold yellow"))
 
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
     table.add_column("#", justify="right", style="dim")

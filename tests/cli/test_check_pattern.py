@@ -198,3 +198,26 @@ def test_r6_3_epoch_values_get_advice_not_a_pattern(cli: Callable[..., Run]) -> 
     suggestion = _json(run)["suggestion"]
     assert suggestion["pattern"] is None
     assert "TO_TIMESTAMP_LTZ(x, 3)" in suggestion["note"]
+
+
+def test_r4_5_seed_case1_missing_field_is_named_with_the_likely_one(
+    cli: Callable[..., Run],
+) -> None:
+    """Seed case 1's first bug: the DDL reads event_timestamp, the events carry event_time;
+    flink-json reads the missing field as NULL, so every rowtime is NULL (R4.5, R1.7)."""
+    seed = Path(__file__).parents[2] / "examples" / "seed"
+    run = cli(
+        "check-pattern",
+        "--format",
+        "json",
+        "--ddl",
+        str(seed / "case1_seed_original.py"),
+        "--events",
+        str(seed / "case1_events.jsonl"),
+    )
+    assert run.code == 1
+    data = _json(run)
+    assert data["summary"]["null"] == data["summary"]["total"] == 6
+    assert len(data["notes"]) == 1
+    assert "'event_timestamp' is missing in 6 of 6 events" in data["notes"][0]
+    assert data["notes"][0].endswith("did you mean 'event_time'?")

@@ -156,7 +156,8 @@ def test_detect_format(first: object, expected: EventFormat) -> None:
     [
         (
             ['{"a": 1}', '{"a": 2'],
-            "ev.jsonl:2: not valid JSON (Expecting ',' delimiter at the end of the line): '{\"a\": 2'",
+            "ev.jsonl:2: not valid JSON (Expecting ',' delimiter at the end of the line): "
+            "'{\"a\": 2'",
         ),
         (
             ['{"a": 1}', "[1, 2]"],

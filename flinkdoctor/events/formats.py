@@ -244,7 +244,15 @@ def _reject_constant(name: str) -> Any:
     raise _NotJson(f"{name} is not a JSON value")
 
 
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if number in (_INF, -_INF):  # 1e400: valid JSON text, but we could not write it back as JSON
+        raise _NotJson(f"number {text} is out of range for a double")
+    return number
+
+
+_INF = float("inf")
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
 _decode = _DECODER.decode
 _scan: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
 

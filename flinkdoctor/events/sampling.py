@@ -261,5 +261,11 @@ def format_millis(millis: int | None) -> str:
     """Epoch ms as ``YYYY-MM-DD HH:MM:SS.fff`` UTC (the project's timestamp text), "" for None."""
     if millis is None:
         return ""
-    moment = dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=millis)
-    return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+    try:
+        m = dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=millis)
+    except OverflowError:  # beyond years 1..9999: show the number rather than fail the summary
+        return f"{millis} ms since 1970 (out of range)"
+    return (
+        f"{m.year:04d}-{m.month:02d}-{m.day:02d} {m.hour:02d}:{m.minute:02d}:{m.second:02d}."
+        f"{m.microsecond // 1000:03d}"
+    )

@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from flinkdoctor import __version__
 from flinkdoctor.errors import FlinkDoctorError
 
 app = typer.Typer(
@@ -21,8 +22,30 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"flinkdoctor {__version__} (simulates Apache Flink 1.20.3 by default)")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="Print the version and exit.",
+        is_eager=True,
+        callback=_print_version,
+    ),
+) -> None:
+    """Why is my Flink SQL sink empty? Offline answers with Flink 1.20's exact semantics."""
+
+
 def _register_commands() -> None:
-    # Imported here so that each command module stays independent and `--help` lists them all.
+    # Imported here so that each command module stays independent and `--help` lists them all;
+    # once per process, however often main() runs (tests call it many times).
+    if app.registered_commands:
+        return
     from flinkdoctor.cli import check_pattern, sample, simulate_windows
 
     check_pattern.register(app)

@@ -170,4 +170,8 @@ def _values(
 
 def register(app: typer.Typer) -> None:
     """Add the command to the application."""
-    app.command("check-pattern", help=HELP)(check_pattern)
+    app.command(
+        "check-pattern",
+        help=HELP,
+        short_help="Do these timestamps parse the way the DDL says (Flink's exact rules)?",
+    )(check_pattern)

@@ -511,4 +511,8 @@ def _is_kafka(table: CreateTable) -> bool:
 
 def register(app: typer.Typer) -> None:
     """Add the command to the application."""
-    app.command("sample", help=HELP)(sample)
+    app.command(
+        "sample",
+        help=HELP,
+        short_help="Read a bounded, read-only sample of a Kafka topic (per partition).",
+    )(sample)

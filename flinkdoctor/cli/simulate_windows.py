@@ -230,4 +230,8 @@ def _scan_partitions(path: Path) -> int | None:
 
 def register(app: typer.Typer) -> None:
     """Add the command to the application."""
-    app.command("simulate-windows", help=HELP)(simulate_windows)
+    app.command(
+        "simulate-windows",
+        help=HELP,
+        short_help="Which windows fire, which wait and on what, which records are dropped.",
+    )(simulate_windows)

@@ -221,3 +221,12 @@ def test_r4_5_seed_case1_missing_field_is_named_with_the_likely_one(
     assert len(data["notes"]) == 1
     assert "'event_timestamp' is missing in 6 of 6 events" in data["notes"][0]
     assert data["notes"][0].endswith("did you mean 'event_time'?")
+
+
+def test_version_and_help(cli: Callable[..., Run]) -> None:
+    run = cli("--version")
+    assert run.code == 0 and run.out.startswith("flinkdoctor ")
+    run = cli("--help")
+    assert run.code == 0
+    for command in ("check-pattern", "simulate-windows", "sample"):
+        assert command in run.out

@@ -14,7 +14,14 @@ from flinkdoctor.engine.aggregates import AggSpec
 from flinkdoctor.engine.arrival import ArrivalMode
 from flinkdoctor.engine.expressions import JsonOptions, Scope, Typed, compile_expr
 from flinkdoctor.engine.predicates import Predicate, compile_predicate
-from flinkdoctor.engine.row_reader import Extract, HotLoop, compile_hot_path, compile_row_reader
+from flinkdoctor.engine.row_reader import (
+    Extract,
+    FusedLoop,
+    HotLoop,
+    compile_fused_path,
+    compile_hot_path,
+    compile_row_reader,
+)
 from flinkdoctor.engine.settings import (
     DEFAULT_VERSION,
     FlinkVersion,
@@ -110,6 +117,7 @@ class EnginePlan:
     raw_rowtime: Typed | None = None
     extract: Extract | None = None
     hot: HotLoop | None = None
+    fused: FusedLoop | None = None
     where: Predicate | None = None
     """The WHERE clause (applied after watermark generation, before the window)."""
     regular_parts: tuple[str, ...] | None = None
@@ -628,6 +636,7 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
     extract = compile_row_reader(scope, (rt_col.name, rt), key_exprs, value_exprs)
     two_phase = settings.get("table.optimizer.agg-phase-strategy", "AUTO").upper() != "ONE_PHASE"
     hot: HotLoop | None = None
+    fused: FusedLoop | None = None
     if (
         push_down
         and two_phase
@@ -638,6 +647,17 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
         and planning_error is None
     ):
         hot = compile_hot_path(
+            scope,
+            (rt_col.name, rt),
+            key_exprs,
+            value_exprs,
+            specs,
+            size,
+            offset,
+            delay,
+            max_semantics=version.kafka_max_semantics,
+        )
+        fused = compile_fused_path(
             scope,
             (rt_col.name, rt),
             key_exprs,
@@ -691,6 +711,7 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
         extract=extract,
         two_phase=two_phase,
         hot=hot if not regular and where is None else None,
+        fused=fused if not regular and where is None else None,
         where=where,
         regular_parts=tuple(group_parts) if regular else None,
     )

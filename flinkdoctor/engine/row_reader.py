@@ -184,6 +184,8 @@ def compile_row_reader(
 
 
 HotLoop = Callable[..., tuple[int, Any, Any]]
+# builtins the loops use on every record, bound as parameter defaults (local, not global, loads)
+_LOCAL_BUILTINS = "type=type, int=int, str=str, float=float, bool=bool, dict=dict, len=len"
 
 
 def compile_hot_path(
@@ -207,15 +209,11 @@ def compile_hot_path(
     input is exhausted. Fields are read by subscript (cheaper than ``.get``): a missing one
     raises KeyError before anything changed, and the general loop reads that record the careful
     way."""
-    b = _Builder(scope, subscript=True)
-    rt_var = b.expr_var(m.Identifier((rowtime[0],)), rowtime[1])
-    key_vars = [b.expr_var(e, t) for e, t in keys]
-    value_vars = [b.expr_var(e, t) for e, t in values]
-    reads = ["        " + line[4:] for line in b.lines]
-    key = b.key_text(key_vars)
-    update, _ = update_lines(specs, lambda i: value_vars[i], indent="        ")
-    lines = [
-        "def hot_loop(it, route, next_due, count, partitions):",
+    b, lines = _tumble_lines(
+        scope, rowtime, keys, values, specs, size, offset, delay, max_semantics, fused=False
+    )
+    head = [
+        f"def hot_loop(it, route, next_due, count, partitions, {_LOCAL_BUILTINS}):",
         "    last_t = None",
         "    for item in it:",
         "        t, rec = item",
@@ -225,6 +223,116 @@ def compile_hot_path(
         "        if p is None:",
         "            p = count % partitions",
         "        value = rec.value",
+    ]
+    tail = ["        last_t = t", "    return count, last_t, None"]
+    exec(compile("\n".join(head + lines + tail) + "\n", "<flinkdoctor-hot-loop>", "exec"), b.ns)
+    fn: HotLoop = b.ns["hot_loop"]
+    return fn
+
+
+FusedLoop = Callable[..., int]
+
+
+def compile_fused_path(
+    scope: Scope,
+    rowtime: tuple[str, Typed],
+    keys: Sequence[tuple[m.Expr, Typed]],
+    values: Sequence[tuple[m.Expr, Typed]],
+    specs: Sequence[AggSpec],
+    size: int,
+    offset: int,
+    delay: int,
+    *,
+    max_semantics: bool,
+) -> FusedLoop | None:
+    """``compile_hot_path``'s loop fed with the decoded lines of a ``sample`` envelope file
+    instead of records (``reader.value_batches``): ``fused_loop(values, i, stop, route, count,
+    partitions, base) -> count`` (``route`` as ``_tumble_lines`` says) handles ``values[i:stop]``
+    in order and returns at the first envelope it does not handle (one ``records_from_values``
+    would not build inline, or one the hot loop would hand back), having handled ``count -
+    count_before`` of them; the caller reads that one as a record and gives it to the general
+    loop. No ``Record`` is made at all: the only place the hot loop keeps its record, a window
+    sample ``(record, rowtime, progress)``, gets ``(envelope, rowtime, progress, line number)``
+    instead (the line is ``base + count``), from which the simulator makes the record if it
+    reports it. Arrival times are the caller's (it stops ``stop`` before the next timer is due).
+    None when a read needs the record itself (an expression the generated reads do not
+    specialise)."""
+    b, lines = _tumble_lines(
+        scope, rowtime, keys, values, specs, size, offset, delay, max_semantics, fused=True
+    )
+    if any("(rec)" in line for line in lines):
+        return None
+    head = [
+        f"def fused_loop(values, i, stop, route, count, partitions, base, {_LOCAL_BUILTINS}):",
+        "    for obj in values[i:stop]:",
+        "        if type(obj) is not dict:",
+        "            return count",
+        "        try:",  # records_from_values' inline sample shape: the same checks
+        "            if len(obj) != 4:",
+        "                if len(obj) != 7:",
+        "                    return count",
+        "                kind = obj['timestamp_type']",
+        "                if not (kind is None or kind == 'CreateTime' or kind == 'LogAppendTime'):",
+        "                    return count",
+        "                kind = obj['key']",
+        "                if kind is not None and type(kind) is not str:",
+        "                    return count",
+        "                kind = obj['headers']",
+        "                if kind is not None and kind != []:",
+        "                    return count",
+        "            p = obj['partition']",
+        "            o = obj['offset']",
+        "            ts = obj['timestamp']",
+        "            value = obj['value']",
+        "        except KeyError:",
+        "            return count",
+        "        if o is not None and type(o) is not int:",
+        "            return count",
+        "        if ts is not None and type(ts) is not int:",
+        "            return count",
+        "        if p is None:",
+        "            p = count % partitions",
+        "        elif type(p) is not int:",
+        "            return count",
+    ]
+    tail = ["    return count"]
+    source = "\n".join(head + lines + tail) + "\n"
+    source = source.replace("return count, last_t, item", "return count")
+    exec(compile(source, "<flinkdoctor-fused-loop>", "exec"), b.ns)
+    fn: FusedLoop = b.ns["fused_loop"]
+    return fn
+
+
+def _tumble_lines(
+    scope: Scope,
+    rowtime: tuple[str, Typed],
+    keys: Sequence[tuple[m.Expr, Typed]],
+    values: Sequence[tuple[m.Expr, Typed]],
+    specs: Sequence[AggSpec],
+    size: int,
+    offset: int,
+    delay: int,
+    max_semantics: bool,
+    *,
+    fused: bool,
+) -> tuple[_Builder, list[str]]:
+    """The hot loop's body from ``value`` and ``p`` on. ``route[p]`` is ``(reader, split, local
+    aggregate, its buffer)``; in the fused loop it is ``(split, buffer.entries, buffer.samples,
+    buffer, local.new_acc, local.downstream)`` (the buffer empties its dicts in place) and a
+    window sample keeps the envelope and its line number instead of the record."""
+    b = _Builder(scope, subscript=True)
+    rt_var = b.expr_var(m.Identifier((rowtime[0],)), rowtime[1])
+    key_vars = [b.expr_var(e, t) for e, t in keys]
+    value_vars = [b.expr_var(e, t) for e, t in values]
+    reads = ["        " + line[4:] for line in b.lines]
+    key = b.key_text(key_vars)
+    update, _ = update_lines(specs, lambda i: value_vars[i], indent="        ")
+    se_line = (
+        f"        se = rt - (rt - {offset}) % {size} + {size}"
+        if offset
+        else f"        se = rt - rt % {size} + {size}"
+    )
+    lines = [
         "        if type(value) is not dict:",
         "            return count, last_t, item",
         "        try:",
@@ -232,27 +340,46 @@ def compile_hot_path(
         *["    " + r for r in reads],
         "        except (RowFailure, KeyError):",
         "            return count, last_t, item",
-        "        split = hop[1]",
-        "        buf = hop[3]",
-        f"        rt = {rt_var}",
-        "        if rt is None:",
-        "            return count, last_t, item",
-        (
-            f"        se = rt - (rt - {offset}) % {size} + {size}"
-            if offset
-            else f"        se = rt - rt % {size} + {size}"
+        *(
+            [
+                "        split = hop[0]",
+                f"        rt = {rt_var}",
+                "        if rt is None:",
+                "            return count, last_t, item",
+                se_line,
+                "        keyed = hop[1].get(se)",
+                "        if keyed is None:",
+                "            keyed = hop[1][se] = {}",
+                f"        k = {key}",
+                "        acc = keyed.get(k)",
+                "        if acc is None:",
+                "            acc = keyed[k] = hop[4]()",
+                "            hop[2][(se, k)] = (obj, rt, hop[5].progress, base + count)",
+                "            buf = hop[3]",
+                "            if se < buf.min_slice_end:",
+                "                buf.min_slice_end = se",
+            ]
+            if fused
+            else [
+                "        split = hop[1]",
+                "        buf = hop[3]",
+                f"        rt = {rt_var}",
+                "        if rt is None:",
+                "            return count, last_t, item",
+                se_line,
+                "        entries = buf.entries",
+                "        keyed = entries.get(se)",
+                "        if keyed is None:",
+                "            keyed = entries[se] = {}",
+                f"        k = {key}",
+                "        acc = keyed.get(k)",
+                "        if acc is None:",
+                "            acc = keyed[k] = hop[2].new_acc()",
+                "            buf.samples[(se, k)] = (rec, rt, hop[2].downstream.progress)",
+                "            if se < buf.min_slice_end:",
+                "                buf.min_slice_end = se",
+            ]
         ),
-        "        entries = buf.entries",
-        "        keyed = entries.get(se)",
-        "        if keyed is None:",
-        "            keyed = entries[se] = {}",
-        f"        k = {key}",
-        "        acc = keyed.get(k)",
-        "        if acc is None:",
-        "            acc = keyed[k] = hop[2].new_acc()",
-        "            buf.samples[(se, k)] = (rec, rt, hop[2].downstream.progress)",
-        "            if se < buf.min_slice_end:",
-        "                buf.min_slice_end = se",
         *update,
         "        split.records += 1",
         "        split.last_event_time = rt",
@@ -268,12 +395,16 @@ def compile_hot_path(
             else [f"        split.generated = rt - {delay}"]
         ),
         "        count += 1",
-        "        last_t = t",
-        "    return count, last_t, None",
     ]
-    exec(compile("\n".join(lines) + "\n", "<flinkdoctor-hot-loop>", "exec"), b.ns)
-    fn: HotLoop = b.ns["hot_loop"]
-    return fn
+    return b, lines
 
 
-__all__ = ["Extract", "HotLoop", "JsonOptions", "compile_hot_path", "compile_row_reader"]
+__all__ = [
+    "Extract",
+    "FusedLoop",
+    "HotLoop",
+    "JsonOptions",
+    "compile_fused_path",
+    "compile_hot_path",
+    "compile_row_reader",
+]

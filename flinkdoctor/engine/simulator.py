@@ -7,8 +7,9 @@ streamed, timelines and the dropped-record list are capped).
 from __future__ import annotations
 
 import gc
+import itertools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flinkdoctor.engine.arrival import arrivals
@@ -39,6 +40,8 @@ from flinkdoctor.engine.window_operator import (
     SessionWindowOperator,
     WindowRow,
 )
+from flinkdoctor.events.formats import EventFormat, records_from_values
+from flinkdoctor.events.reader import BatchItem, value_batches
 from flinkdoctor.events.record import Record
 
 OPERATOR = "window operator"
@@ -81,6 +84,113 @@ class _Sink:
         """A changelog row (regular aggregates, R3.8)."""
         self.rows.append(row)
         self.kinds.append(kind)
+
+
+class _FusedFeed:
+    """The hot loop fed from a file's decoded batches (``reader.value_batches``): ``run`` has the
+    hot loop's signature and contract (``(count, last_t, pending)``, ``pending`` the first
+    ``(t, record)`` it does not handle, None at the end) but reads ``sample`` envelopes with the
+    plan's fused loop, making a ``Record`` only for a line it hands back (or keeps as a window
+    sample); other batches go through the hot loop as records. Arrival times (``file`` /
+    ``backlog``) are those of ``arrivals``: the n-th record (from 0) arrives at ``int(n * 1000.0
+    / rate)``, computed only for the records that need one."""
+
+    def __init__(
+        self,
+        items: Iterator[BatchItem],
+        file_name: str,
+        hot: Any,
+        fused: Any,
+        arrival: str,
+        rate: float,
+        route: dict[int, tuple[Any, Any, Any, Any]],
+    ) -> None:
+        self.items = items
+        # the fused loop's route (see ``row_reader._tumble_lines``)
+        self.route = {
+            p: (split, buf.entries, buf.samples, buf, local.new_acc, local.downstream)
+            for p, (_, split, local, buf) in route.items()
+        }
+        self.file_name = file_name
+        self.hot = hot
+        self.fused = fused
+        self.per = None if arrival == "file" else 1000.0 / rate
+        self.values: list[Any] | None = None
+        self.at = 0  # the next value of ``values`` to read
+        self.first = 0  # the line number of values[0]
+        self.it: Iterator[tuple[int, Record]] | None = None  # records of a non-fused batch
+        self.error: Exception | None = None  # raised once ``it`` is exhausted
+
+    def time(self, n: int) -> int:
+        per = self.per
+        return 0 if per is None else int(per * n)
+
+    def times(self, n: int) -> Iterator[int]:
+        per = self.per
+        if per is None:
+            return itertools.repeat(0)
+        return map(int, map(per.__mul__, itertools.count(n)))
+
+    def due_index(self, next_due: int) -> int:
+        """The number of the first record whose arrival time is ``>= next_due``."""
+        per = self.per
+        if next_due <= 0:
+            return 0
+        if per is None or next_due >= 1 << 60:
+            return 1 << 62
+        n = max(0, int(next_due / per) - 2)
+        while n > 0 and per * (n - 1) >= next_due:
+            n -= 1
+        while per * n < next_due:
+            n += 1
+        return n
+
+    def run(
+        self, _it: Any, route: Any, next_due: int, count: int, partitions: int
+    ) -> tuple[int, int | None, tuple[int, Record] | None]:
+        start = count
+        due = self.due_index(next_due)
+        fused = self.fused
+        while True:
+            if self.it is not None:
+                count, _, pending = self.hot(self.it, route, next_due, count, partitions)
+                if pending is not None:
+                    return count, self.time(count - 1) if count > start else None, pending
+                self.it = None
+                if self.error is not None:
+                    raise self.error
+                continue
+            values = self.values
+            if values is not None:
+                at, n = self.at, len(values)
+                stop = min(n, at + due - count)
+                if stop > at:
+                    before = count
+                    base = self.first + at - count
+                    count = fused(values, at, stop, self.route, count, partitions, base)
+                    at += count - before
+                if at < n:  # this one goes the general way (a timer is due, or a rare shape)
+                    self.at = at + 1
+                    records, error = records_from_values(
+                        [values[at]], (self.first + at,), EventFormat.SAMPLE, self.file_name
+                    )
+                    if error is not None:
+                        raise error
+                    last = self.time(count - 1) if count > start else None
+                    return count, last, (self.time(count), records[0])
+                self.values = None
+            item = next(self.items, None)
+            if item is None:
+                return count, self.time(count - 1) if count > start else None, None
+            values, careful, first, fmt = item
+            if values is not None and fmt is EventFormat.SAMPLE:
+                self.values, self.at, self.first = values, 0, first
+                continue
+            if values is not None:
+                numbers = range(first, first + len(values))
+                careful, self.error = records_from_values(values, numbers, fmt, self.file_name)
+            assert careful is not None
+            self.it = zip(self.times(count), careful, strict=False)  # times are endless
 
 
 def simulate(
@@ -203,6 +313,7 @@ class _Simulation:
         self.legacy = plan.window_style == "legacy"
         self.last_record_time = 0
         self.received_by_subtask: Counter[int] = Counter()
+        self.fused_file = ""  # the file the fused path reads (its window samples are lines)
 
     # -- watermark plumbing -----------------------------------------------------------------
 
@@ -349,6 +460,12 @@ class _Simulation:
         hot = plan.hot if fast_split and locals_ and tumble else None
         last_t = self.last_record_time
         it = iter(arrivals(records, plan.arrival, plan.backlog_rate))
+        if hot is not None and plan.fused is not None and plan.arrival != "live":
+            batches = value_batches(records)
+            if batches is not None:  # a file read by read_events: no Record per line
+                self.fused_file = batches[1]
+                feed = _FusedFeed(*batches, hot, plan.fused, plan.arrival, plan.backlog_rate, route)
+                hot = feed.run
         pending: Any = None
         while True:
             if hot is not None:
@@ -469,68 +586,84 @@ class _Simulation:
             (a.size, a.offset) if isinstance(a, TumblingAssigner) else None
             for a in (local.assigner for local in locals_ or ())
         ]
-        for t, rec in arrivals(records, plan.arrival, plan.backlog_rate):
-            if t >= next_due:
-                self._fire_timers(t)
-                next_due = self._next_due()
-            self.now = t
-            self.count += 1
-            if filesystem:
-                subtask = 0  # one file, one split: the other subtasks finish at once (bounded)
-            else:
-                p = rec.partition if rec.partition is not None else (self.count - 1) % partitions
-                subtask = p % parallelism
-            received[subtask] += 1
-            assigner = assigners[subtask]
-            if assigner.idle:
-                assigner.before_record(t, self.count)
-            else:  # before_record's common case
-                assigner.processed += 1
-            try:
-                rt, key, vals = extract(rec)
-                if rt is None:
-                    raise RowFailure("R1.5", NULL_ROWTIME)  # WatermarkAssignerOperator throws
-                wm = (
-                    rt - delay if delay is not None else (wm_fn(rec) if wm_fn is not None else None)
-                )
-                ts = rt if to_local is None else to_local(rt)
-            except RowFailure as failure:
-                self._fail(failure.rule, failure.message, rec)
-            if where is not None and not self._passes(where, rec, self.count):
-                pass  # filtered after the assigner (which already saw its rowtime)
-            elif locals_:
-                local = locals_[subtask]
-                tumble = tumbles[subtask]
-                if tumble is not None:  # local.add, inlined
-                    size, off = tumble
-                    se = ts - (ts - off) % size + size
-                    buf = local.buffer
-                    keyed = buf.entries.get(se)
-                    if keyed is None:
-                        keyed = buf.entries[se] = {}
-                    acc = keyed.get(key)
-                    if acc is None:
-                        acc = keyed[key] = local.new_acc()
-                        buf.samples[(se, key)] = (rec, rt, local.downstream.progress)
-                        if se < buf.min_slice_end:
-                            buf.min_slice_end = se
-                    local.update(acc, vals)
+        # per-record counters kept in locals, written back however the loop ends (only the
+        # result reads them)
+        got = [0] * parallelism
+        last_t = self.last_record_time
+        try:
+            for t, rec in arrivals(records, plan.arrival, plan.backlog_rate):
+                if t >= next_due:
+                    self._fire_timers(t)
+                    next_due = self._next_due()
+                self.now = t
+                self.count += 1
+                if filesystem:
+                    subtask = 0  # one file, one split: the other subtasks finish at once (bounded)
                 else:
-                    local.add(key, ts, vals, (rec, rt, local.downstream.progress))
-            elif slicing is not None:
-                if not slicing.process_record(key, ts, vals, (rec, rt)):
+                    p = (
+                        rec.partition
+                        if rec.partition is not None
+                        else (self.count - 1) % partitions
+                    )
+                    subtask = p % parallelism
+                got[subtask] += 1
+                assigner = assigners[subtask]
+                if assigner.idle:
+                    assigner.before_record(t, self.count)
+                else:  # before_record's common case
+                    assigner.processed += 1
+                try:
+                    rt, key, vals = extract(rec)
+                    if rt is None:
+                        raise RowFailure("R1.5", NULL_ROWTIME)  # WatermarkAssignerOperator throws
+                    wm = (
+                        rt - delay
+                        if delay is not None
+                        else (wm_fn(rec) if wm_fn is not None else None)
+                    )
+                    ts = rt if to_local is None else to_local(rt)
+                except RowFailure as failure:
+                    self._fail(failure.rule, failure.message, rec)
+                if where is not None and not self._passes(where, rec, self.count):
+                    pass  # filtered after the assigner (which already saw its rowtime)
+                elif locals_:
+                    local = locals_[subtask]
+                    tumble = tumbles[subtask]
+                    if tumble is not None:  # local.add, inlined
+                        size, off = tumble
+                        se = ts - (ts - off) % size + size
+                        buf = local.buffer
+                        keyed = buf.entries.get(se)
+                        if keyed is None:
+                            keyed = buf.entries[se] = {}
+                        acc = keyed.get(key)
+                        if acc is None:
+                            acc = keyed[key] = local.new_acc()
+                            buf.samples[(se, key)] = (rec, rt, local.downstream.progress)
+                            if se < buf.min_slice_end:
+                                buf.min_slice_end = se
+                        local.update(acc, vals)
+                    else:
+                        local.add(key, ts, vals, (rec, rt, local.downstream.progress))
+                elif slicing is not None:
+                    if not slicing.process_record(key, ts, vals, (rec, rt)):
+                        self._dropped(rec, rt, 1)
+                elif not op.process(key, ts, vals):  # type: ignore[union-attr]
                     self._dropped(rec, rt, 1)
-            elif not op.process(key, ts, vals):  # type: ignore[union-attr]
-                self._dropped(rec, rt, 1)
-            # assigner.after_record, inlined
-            newest = assigner.last_event_time
-            if newest is None or rt > newest:
-                assigner.last_event_time = rt
-            if wm is not None and wm > assigner.current:
-                assigner.current = wm
-            if assigner.current - assigner.last > assigner.interval:
-                assigner._advance(t, self.count)
-            self.last_record_time = t
+                # assigner.after_record, inlined
+                newest = assigner.last_event_time
+                if newest is None or rt > newest:
+                    assigner.last_event_time = rt
+                if wm is not None and wm > assigner.current:
+                    assigner.current = wm
+                if assigner.current - assigner.last > assigner.interval:
+                    assigner._advance(t, self.count)
+                last_t = t
+        finally:
+            for subtask, n in enumerate(got):
+                if n:
+                    received[subtask] += n
+            self.last_record_time = last_t
 
     def _passes(self, where: Any, rec: Record, count: int) -> bool:
         """The WHERE clause: only TRUE passes (NULL and FALSE are filtered)."""
@@ -570,10 +703,20 @@ class _Simulation:
                 )
             )
 
+    def _sample_record(self, sample: Any) -> Record:
+        """The record of a window sample: ``(record, rowtime, ...)``, or from the fused path
+        ``(envelope, rowtime, progress, line number)`` (see ``row_reader.compile_fused_path``)."""
+        if len(sample) < 4:
+            return sample[0]  # type: ignore[no-any-return]
+        records, _ = records_from_values(
+            [sample[0]], (sample[3],), EventFormat.SAMPLE, self.fused_file
+        )
+        return records[0]
+
     def _lost_in_buffer(self, count: int, sample: Any, slice_end: int) -> None:
         """Rows the window operator accepted into its buffer but moved into state only after
         their window fired: no timer, never emitted (Flink 1.20's GlobalAggCombiner)."""
-        rec, rt = sample[0], sample[1]
+        rec, rt = self._sample_record(sample), sample[1]
         self.dropped_by_rule["R3.4"] += count
         if len(self.dropped) < self.max_dropped:
             why = (
@@ -594,7 +737,7 @@ class _Simulation:
         """A pre-aggregated slice dropped by the window operator. ``sample`` is its first record,
         its rowtime and the window operator's watermark when that record was read: if the slice
         was not late then, the local buffer's delayed flush is what lost it."""
-        rec, rt = sample[0], sample[1]
+        rec, rt = self._sample_record(sample), sample[1]
         op = self.op
         late_on_arrival = True
         if len(sample) > 2 and isinstance(op, SlicingWindowOperator):

@@ -4,6 +4,7 @@ edge that opens a path (or ``-`` for stdin) and streams it through ``parse_lines
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import os
 import re
@@ -103,13 +104,63 @@ _BRACKETS = 400
 Batch = tuple[int, list[Any], bytes | None, bytes]
 
 
+class _EventStream(itertools.chain):  # type: ignore[type-arg]
+    """The records of a file, as ``itertools.chain`` yields them (C-level ``__next__``), plus
+    ``items``: the decoded batches behind them, which ``value_batches`` hands to a consumer that
+    can use the decoded values without a ``Record`` per line (the simulator's fused path)."""
+
+    items: Iterator[BatchItem]
+    file_name: str
+
+
 def _stream(batches: Iterable[Batch], file_name: str) -> Iterator[Record]:
     """The records of numbered batches of lines, as one lazy stream: C-level chaining of
     per-batch lists, so the common case costs no Python frame per record."""
-    return itertools.chain.from_iterable(_batch_records(batches, file_name))
+    items = _batch_items(batches, file_name)
+    stream: _EventStream = _EventStream.from_iterable(  # type: ignore[assignment]
+        _batch_records(items, file_name)
+    )
+    stream.items = items
+    stream.file_name = file_name
+    return stream
 
 
-def _batch_records(batches: Iterable[Batch], file_name: str) -> Iterator[Iterable[Record]]:
+def value_batches(records: Iterable[Record]) -> tuple[Iterator[BatchItem], str] | None:
+    """The decoded batches behind ``records`` and the file name, when ``records`` is a stream
+    of ``read_events`` / ``parse_lines`` not read from yet (else None). Each item is ``(values,
+    records, first, fmt)``: ``values`` the decoded lines ``first, first + 1, ...`` of format
+    ``fmt`` (their records are ``records_from_values(values, range(first, ...), fmt, name)``,
+    which raises on the first bad one), or None and ``records`` those of lines that went the
+    careful way (to be read to the end before the next item is taken). The caller takes the
+    stream over: ``records`` itself then yields only what the caller leaves of it."""
+    if type(records) is not _EventStream:
+        return None
+    items = records.items
+    if inspect.getgeneratorstate(items) != inspect.GEN_CREATED:  # type: ignore[arg-type]
+        return None
+    return items, records.file_name
+
+
+# (the decoded values of lines first.., or None; else the careful records; first; the format,
+# meaningful only with values)
+BatchItem = tuple[list[Any] | None, Iterable[Record] | None, int, EventFormat]
+
+
+def _batch_records(items: Iterable[BatchItem], file_name: str) -> Iterator[Iterable[Record]]:
+    for values, careful, first, fmt in items:
+        if values is None:
+            assert careful is not None
+            yield careful
+            continue
+        records, error = records_from_values(
+            values, range(first, first + len(values)), fmt, file_name
+        )
+        yield records
+        if error is not None:
+            raise error
+
+
+def _batch_items(batches: Iterable[Batch], file_name: str) -> Iterator[BatchItem]:
     state: list[EventFormat | None] = [None]  # the file's format, once known
     for first, lines, joined, end in batches:
         values = _fast_values(lines, joined)
@@ -117,31 +168,27 @@ def _batch_records(batches: Iterable[Batch], file_name: str) -> Iterator[Iterabl
             for at in range(0, len(lines), _RETRY_LINES):
                 piece = lines[at : at + _RETRY_LINES]
                 values = _fast_values(piece)
-                yield from _piece_records(piece, values, first + at, end, file_name, state)
+                yield _piece_item(piece, values, first + at, end, file_name, state)
         else:
-            yield from _piece_records(lines, values, first, end, file_name, state)
+            yield _piece_item(lines, values, first, end, file_name, state)
 
 
-def _piece_records(
+def _piece_item(
     lines: list[Any],
     values: list[Any] | None,
     first: int,
     end: bytes,
     file_name: str,
     state: list[EventFormat | None],
-) -> Iterator[Iterable[Record]]:
+) -> BatchItem:
     if values is None:  # not all well-formed (or empty): line by line, the reference way, with
         # the line ends back (json's error column counts them: '{\n' fails at column 1, not 2)
         careful = [line + end for line in lines] if end else lines
-        yield parse_lines_careful(careful, file_name, first, state)
-        return
+        return None, parse_lines_careful(careful, file_name, first, state), first, EventFormat.PLAIN
     fmt = state[0]
     if fmt is None:
         fmt = state[0] = detect_format(values[0])
-    records, error = records_from_values(values, range(first, first + len(values)), fmt, file_name)
-    yield records
-    if error is not None:
-        raise error
+    return values, None, first, fmt
 
 
 def _fast_values(lines: list[Any], joined: bytes | None = None) -> list[Any] | None:

@@ -223,6 +223,8 @@ class _Simulation:
         self.dropped: list[DroppedRecord] = []
         self.dropped_by_rule: Counter[str] = Counter()
         self.filtered = 0
+        self.null_rowtimes = 0
+        """Records whose rowtime was NULL and that a legacy group window read as epoch 0."""
         self.failure: JobFailure | None = None
         self.locals: list[LocalSlicingWindowAgg] = []
         self.valve = StatusWatermarkValve(
@@ -511,6 +513,8 @@ class _Simulation:
                 ts = 0
             elif rt is None:
                 wm = None
+                if legacy:
+                    self.null_rowtimes += 1
                 if regular:
                     skip = True  # R3.10: the window TVF drops it silently
                     self._dropped_null_tvf(rec)
@@ -873,7 +877,9 @@ class _Simulation:
             notes=plan.notes,
             timestamp_columns=ts_cols,
             display_zone=plan.zone_name if plan.rowtime_type == "TIMESTAMP_LTZ" else "UTC",
-            findings=tuple(n for n in plan.notes if n.startswith("R3.8")) + _no_input(self.count),
+            findings=tuple(n for n in plan.notes if n.startswith("R3.8"))
+            + _no_input(self.count)
+            + _null_rowtimes(self.null_rowtimes),
         )
 
     def _window_text(self) -> str:
@@ -1213,4 +1219,16 @@ def _no_input(records: int) -> tuple[str, ...]:
     return (
         "R5.7: no input records, so the sink stays empty whatever the windows do (an empty "
         "topic or sample, 'latest-offset' started after the data, or the wrong topic)",
+    )
+
+
+def _null_rowtimes(records: int) -> tuple[str, ...]:
+    """NULL rowtimes in a legacy group window are silent in Flink: say so (seed §3.5, R6.8)."""
+    if not records:
+        return ()
+    return (
+        f"R6.8: {records} record(s) have a NULL rowtime (the rowtime conversion returned NULL); "
+        "the legacy group window reads NULL as epoch 0, so they are counted in 1970-01-01 windows "
+        "(phantom 1970 rows) or dropped as late, without an error: fix the conversion "
+        "(flinkdoctor check-pattern --ddl SCRIPT --events FILE)",
     )

@@ -72,3 +72,21 @@ def test_missing_script_and_bad_option_values(cli: Callable[..., Run], tmp_path:
         run = cli(*args)
         assert run.code == 2, args
         assert len(run.err.strip().splitlines()) == 1 and "Traceback" not in run.err, run.err
+
+
+def test_r6_8_seed_case4_phantom_1970_rows_are_explained(cli: Callable[..., Run]) -> None:
+    """Seed case 4 (§3.5, R6.8): two rowtimes are NULL; the legacy window counts them in 1970
+    windows, which fire as phantom rows. The finding names the count and the fix."""
+    run = cli(
+        "simulate-windows",
+        str(SEED / "case4_mixed_shapes.sql"),
+        "--events",
+        str(SEED / "case4_events.jsonl"),
+        "--format",
+        "json",
+    )
+    assert run.code == 1
+    data = json.loads(run.out)
+    assert sum(1 for row in data["rows"] if row["event_hour"].startswith("1970-01-01")) == 2
+    [finding] = [f for f in data["findings"] if f.startswith("R6.8")]
+    assert finding.startswith("R6.8: 2 record(s) have a NULL rowtime")

@@ -11,6 +11,8 @@ import datetime as _dt
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flinkdoctor.timeformat import format_timestamp
+
 LONG_MIN = -(2**63)
 LONG_MAX = 2**63 - 1
 MILLIS_PER_HOUR = 3_600_000
@@ -31,11 +33,7 @@ def format_millis(millis: int | None) -> str | None:
         return "+INF"
     if millis == LONG_MIN:
         return "-INF"
-    try:
-        moment = _EPOCH + _dt.timedelta(milliseconds=millis)
-    except OverflowError:
-        return str(millis)
-    return f"{moment:%Y-%m-%d %H:%M:%S}.{millis % 1000:03d}"
+    return format_timestamp(millis)
 
 
 def resolve_zone(name: str) -> ZoneInfo | None:

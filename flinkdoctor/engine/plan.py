@@ -646,28 +646,10 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
         and shift is None
         and planning_error is None
     ):
-        hot = compile_hot_path(
-            scope,
-            (rt_col.name, rt),
-            key_exprs,
-            value_exprs,
-            specs,
-            size,
-            offset,
-            delay,
-            max_semantics=version.kafka_max_semantics,
-        )
-        fused = compile_fused_path(
-            scope,
-            (rt_col.name, rt),
-            key_exprs,
-            value_exprs,
-            specs,
-            size,
-            offset,
-            delay,
-            max_semantics=version.kafka_max_semantics,
-        )
+        # the same loop body, fed with records (hot) or with decoded envelope lines (fused)
+        loop = (scope, (rt_col.name, rt), key_exprs, value_exprs, specs, size, offset, delay)
+        hot = compile_hot_path(*loop, max_semantics=version.kafka_max_semantics)
+        fused = compile_fused_path(*loop, max_semantics=version.kafka_max_semantics)
     return EnginePlan(
         table=str(table.name),
         connector=connector,

@@ -23,10 +23,6 @@ class TumblingAssigner:
         start = ts - (ts - self.offset) % self.size
         return [(start, start + self.size)]
 
-    def last_window_end(self, ts: int) -> int:
-        """R3.4: the end of the last window that contains ``ts``."""
-        return ts - (ts - self.offset) % self.size + self.size
-
     def slice_end(self, ts: int) -> int:
         """``assignSliceEnd``: the end of the slice holding ``ts``."""
         return ts - (ts - self.offset) % self.size + self.size
@@ -58,9 +54,6 @@ class HoppingAssigner:
         out.reverse()
         return out
 
-    def last_window_end(self, ts: int) -> int:
-        return window_start(ts, self.offset, self.slide) + self.size
-
     def slice_end(self, ts: int) -> int:
         return window_start(ts, self.offset, self.slide) + self.slide
 
@@ -86,9 +79,6 @@ class CumulativeAssigner:
         start = window_start(ts, self.offset, self.size)
         first_end = window_start(ts, self.offset, self.step) + self.step
         return [(start, end) for end in range(first_end, start + self.size + 1, self.step)]
-
-    def last_window_end(self, ts: int) -> int:
-        return window_start(ts, self.offset, self.size) + self.size
 
     def slice_end(self, ts: int) -> int:
         return window_start(ts, self.offset, self.step) + self.step

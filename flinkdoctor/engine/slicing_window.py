@@ -305,12 +305,6 @@ class SlicingWindowOperator:
             k = key if isinstance(key, tuple) else (key,)
             yield OpenWindow(starts.get(end, end), end, k, count, self.trigger(end))
 
-    @property
-    def open_count(self) -> int:
-        return sum(len(d) for d in self.state.values()) + sum(
-            len(d) for d in self.buffer.entries.values()
-        )
-
 
 def _add_slice(
     merged: dict[tuple[int, Hashable], list[Any]],

@@ -210,8 +210,3 @@ class KafkaSourceReaderWatermarks:
             d = self.main_idleness.idle_deadline()
             deadlines.append(-1 if d is None else d)
         return min(deadlines) if deadlines else None
-
-    @property
-    def output_watermark(self) -> int:
-        """The last watermark this subtask sent downstream."""
-        return self.max_so_far

@@ -143,8 +143,3 @@ class WatermarkAssigner:
         self.last = LONG_MAX
         self.timeline.record(self.name, now, LONG_MAX, False, count)
         self.valve.input_watermark(self.index, LONG_MAX)
-
-    @property
-    def output_watermark(self) -> int:
-        """The last watermark this subtask sent downstream (0 = none yet: R1.4)."""
-        return self.last

@@ -143,11 +143,6 @@ class AlignedWindowOperator:
                 k = key if isinstance(key, tuple) else (key,)
                 yield OpenWindow(self.starts[end], end, k, acc[0], self.trigger(end))
 
-    @property
-    def open_count(self) -> int:
-        """How many (window, key) accumulators are held."""
-        return sum(len(d) for d in self.state.values())
-
 
 class _Session:
     __slots__ = ("acc", "alive", "end", "start")
@@ -258,11 +253,6 @@ class SessionWindowOperator:
         rows.sort(key=lambda w: (w.end, w.start))
         yield from rows
 
-    @property
-    def open_count(self) -> int:
-        """How many sessions are held."""
-        return sum(len(v) for v in self.sessions.values())
-
 
 ChangeEmit = Callable[[str, WindowRow], None]
 
@@ -324,8 +314,3 @@ class GroupAggregateOperator:
     def open_windows(self) -> Iterator[OpenWindow]:
         """Nothing waits: every row was emitted when it arrived."""
         return iter(())
-
-    @property
-    def open_count(self) -> int:
-        """No window state is held for firing."""
-        return 0

@@ -166,7 +166,7 @@ def _resolve_select(script: Script, sel: Select, column: str, depth: int) -> Att
     if isinstance(expr, Call) and expr.name in _LEGACY_ROWTIME | _LEGACY_PROCTIME:
         return Attr(True, TIMESTAMP3)
     if sel.group_by or sel.distinct:
-        if column == "window_time" and isinstance(expr, Identifier):
+        if isinstance(expr, Identifier) and expr.name == "window_time":
             inner = resolve(script, sel.from_, "window_time", depth + 1)
             if inner is not None and inner.time and sel.group_window() is not None:
                 return inner

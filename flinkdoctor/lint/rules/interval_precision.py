@@ -31,9 +31,17 @@ def suggestion(lit: IntervalLiteral) -> str:
     minutes, rest = divmod(rest, 60_000)
     seconds, millis = divmod(rest, 1000)
     frac = f".{millis:03d}" if millis else ""
-    if days:
-        return f"INTERVAL {sign}'{days} {hours:02d}:{minutes:02d}:{seconds:02d}{frac}' DAY TO SECOND"
-    return f"INTERVAL {sign}'{hours}:{minutes:02d}:{seconds:02d}{frac}' HOUR TO SECOND"
+    clock = f"{hours:02d}:{minutes:02d}:{seconds:02d}{frac}"
+    if not days and not hours:
+        return f"INTERVAL {sign}'{minutes}:{seconds:02d}{frac}' MINUTE TO SECOND"
+    if not days:
+        return f"INTERVAL {sign}'{hours}:{minutes:02d}:{seconds:02d}{frac}' HOUR TO SECOND"
+    if days < 100:
+        return f"INTERVAL {sign}'{days} {clock}' DAY TO SECOND"
+    for unit, ms in _UNITS:
+        if value % ms == 0 and value // ms < 1000:
+            return f"INTERVAL {sign}'{value // ms}' {unit}(3)"
+    return f"INTERVAL {sign}'{days} {clock}' DAY(3) TO SECOND"
 
 
 class IntervalPrecision(Rule):
@@ -77,6 +85,9 @@ class IntervalPrecision(Rule):
         " WITH ('connector' = 'datagen');\nSELECT * FROM t;",
         "CREATE TABLE t (ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '2:00:01' HOUR TO SECOND)"
         " WITH ('connector' = 'datagen');\nSELECT * FROM t;",
+        "CREATE TABLE t (ts TIMESTAMP(3)) WITH ('connector' = 'datagen');\n"
+        "SELECT ts + INTERVAL '100' DAY(3), ts - INTERVAL '1 01:00:00' DAY TO SECOND,"
+        " ts - INTERVAL '45:01' MINUTE TO SECOND FROM t;",
         # 99 fits two digits; a numeric (not string) interval has no precision check
         "CREATE TABLE t (ts TIMESTAMP(3)) WITH ('connector' = 'datagen');\n"
         "SELECT ts - INTERVAL '99' SECOND, ts - INTERVAL 300 SECOND,"

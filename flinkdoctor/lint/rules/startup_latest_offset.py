@@ -40,7 +40,12 @@ class StartupLatestOffset(Rule):
     """
 
     name: ClassVar[str] = "startup-latest-offset"
-    fires = (_K.format(mode="latest-offset"),)
+    fires = (
+        _K.format(mode="latest-offset"),
+        # read through a view; a DDL-only file still declares the source
+        _K.format(mode="latest-offset").replace("SELECT * FROM k;", "CREATE VIEW kv AS SELECT v FROM k;"),
+        _K.format(mode="latest-offset").replace("SELECT * FROM k;", ""),
+    )
     passes = (
         _K.format(mode="earliest-offset"),
         _K.format(mode="group-offsets").replace(

@@ -80,9 +80,12 @@ def expr_type(expr: Expr, table: CreateTable | None, depth: int = 0) -> DataType
         return _CALL_TYPES.get(expr.name)
     if isinstance(expr, Identifier) and len(expr.parts) == 1 and table is not None:
         return column_type(table, expr.name, depth)
-    if isinstance(expr, BinaryOp) and expr.op in ("+", "-"):
-        if isinstance(expr.right, IntervalLiteral):
-            return expr_type(expr.left, table, depth + 1)
+    if (
+        isinstance(expr, BinaryOp)
+        and expr.op in ("+", "-")
+        and isinstance(expr.right, IntervalLiteral)
+    ):
+        return expr_type(expr.left, table, depth + 1)
     return None
 
 

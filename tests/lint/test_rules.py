@@ -5,6 +5,8 @@ Expected values are literals: the timestamps Flink prints come from real Flink 1
 calls are replayed on Flink in test_rules_flink.py; spec flink-observed.md lists several).
 """
 
+# ruff: noqa: E501  (expected messages read better unwrapped)
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -106,7 +108,9 @@ def test_fixture(rule: object, kind: str, index: int, script: str) -> None:
     ("rule", "kind", "index", "script"),
     [c for c in FIXTURE_CASES if c.values[1] == "fires"],
 )
-def test_line_edit_fixes_make_the_rule_pass(rule: object, kind: str, index: int, script: str) -> None:
+def test_line_edit_fixes_make_the_rule_pass(
+    rule: object, kind: str, index: int, script: str
+) -> None:
     """Applying a finding's edits (where it has some) removes that finding."""
     name = rule.name  # type: ignore[attr-defined]
     for f in named(script, name):
@@ -121,7 +125,9 @@ def test_without_the_text_fixes_are_words_only() -> None:
         "SELECT TO_TIMESTAMP(s, 'YYYY-MM-dd') FROM e;",
         "job.sql",
     )
-    [f] = check_script(script, rule_named("pattern-suspicious") and [rule_named("pattern-suspicious")])  # type: ignore[list-item]
+    [f] = check_script(
+        script, rule_named("pattern-suspicious") and [rule_named("pattern-suspicious")]
+    )  # type: ignore[list-item]
     assert f.fix is not None and f.fix.edits == () and f.fix.text == "use 'yyyy-MM-dd'"
     assert LintContext.of(script).lines == ()
 
@@ -163,17 +169,33 @@ def test_pattern_invalid_fff_becomes_sss_and_unterminated_quote_has_no_edit() ->
     ("pattern", "value", "flink", "message_end"),
     [
         # values Flink 1.20.3 printed for CAST(TO_TIMESTAMP(value, pattern) AS STRING)
-        ("YYYY-MM-dd HH:mm:ss", "2024-05-14 03:07:45", "1970-05-14 03:07:45.000",
-         "YYYY is the week-based year, not the year; "
-         "Flink turns '2024-05-14 03:07:45' into 1970-05-14 03:07:45.000"),
-        ("yyyy-MM-dd hh:mm:ss", "2024-05-14 03:07:45", "2024-05-14 00:07:45.000",
-         "hh is the 1-12 hour of AM/PM but the pattern has no a; "
-         "Flink turns '2024-05-14 03:07:45' into 2024-05-14 00:07:45.000"),
-        ("yyyy-mm-dd HH:MM:ss", "2024-05-14 03:07:45", "2024-07-14 03:05:45.000",
-         "mm in the date is minutes, not the month; MM in the time is the month, not minutes; "
-         "Flink turns '2024-05-14 03:07:45' into 2024-07-14 03:05:45.000"),
-        ("yyyy-MM-DD'T'HH:mm:ss", "2024-05-14T03:07:45", None,
-         "DD is the day of the year, not of the month; Flink returns NULL for '2024-05-14T03:07:45'"),
+        (
+            "YYYY-MM-dd HH:mm:ss",
+            "2024-05-14 03:07:45",
+            "1970-05-14 03:07:45.000",
+            "YYYY is the week-based year, not the year; "
+            "Flink turns '2024-05-14 03:07:45' into 1970-05-14 03:07:45.000",
+        ),
+        (
+            "yyyy-MM-dd hh:mm:ss",
+            "2024-05-14 03:07:45",
+            "2024-05-14 00:07:45.000",
+            "hh is the 1-12 hour of AM/PM but the pattern has no a; "
+            "Flink turns '2024-05-14 03:07:45' into 2024-05-14 00:07:45.000",
+        ),
+        (
+            "yyyy-mm-dd HH:MM:ss",
+            "2024-05-14 03:07:45",
+            "2024-07-14 03:05:45.000",
+            "mm in the date is minutes, not the month; MM in the time is the month, not minutes; "
+            "Flink turns '2024-05-14 03:07:45' into 2024-07-14 03:05:45.000",
+        ),
+        (
+            "yyyy-MM-DD'T'HH:mm:ss",
+            "2024-05-14T03:07:45",
+            None,
+            "DD is the day of the year, not of the month; Flink returns NULL for '2024-05-14T03:07:45'",
+        ),
     ],
 )
 def test_pattern_suspicious_says_what_flink_does(
@@ -342,8 +364,8 @@ CANARY = "CANARY-7f3a91"
         "CREATE TABLE j (v INT) WITH ('connector' = 'jdbc', 'username' = 'app',"
         f" 'password' = '{CANARY}');",
         "CREATE TABLE k (v INT) WITH ('connector' = 'kafka', 'properties.sasl.jaas.config' ="
-        f" 'org.apache.kafka.common.security.scram.ScramLoginModule required username=\"app\""
-        f" password=\"{CANARY}\";');",
+        f' \'org.apache.kafka.common.security.scram.ScramLoginModule required username="app"'
+        f' password="{CANARY}";\');',
         f"CREATE TABLE s (v INT) WITH ('connector' = 'filesystem', 's3.secret-key' = '{CANARY}');",
     ],
 )
@@ -363,17 +385,17 @@ def test_pyflink_job_findings_at_py_lines() -> None:
     found = lint(text, "risky_job.py")
     got = sorted((f.name, f.location.line, f.location.column) for f in found if f.location)
     assert got == [
-        ("epoch-unit-mismatch", 30, 54),
-        ("no-idle-timeout", 15, 9),
-        ("pattern-suspicious", 14, 31),
-        ("plaintext-secret", 22, 9),
-        ("sink-needs-checkpoint", 27, 5),
+        ("epoch-unit-mismatch", 30, 40),
+        ("no-idle-timeout", 14, 9),
+        ("pattern-suspicious", 13, 31),
+        ("plaintext-secret", 21, 9),
+        ("sink-needs-checkpoint", 26, 5),
     ]
     assert all(f.location and f.location.file == "risky_job.py" for f in found)
     assert "CANARY-9f8e7d" not in repr(found)
     pattern = next(f for f in found if f.name == "pattern-suspicious")
     assert pattern.fix is not None and pattern.fix.edits == (
-        Edit("risky_job.py", 14, 14, ("        ts AS TO_TIMESTAMP(s, 'yyyy-MM-dd HH:mm:ss'),",)),
+        Edit("risky_job.py", 13, 13, ("        ts AS TO_TIMESTAMP(s, 'yyyy-MM-dd HH:mm:ss'),",)),
     )
     sink = next(f for f in found if f.name == "sink-needs-checkpoint")
     assert sink.fix is not None and sink.fix.text == (

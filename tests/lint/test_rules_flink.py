@@ -24,15 +24,24 @@ CAUSES: dict[str, tuple[tuple[str, str], ...]] = {
             "Invalid data type of time field for watermark definition",
             "TIMESTAMP_LTZ(p) with p from 0 to 3",
         ),
-        ("The watermark declaration's output data type", "watermark declaration's output data type"),
+        (
+            "The watermark declaration's output data type",
+            "watermark declaration's output data type",
+        ),
     ),
     "watermark-column-unknown": (
         ("is not defined in the table schema", "has no column"),
         ("for rowtime attribute in watermark declaration", "top-level column"),
     ),
     "window-without-time-attribute": (
-        ("The window function requires the timecol is a time attribute type", "not a time attribute"),
-        ("Window aggregate can only be defined over a time attribute column", "not a time attribute"),
+        (
+            "The window function requires the timecol is a time attribute type",
+            "not a time attribute",
+        ),
+        (
+            "Window aggregate can only be defined over a time attribute column",
+            "not a time attribute",
+        ),
         ("the timecol must be a time attribute type in streaming mode", "not a time attribute"),
     ),
     "interval-precision": (("exceeds precision of", "exceeds precision of"),),
@@ -104,8 +113,7 @@ def _conversion_cases() -> list[tuple[str, str | None]]:
         for f in findings_of("epoch-unit-mismatch", script):
             ex = f.evidence["example"]
             sql = (
-                f"SELECT CAST(TO_TIMESTAMP_LTZ({ex['value']}, {f.evidence['precision']})"
-                " AS STRING)"
+                f"SELECT CAST(TO_TIMESTAMP_LTZ({ex['value']}, {f.evidence['precision']}) AS STRING)"
             )
             out.append((sql, ex["flink"]))
     return out
@@ -135,7 +143,9 @@ def test_flink_rejects_every_fires_example_for_the_same_cause(flink: FlinkRuntim
             problems.append(f"{name} fires, but Flink accepts it\n{script}")
             continue
         ours = " ".join(f.message for f in findings_of(name, script))
-        if not any(flink_says in res.error and we_say in ours for flink_says, we_say in CAUSES[name]):
+        if not any(
+            flink_says in res.error and we_say in ours for flink_says, we_say in CAUSES[name]
+        ):
             problems.append(f"{name}: Flink says {res.error!r}, we say {ours!r}")
     for (sql, claimed), res in zip(conversions, results[len(cases) :], strict=True):
         if res.error is not None:

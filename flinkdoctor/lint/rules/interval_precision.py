@@ -83,8 +83,9 @@ class IntervalPrecision(Rule):
         " WITH ('connector' = 'datagen');\nSELECT * FROM t;",
         "CREATE TABLE t (ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '300' SECOND(3))"
         " WITH ('connector' = 'datagen');\nSELECT * FROM t;",
-        "CREATE TABLE t (ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '2:00:01' HOUR TO SECOND)"
-        " WITH ('connector' = 'datagen');\nSELECT * FROM t;",
+        "CREATE TABLE t (ts TIMESTAMP(3), WATERMARK FOR ts AS"
+        " ts - INTERVAL '2:00:01' HOUR TO SECOND) WITH ('connector' = 'datagen');\n"
+        "SELECT * FROM t;",
         "CREATE TABLE t (ts TIMESTAMP(3)) WITH ('connector' = 'datagen');\n"
         "SELECT ts + INTERVAL '100' DAY(3), ts - INTERVAL '1 01:00:00' DAY TO SECOND,"
         " ts - INTERVAL '45:01' MINUTE TO SECOND FROM t;",

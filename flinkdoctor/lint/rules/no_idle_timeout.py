@@ -64,9 +64,9 @@ class NoIdleTimeout(Rule):
         _K.format(extra="") + _Q,
         _K.format(extra=",\n  'scan.watermark.idle-timeout' = '0'") + _Q,
         "SET 'table.exec.source.idle-timeout' = '0 ms';\n" + _K.format(extra="") + _Q,
-        _K.format(extra="").replace("'kafka'", "'upsert-kafka'").replace(
-            "v INT,", "v INT, PRIMARY KEY (v) NOT ENFORCED,"
-        ),
+        _K.format(extra="")
+        .replace("'kafka'", "'upsert-kafka'")
+        .replace("v INT,", "v INT, PRIMARY KEY (v) NOT ENFORCED,"),
     )
     passes = (
         _K.format(extra=",\n  'scan.watermark.idle-timeout' = '1 min'") + _Q,
@@ -117,8 +117,10 @@ class NoIdleTimeout(Rule):
             "connector": connector(table),
             "parallelism": script.settings.get("parallelism.default"),
         }
-        edits = () if own is not None else insert_option(
-            context, first_option(table), f"'{TABLE_OPTION}' = '1 min'"
+        edits = (
+            ()
+            if own is not None
+            else insert_option(context, first_option(table), f"'{TABLE_OPTION}' = '1 min'")
         )
         fix = Fix(f"add '{TABLE_OPTION}' = '1 min' to its WITH options", edits)
         return self.finding(message, wm.location, evidence=evidence, fix=fix, rule="R2.4")

@@ -45,9 +45,12 @@ def issues(pattern: str) -> list[Issue]:
         if r.letter == "Y" and "w" not in present:
             found.append(Issue(r, f"{text} is the week-based year, not the year", "y" * r.count))
         elif r.letter == "D" and present & {"M", "L"} and "d" not in present:
-            found.append(Issue(r, f"{text} is the day of the year, not of the month", "d" * r.count))
+            found.append(
+                Issue(r, f"{text} is the day of the year, not of the month", "d" * r.count)
+            )
         elif r.letter in "hK" and "a" not in present and "B" not in present:
-            meaning = f"{text} is the {'1-12' if r.letter == 'h' else '0-11'} hour of AM/PM but the pattern has no a"
+            hours = "1-12" if r.letter == "h" else "0-11"
+            meaning = f"{text} is the {hours} hour of AM/PM but the pattern has no a"
             found.append(Issue(r, meaning, "H" * r.count))
         elif r.letter == "m" and r in date_part and not any(x.letter == "M" for x in date_part):
             found.append(Issue(r, f"{text} in the date is minutes, not the month", "M" * r.count))
@@ -112,9 +115,7 @@ class PatternSuspicious(Rule):
             problems = issues(found.pattern)
             if not problems:
                 continue
-            intended = replace_runs(
-                found.pattern, {i.run.index: i.replacement for i in problems}
-            )
+            intended = replace_runs(found.pattern, {i.run.index: i.replacement for i in problems})
             yield self._finding(context, found.pattern, intended, problems, found.literal)
 
     def _finding(

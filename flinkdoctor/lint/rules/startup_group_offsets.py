@@ -51,8 +51,10 @@ class StartupGroupOffsets(Rule):
         _K.format(extra=",\n  'scan.startup.mode' = 'earliest-offset'"),
         _K.format(extra=",\n  'properties.auto.offset.reset' = 'earliest'"),
         # upsert-kafka always reads from the earliest offset
-        _K.format(extra=",\n  'key.format' = 'json'").replace("'kafka'", "'upsert-kafka'")
-        .replace("(v INT)", "(v INT, PRIMARY KEY (v) NOT ENFORCED)").replace("'format'", "'value.format'"),
+        _K.format(extra=",\n  'key.format' = 'json'")
+        .replace("'kafka'", "'upsert-kafka'")
+        .replace("(v INT)", "(v INT, PRIMARY KEY (v) NOT ENFORCED)")
+        .replace("'format'", "'value.format'"),
     )
 
     def check(self, context: LintContext) -> Iterator[Finding]:
@@ -64,15 +66,28 @@ class StartupGroupOffsets(Rule):
                 continue
             if "properties.auto.offset.reset" in table.options:
                 continue
-            said = "no 'scan.startup.mode'" if mode is None else "'scan.startup.mode' = 'group-offsets'"
+            said = (
+                "no 'scan.startup.mode'"
+                if mode is None
+                else "'scan.startup.mode' = 'group-offsets'"
+            )
             message = (
                 f"Kafka source {table.name} has {said} and no 'properties.auto.offset.reset': "
                 "it starts from the group's committed offsets and fails when the group has none"
             )
             location = option_location(table, "scan.startup.mode" if mode else "connector")
-            edits = () if mode else insert_option(
-                context, first_option(table), "'scan.startup.mode' = 'earliest-offset'"
+            edits = (
+                ()
+                if mode
+                else insert_option(
+                    context, first_option(table), "'scan.startup.mode' = 'earliest-offset'"
+                )
             )
-            fix = Fix("set 'scan.startup.mode' = 'earliest-offset' (or another explicit start)", edits)
-            evidence = {"table": str(table.name), "group_id": table.options.get("properties.group.id")}
+            fix = Fix(
+                "set 'scan.startup.mode' = 'earliest-offset' (or another explicit start)", edits
+            )
+            evidence = {
+                "table": str(table.name),
+                "group_id": table.options.get("properties.group.id"),
+            }
             yield self.finding(message, location, evidence=evidence, fix=fix, rule="R5.7")

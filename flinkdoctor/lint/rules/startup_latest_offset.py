@@ -43,7 +43,9 @@ class StartupLatestOffset(Rule):
     fires = (
         _K.format(mode="latest-offset"),
         # read through a view; a DDL-only file still declares the source
-        _K.format(mode="latest-offset").replace("SELECT * FROM k;", "CREATE VIEW kv AS SELECT v FROM k;"),
+        _K.format(mode="latest-offset").replace(
+            "SELECT * FROM k;", "CREATE VIEW kv AS SELECT v FROM k;"
+        ),
         _K.format(mode="latest-offset").replace("SELECT * FROM k;", ""),
     )
     passes = (

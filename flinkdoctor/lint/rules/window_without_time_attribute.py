@@ -53,17 +53,18 @@ class WindowWithoutTimeAttribute(Rule):
         _PLAIN + _AGG.format(src="p", col="ts"),
         _PLAIN + "SELECT TUMBLE_START(ts, INTERVAL '1' MINUTE) AS ws, COUNT(*) AS n FROM p"
         " GROUP BY TUMBLE(ts, INTERVAL '1' MINUTE);",
-        _T + "CREATE VIEW v AS SELECT CAST(ts AS TIMESTAMP(3)) AS ts, v FROM t;\n"
+        _T
+        + "CREATE VIEW v AS SELECT CAST(ts AS TIMESTAMP(3)) AS ts, v FROM t;\n"
         + _AGG.format(src="v", col="ts"),
         _T + "SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(v),"
         " INTERVAL '1' MINUTE)) GROUP BY window_start, window_end;",
-        _T + "CREATE VIEW latest AS SELECT v, MAX(ts) AS ts FROM t GROUP BY v;\n"
+        _T
+        + "CREATE VIEW latest AS SELECT v, MAX(ts) AS ts FROM t GROUP BY v;\n"
         + _AGG.format(src="latest", col="ts"),
     )
     passes = (
         _T + "" + _AGG.format(src="t", col="ts"),
-        _T + "CREATE VIEW v AS SELECT ts, v FROM t WHERE v > 0;\n"
-        + _AGG.format(src="v", col="ts"),
+        _T + "CREATE VIEW v AS SELECT ts, v FROM t WHERE v > 0;\n" + _AGG.format(src="v", col="ts"),
         "CREATE TABLE q (v INT, pt AS PROCTIME()) WITH ('connector' = 'datagen');\n"
         + _AGG.format(src="q", col="pt"),
         _T + "SELECT TUMBLE_START(ts, INTERVAL '1' MINUTE) AS ws, COUNT(*) AS n FROM t"
@@ -83,7 +84,9 @@ class WindowWithoutTimeAttribute(Rule):
                 if attr is None or attr.time:
                     continue
                 shown = str(attr.type) if attr.type is not None else "a plain value"
-                kind = f"{window.kind} window" if window.style == "tvf" else f"GROUP BY {window.kind}"
+                kind = (
+                    f"{window.kind} window" if window.style == "tvf" else f"GROUP BY {window.kind}"
+                )
                 message = (
                     f"{kind} over {window.time_col}, which is {shown}, not a time attribute"
                     + (f": {attr.why}" if attr.why else "")

@@ -210,6 +210,21 @@ def test_pattern_suspicious_says_what_flink_does(
     assert f.location == Location("job.sql", 2, 24)
 
 
+def test_pattern_suspicious_rescued_by_the_fallback_says_so() -> None:
+    text = "CREATE TABLE e (s STRING) WITH ('connector' = 'datagen');\nSELECT TO_TIMESTAMP(s, 'yyyy-MM-DD HH:mm:ss') FROM e;"
+    f = only(text, "pattern-suspicious")
+    assert f.message == (
+        "TO_TIMESTAMP pattern 'yyyy-MM-DD HH:mm:ss': DD is the day of the year, not of the month; "
+        "the pattern fails on '2024-05-14 03:07:45', which only Flink's java.sql fallback rescues "
+        "(values without a space get NULL)"
+    )
+    assert f.evidence["example"] == {
+        "value": "2024-05-14 03:07:45",
+        "flink": "2024-05-14 03:07:45.000",
+        "intended": "2024-05-14 03:07:45.000",
+    }
+
+
 def test_pattern_suspicious_also_in_views_and_watermarks_not_in_other_strings() -> None:
     text = (
         "CREATE TABLE e (s STRING, ts AS TO_TIMESTAMP(s, 'yyyy-MM-dd HH:mm:ss'),"
@@ -401,6 +416,51 @@ def test_pyflink_job_findings_at_py_lines() -> None:
     assert sink.fix is not None and sink.fix.text == (
         "enable checkpointing: env.enable_checkpointing(60000)"
     )
+
+
+PY_SINK_JOB = """\
+from pyflink.table import EnvironmentSettings, TableEnvironment
+
+t_env = TableEnvironment.create(EnvironmentSettings.{mode}())
+{config}
+t_env.execute_sql("CREATE TABLE src (v INT) WITH ('connector' = 'datagen')")
+t_env.execute_sql(
+    "CREATE TABLE sink_out (v INT) WITH ('connector' = 'filesystem', 'path' = '/tmp/o', 'format' = 'json')"
+)
+t_env.execute_sql("INSERT INTO sink_out SELECT v FROM src")
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "config", "fires"),
+    [
+        ("in_streaming_mode", "", True),
+        (
+            "in_streaming_mode",
+            't_env.get_config().set("execution.checkpointing.interval", "10 s")',
+            False,
+        ),
+        (
+            "in_streaming_mode",
+            't_env.get_config().set("execution.checkpointing.interval", "0 s")',
+            True,
+        ),
+        ("in_batch_mode", "", False),
+        (
+            "in_streaming_mode",
+            "t_env.execute_sql(\"SET 'execution.checkpointing.interval' = '1 min'\")",
+            False,
+        ),
+    ],
+)
+def test_pyflink_checkpointing_counts_from_the_table_config(
+    mode: str, config: str, fires: bool
+) -> None:
+    text = PY_SINK_JOB.format(mode=mode, config=config)
+    found = named(text, "sink-needs-checkpoint", "sink_job.py")
+    assert bool(found) is fires
+    if fires:
+        assert found[0].location == Location("sink_job.py", 7, 6)
 
 
 def test_pyflink_job_fixed_with_env_checkpointing_and_env_secret() -> None:

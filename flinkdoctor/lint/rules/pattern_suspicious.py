@@ -18,7 +18,7 @@ from flinkdoctor.lint.patterns import (
     sql_quote,
 )
 from flinkdoctor.lint.rule import LintContext, Rule
-from flinkdoctor.timeformat import PatternError, compile_pattern
+from flinkdoctor.timeformat import PatternError, Status, compile_pattern, to_timestamp
 
 _HOURS = frozenset("HhKk")
 
@@ -93,6 +93,8 @@ class PatternSuspicious(Rule):
         "CREATE VIEW v AS SELECT TO_TIMESTAMP(s, 'yyyy-mm-dd HH:MM:ss') AS ts FROM e;",
         "CREATE TABLE e (s STRING) WITH ('connector' = 'datagen');\n"
         "SELECT TO_TIMESTAMP(s, 'yyyy-MM-DD''T''HH:mm:ss') FROM e;",
+        "CREATE TABLE e (s STRING) WITH ('connector' = 'datagen');\n"
+        "SELECT TO_TIMESTAMP(s, 'yyyy-MM-DD HH:mm:ss'), TO_TIMESTAMP(s, 'dd.MM.YY KK:mm') FROM e;",
     )
     passes = (
         "CREATE TABLE e (s STRING, ts AS TO_TIMESTAMP(s, 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z'''),"
@@ -142,8 +144,11 @@ class PatternSuspicious(Rule):
                 message += f"; Flink returns NULL for {value!r}"
             elif result != expected:
                 message += f"; Flink turns {value!r} into {result}"
-            else:
-                message += f"; {value!r} parses only by luck (Flink's java.sql fallback)"
+            elif to_timestamp(value, pattern).status is Status.FALLBACK:
+                message += (
+                    f"; the pattern fails on {value!r}, which only Flink's java.sql fallback "
+                    "rescues (a value it cannot read, e.g. with a T, gets NULL)"
+                )
         edits = replace_text(context, literal.location, literal.raw, sql_quote(intended))
         if not edits:
             edits = replace_text(context, literal.location, pattern, intended)

@@ -216,7 +216,7 @@ def test_pattern_suspicious_rescued_by_the_fallback_says_so() -> None:
     assert f.message == (
         "TO_TIMESTAMP pattern 'yyyy-MM-DD HH:mm:ss': DD is the day of the year, not of the month; "
         "the pattern fails on '2024-05-14 03:07:45', which only Flink's java.sql fallback rescues "
-        "(values without a space get NULL)"
+        "(a value it cannot read, e.g. with a T, gets NULL)"
     )
     assert f.evidence["example"] == {
         "value": "2024-05-14 03:07:45",

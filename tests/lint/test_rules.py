@@ -508,3 +508,13 @@ def test_seed_jobs_get_only_what_is_true(name: str) -> None:
         n for n, line in enumerate(text.splitlines(), 1) if "WATERMARK FOR" in line
     )
     assert idle.location.line == watermark_line
+
+
+def test_real_job_shapes_get_only_the_hinted_latest_offset() -> None:
+    """A statement set with a window Top-N over a temporal join, a legacy HOP, MATCH_RECOGNIZE, a
+    global idle timeout: the one thing worth saying is the query whose hint starts at latest."""
+    path = ROOT / "tests" / "sql" / "fixtures" / "real_jobs.sql"
+    found = lint(path.read_text(), "real_jobs.sql")
+    assert [(f.name, f.location) for f in found] == [
+        ("startup-latest-offset", Location("real_jobs.sql", 68, 8))
+    ]

@@ -46,10 +46,16 @@ class StartupGroupOffsets(Rule):
     fires = (
         _K.format(extra=""),
         _K.format(extra=",\n  'scan.startup.mode' = 'group-offsets'"),
+        _K.format(extra=",\n  'scan.startup.mode' = 'earliest-offset'").replace(
+            "FROM k;", "FROM k /*+ OPTIONS('scan.startup.mode'='group-offsets') */;"
+        ),
     )
     passes = (
         _K.format(extra=",\n  'scan.startup.mode' = 'earliest-offset'"),
         _K.format(extra=",\n  'properties.auto.offset.reset' = 'earliest'"),
+        _K.format(extra="").replace(
+            "FROM k;", "FROM k /*+ OPTIONS('scan.startup.mode'='earliest-offset') */;"
+        ),
         # upsert-kafka always reads from the earliest offset
         _K.format(extra=",\n  'key.format' = 'json'")
         .replace("'kafka'", "'upsert-kafka'")
@@ -58,13 +64,15 @@ class StartupGroupOffsets(Rule):
     )
 
     def check(self, context: LintContext) -> Iterator[Finding]:
-        for table, _ in source_reads(context.script):
+        for read in source_reads(context.script):
+            table = read.table
             if not is_kafka(table):
                 continue
-            mode = table.options.get("scan.startup.mode")
-            if mode not in (None, "group-offsets"):
+            modes = [v for v, _ in read.values("scan.startup.mode") if v in (None, "group-offsets")]
+            if not modes:
                 continue
-            if "properties.auto.offset.reset" in table.options:
+            mode = modes[0]
+            if read.values("properties.auto.offset.reset")[0][0] is not None:
                 continue
             said = (
                 "no 'scan.startup.mode'"

@@ -518,3 +518,20 @@ def test_real_job_shapes_get_only_the_hinted_latest_offset() -> None:
     assert [(f.name, f.location) for f in found] == [
         ("startup-latest-offset", Location("real_jobs.sql", 68, 8))
     ]
+
+
+def test_pyflink_pattern_in_a_python_variable_is_fixed_where_it_is_written() -> None:
+    text = (
+        "from pyflink.table import EnvironmentSettings, TableEnvironment\n"
+        "\n"
+        "t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())\n"
+        'fmt = "YYYY-MM-dd HH:mm:ss"\n'
+        't_env.execute_sql(f"""\n'
+        "    CREATE TABLE e (s STRING, ts AS TO_TIMESTAMP(s, '{fmt}'))\n"
+        "    WITH ('connector' = 'datagen')\n"
+        '""")\n'
+    )
+    f = only(text, "pattern-suspicious", "job.py")
+    assert f.location is not None and f.location.line == 6
+    assert f.fix is not None
+    assert f.fix.edits == (Edit("job.py", 4, 4, ('fmt = "yyyy-MM-dd HH:mm:ss"',)),)

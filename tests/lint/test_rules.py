@@ -9,6 +9,7 @@ calls are replayed on Flink in test_rules_flink.py; spec flink-observed.md lists
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,7 @@ def test_fixture(rule: object, kind: str, index: int, script: str) -> None:
         assert f.code == rule.code and f.severity is rule.severity  # type: ignore[attr-defined]
         assert f.location is not None and f.location.file == "job.sql" and f.location.line >= 1
         assert f.fix is not None and f.fix.text
+        assert json.loads(json.dumps(dict(f.evidence))) == dict(f.evidence)  # JSON-ready values
 
 
 @pytest.mark.parametrize(

@@ -537,3 +537,32 @@ def test_pyflink_pattern_in_a_python_variable_is_fixed_where_it_is_written() -> 
     assert f.location is not None and f.location.line == 6
     assert f.fix is not None
     assert f.fix.edits == (Edit("job.py", 4, 4, ('fmt = "yyyy-MM-dd HH:mm:ss"',)),)
+
+
+def test_plaintext_secret_in_catalogs_sets_and_pyflink_config() -> None:
+    text = (
+        "SET 'fs.s3a.secret.key' = 'CANARY-7f3a91';\n"
+        "CREATE CATALOG pg WITH (\n  'type' = 'jdbc',\n  'username' = 'app',\n"
+        "  'password' = 'CANARY-7f3a91'\n);\n"
+    )
+    found = named(text, "plaintext-secret")
+    assert [(f.location, f.message) for f in found] == [
+        (
+            Location("job.sql", 1, 1),
+            "option 'fs.s3a.secret.key' in the job configuration holds a literal secret in plain "
+            "text (not shown here)",
+        ),
+        (
+            Location("job.sql", 5, 3),
+            "option 'password' of catalog pg holds a literal secret in plain text (not shown here)",
+        ),
+    ]
+    assert CANARY not in repr(found)
+    py = (
+        "import os\nfrom pyflink.table import EnvironmentSettings, TableEnvironment\n"
+        "t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())\n"
+        "t_env.get_config().set('s3.secret-key', 'CANARY-7f3a91')\n"
+        "t_env.get_config().set('s3.access-key', os.environ['S3_KEY'])\n"
+    )
+    [f] = named(py, "plaintext-secret", "job.py")
+    assert f.location == Location("job.py", 4, 1) and CANARY not in repr(f)

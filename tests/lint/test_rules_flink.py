@@ -3,8 +3,9 @@
 Every ``fires`` example of those rules must be rejected by Flink (an error, not a timeout) for
 the same cause our finding names, every ``passes`` example must plan, and where the findings
 carry line edits, the example with the edits applied must plan too (the fix is verified).
-Queries are sent as ``EXPLAIN`` so nothing runs. The timestamp rules' examples ("Flink turns X into Y") are replayed
-as real TO_TIMESTAMP / TO_TIMESTAMP_LTZ calls and must print exactly what the finding claims.
+Queries are sent as ``EXPLAIN`` so nothing runs. The timestamp rules' examples ("Flink turns X
+into Y") are replayed as real TO_TIMESTAMP / TO_TIMESTAMP_LTZ calls and must print exactly what
+the finding claims.
 """
 
 from __future__ import annotations

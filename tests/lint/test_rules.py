@@ -566,3 +566,9 @@ def test_plaintext_secret_in_catalogs_sets_and_pyflink_config() -> None:
     )
     [f] = named(py, "plaintext-secret", "job.py")
     assert f.location == Location("job.py", 4, 1) and CANARY not in repr(f)
+
+
+def test_an_interval_beyond_any_precision_is_still_a_parse_error() -> None:
+    text = "SELECT INTERVAL '99999999999' SECOND;"
+    with pytest.raises(SqlError, match="exceeds precision of SECOND\\(2\\) field"):
+        load_for_lint(text, "job.sql")

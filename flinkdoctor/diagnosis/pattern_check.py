@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flinkdoctor.diagnosis.rowtime import RowtimeConversion
 from flinkdoctor.sql.string_literal import escape_sql_literal
@@ -81,16 +81,24 @@ class PatternReport:
 
 
 def check_values(
-    conversion: RowtimeConversion, values: Sequence[str | None], notes: tuple[str, ...] = ()
+    conversion: RowtimeConversion,
+    values: Sequence[str | None],
+    notes: tuple[str, ...] = (),
+    field: str | None = None,
 ) -> PatternReport:
-    """Run every value through ``conversion`` and infer a better pattern when some do not parse."""
+    """Run every value through ``conversion`` and infer a better pattern when some do not parse.
+
+    ``field`` is where the values were read when that is not the field the conversion reads (the
+    DDL names a field the events lack): the suggested line then reads ``field``, the one that has
+    the values."""
     conversions = conversion.convert_many(values)
     results = tuple(
         ValueResult(value, result) for value, result in zip(values, conversions, strict=True)
     )
     suggestion = None
     if any(result.status is not Status.OK for result in conversions):
-        suggestion = _suggest(conversion, [value for value in values if value is not None])
+        target = conversion if field is None else replace(conversion, field=field)
+        suggestion = _suggest(target, [value for value in values if value is not None])
     return PatternReport(conversion=conversion, results=results, suggestion=suggestion, notes=notes)
 
 

@@ -9,6 +9,7 @@ with the same conversion the engine uses, never by matching the text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flinkdoctor.timeformat import Status
@@ -42,3 +43,21 @@ def json_timestamp_fix(value: str) -> JsonTimestampFix | None:
             name = "TIMESTAMP_LTZ(3)" if ltz else "TIMESTAMP(3)"
             return JsonTimestampFix(name, standard, result.millis)
     return None
+
+
+def json_timestamp_fix_all(values: Sequence[str]) -> tuple[JsonTimestampFix, int] | None:
+    """The type / standard pair under which flink-json decodes the most of ``values`` (ties:
+    the order of ``json_timestamp_fix``), with how many; None when it decodes none."""
+    best: tuple[JsonTimestampFix, int] | None = None
+    for ltz, standard in _CANDIDATES:
+        parsed = 0
+        first: int | None = None
+        for value in values:
+            result = json_timestamp(value, ltz=ltz, standard=standard)
+            if result.status is Status.OK and result.millis is not None:
+                parsed += 1
+                first = result.millis if first is None else first
+        if parsed and first is not None and (best is None or parsed > best[1]):
+            name = "TIMESTAMP_LTZ(3)" if ltz else "TIMESTAMP(3)"
+            best = (JsonTimestampFix(name, standard, first), parsed)
+    return best

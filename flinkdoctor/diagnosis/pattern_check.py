@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from flinkdoctor.diagnosis.json_fix import json_timestamp_fix_all
 from flinkdoctor.diagnosis.rowtime import RowtimeConversion
 from flinkdoctor.sql.string_literal import escape_sql_literal
 from flinkdoctor.timeformat import Conversion, Status, format_timestamp, suggest
@@ -105,6 +106,10 @@ def check_values(
 def _suggest(conversion: RowtimeConversion, values: Sequence[str]) -> Suggestion | None:
     if not values:
         return None
+    if conversion.kind == "json":
+        fixed = _json_suggestion(conversion, values)
+        if fixed is not None:
+            return fixed
     found = suggest(values)
     if found.pattern is None:
         return Suggestion(None, 0, found.total, None, found.note) if found.note else None
@@ -115,3 +120,25 @@ def _suggest(conversion: RowtimeConversion, values: Sequence[str]) -> Suggestion
     if parsed == 0:
         return None
     return Suggestion(found.pattern, parsed, len(values), candidate.ddl_line(), found.note)
+
+
+def _json_suggestion(conversion: RowtimeConversion, values: Sequence[str]) -> Suggestion | None:
+    """For a field flink-json decodes: the column type and json.timestamp-format.standard that
+    decode every value (seed case 5: TIMESTAMP_LTZ(3) with ISO-8601), when there is one."""
+    found = json_timestamp_fix_all(values)
+    if found is None or found[1] < len(values):
+        return None
+    fix, parsed = found
+    current = ("TIMESTAMP_LTZ(3)" if conversion.ltz else "TIMESTAMP(3)", conversion.json_standard)
+    if (fix.type_name, fix.standard) == current:
+        return None
+    field = conversion.field or "the field"
+    return Suggestion(
+        None,
+        parsed,
+        len(values),
+        f"{field} {fix.type_name}",
+        f"declare {field} {fix.type_name} and set 'json.timestamp-format.standard' = "
+        f"'{fix.standard}' in the table's WITH options: flink-json then decodes all "
+        f"{parsed} values",
+    )

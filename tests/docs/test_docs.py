@@ -1,6 +1,7 @@
 """The docs stand on their own: every markdown link in README.md and docs/ resolves inside the
-repository (file and anchor), nothing points to ``../shared``, every rule id the code or the tests
-use is explained in docs/semantics.md, and every test that page cites exists."""
+repository (file and anchor), no text points to the shared folder beside the repository, every
+rule id the code or the tests use is explained in docs/semantics.md, and every test that page
+cites exists."""
 
 from __future__ import annotations
 

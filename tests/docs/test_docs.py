@@ -52,7 +52,7 @@ def test_every_link_resolves_inside_the_repository(doc: Path) -> None:
         assert resolved.is_relative_to(ROOT), f"{doc.name}: {target} points outside the repo"
         assert resolved.exists(), f"{doc.name}: {target} does not exist"
         if anchor:
-            assert resolved.suffix == ".md", f"{doc.name}: {target}: anchor into a non-markdown file"
+            assert resolved.suffix == ".md", f"{doc.name}: {target}: anchor outside markdown"
             assert anchor in _anchors(resolved), f"{doc.name}: {target}: no such anchor"
 
 

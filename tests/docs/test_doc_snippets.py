@@ -55,9 +55,7 @@ def snippets() -> list[Snippet]:
             before = text[: match.start()].rstrip("\n").rsplit("\n", 1)[-1]
             mark = MARK.search(before)
             line = text.count("\n", 0, match.start()) + 1
-            found.append(
-                Snippet(doc, line, match[1], match[2], mark[1] if mark else None)
-            )
+            found.append(Snippet(doc, line, match[1], match[2], mark[1] if mark else None))
     return found
 
 

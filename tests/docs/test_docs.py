@@ -90,9 +90,7 @@ def _rule_ids_in(paths: list[Path]) -> set[str]:
 
 
 def test_every_rule_id_the_code_and_tests_use_is_explained() -> None:
-    used = _rule_ids_in(
-        [*(ROOT / "flinkdoctor").rglob("*.py"), *(ROOT / "tests").rglob("*.py")]
-    )
+    used = _rule_ids_in([*(ROOT / "flinkdoctor").rglob("*.py"), *(ROOT / "tests").rglob("*.py")])
     assert {"R1.6", "R3.3", "R4.5"} <= used  # the scan itself works
     anchors = _anchors(ROOT / "docs" / "semantics.md")
     missing = sorted(r for r in used if r.lower().replace(".", "") not in anchors)

@@ -7,6 +7,7 @@ result alone. Fast runs, pipes, logs and programs never see it.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Iterable, Iterator
@@ -27,7 +28,8 @@ from rich.progress import (
 T = TypeVar("T")
 
 DELAY = 1.0
-"""Seconds of work before a bar appears."""
+"""Seconds of work before a bar appears (``FLINKDOCTOR_PROGRESS_DELAY`` overrides it: 0 shows
+the bar at once, which is how the terminal tests see it without a slow input)."""
 
 QuietOpt = Annotated[
     bool,
@@ -73,8 +75,13 @@ class Work:
         self._task = self._progress.add_task(description, total=total)
 
     def __enter__(self) -> Work:
-        if self.enabled:
-            self._timer = threading.Timer(DELAY, self._show)
+        if not self.enabled:
+            return self
+        delay = _delay()
+        if delay <= 0:
+            self._show()
+        else:
+            self._timer = threading.Timer(delay, self._show)
             self._timer.daemon = True
             self._timer.start()
         return self
@@ -124,3 +131,10 @@ class Work:
                 self.advance(pending)
                 pending = 0
         self.advance(pending)
+
+
+def _delay() -> float:
+    try:
+        return float(os.environ.get("FLINKDOCTOR_PROGRESS_DELAY", DELAY))
+    except ValueError:
+        return DELAY

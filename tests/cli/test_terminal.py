@@ -318,6 +318,10 @@ def test_sample_reads_well(kafka_broker: KafkaBroker, columns: int, tmp_path: Pa
     text = _words(screen)
     assert f"{len(envelopes)} records from {topic}" in text
     assert "Empty partitions: 2" in text
+    assert "times on 2024-12-14 (UTC)" in text
+    lines = screen.splitlines()  # each partition's span whole, on its own line
+    assert any("03:00:05.120 → 03:19:43.120" in line for line in lines)  # partition 0, Kafka
+    assert any("03:00:36.000 → 03:20:14.000" in line for line in lines)  # partition 1, events
     assert len(out.read_text().splitlines()) == len(envelopes)
     code, quiet, _ = in_terminal(
         "sample", "--ddl", "examples/kafka/pageviews.sql", "--quiet", columns=columns, env=env

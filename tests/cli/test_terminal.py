@@ -330,3 +330,27 @@ def test_sample_reads_well(kafka_broker: KafkaBroker, columns: int, tmp_path: Pa
     records = [json.loads(line) for line in quiet.splitlines() if line.startswith("{")]
     assert len(records) == len(envelopes)
     assert "records from" not in quiet and "Kafka:" not in quiet
+
+
+def test_shell_completion_completes_commands_and_choices() -> None:
+    """`flinkdoctor --install-completion` installs what this answers: bash asks through the
+    environment and gets one candidate per line."""
+
+    def complete(words: str, index: int) -> list[str]:
+        env = {
+            **os.environ,
+            "_FLINKDOCTOR_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(index),
+        }
+        run = subprocess.run([FLINKDOCTOR], capture_output=True, text=True, env=env, timeout=60)
+        assert run.returncode == 0, run.stderr
+        return run.stdout.split()
+
+    assert complete("flinkdoctor sim", 1) == ["simulate-windows"]
+    assert complete("flinkdoctor simulate-windows --arrival ", 3) == ["file", "live", "backlog"]
+    assert complete("flinkdoctor check-pattern --format ", 3) == ["text", "json"]
+    shown = subprocess.run(
+        [FLINKDOCTOR, "--show-completion", "bash"], capture_output=True, text=True, timeout=60
+    )
+    assert shown.returncode == 0 and "_flinkdoctor_completion" in shown.stdout

@@ -11,6 +11,7 @@ import enum
 import io
 import json
 import re
+import shlex
 import sys
 from collections.abc import Iterable
 from dataclasses import replace
@@ -261,7 +262,10 @@ def simulate_windows(
             file=None if output_format is OutputFormat.text else io.StringIO(),
             width=None if output_format is OutputFormat.text else 160,
         )
-        render_simulation(result, console)
+        check = "flinkdoctor check-pattern --ddl " + shlex.quote(str(script))
+        if events is not None and str(events) != "-":
+            check += " --events " + shlex.quote(str(events))
+        render_simulation(result, console, check=check)
         if svg is not None:
             console.save_svg(str(svg), title="flinkdoctor simulate-windows")
         if html is not None:

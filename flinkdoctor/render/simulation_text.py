@@ -19,8 +19,14 @@ from flinkdoctor.render.simulation_json import _Clock
 TRACK = 48
 
 
-def render_simulation(result: SimulationResult, console: Console, limit: int = 30) -> None:
-    """Print the whole report."""
+CHECK = "flinkdoctor check-pattern --ddl SCRIPT --events FILE"
+
+
+def render_simulation(
+    result: SimulationResult, console: Console, limit: int = 30, check: str = CHECK
+) -> None:
+    """Print the whole report; ``check`` is the check-pattern command for this script and
+    events, which the next step names when the rowtime conversion is at fault."""
     clock = _Clock(result)
     _header(result, console)
 
@@ -40,7 +46,7 @@ def render_simulation(result: SimulationResult, console: Console, limit: int = 3
                 (0, 0, 0, 2),
             )
         )
-        fix = _failure_fix(f)
+        fix = _failure_fix(f, check)
         if fix:
             parts.append(Padding(Text.assemble(("Fix: ", "bold green"), fix), (0, 0, 0, 2)))
         console.print(Panel(Group(*parts), title="JOB FAILS", border_style="red"))
@@ -49,7 +55,7 @@ def render_simulation(result: SimulationResult, console: Console, limit: int = 3
     _pending(result, console, clock, limit)
     _dropped(result, console, clock, limit)
     _timeline(result, console, clock)
-    _verdict(result, console)
+    _verdict(result, console, check)
     footer = rules_footer(_cited(result))
     if footer:
         console.print(Text(footer, style="dim"))
@@ -105,7 +111,7 @@ def _header(result: SimulationResult, console: Console) -> None:
     console.print()
 
 
-def _failure_fix(failure: JobFailure) -> str | None:
+def _failure_fix(failure: JobFailure, check: str = CHECK) -> str | None:
     """The change that makes the failing value decode, when Flink's failure has one."""
     if failure.rule == "R4.5" and failure.value is not None:
         fix = json_timestamp_fix(failure.value)
@@ -114,7 +120,7 @@ def _failure_fix(failure: JobFailure) -> str | None:
             return (
                 f"declare {field} {fix.type_name} and set 'json.timestamp-format.standard' = "
                 f"'{fix.standard}' in the table's WITH options: then {failure.value!r} "
-                f"decodes (flinkdoctor check-pattern --ddl SCRIPT --events FILE checks them all)."
+                f"decodes ({check} checks them all)."
             )
         return (
             f"declare {field} STRING and convert it with TO_TIMESTAMP({field}, 'pattern') in a "
@@ -122,8 +128,7 @@ def _failure_fix(failure: JobFailure) -> str | None:
         )
     if failure.rule in ("R1.5", "R1.7"):
         return (
-            "the rowtime is NULL: fix its conversion "
-            "(flinkdoctor check-pattern --ddl SCRIPT --events FILE)."
+            f"the rowtime is NULL: fix its conversion ({check})."
         )
     return None
 
@@ -389,7 +394,7 @@ def _track(
     return text
 
 
-def _verdict(result: SimulationResult, console: Console) -> None:
+def _verdict(result: SimulationResult, console: Console, check: str) -> None:
     parts: list[str] = []
     if result.failure is not None:
         parts.append(f"the job fails ({result.failure.rule})")
@@ -410,20 +415,21 @@ def _verdict(result: SimulationResult, console: Console) -> None:
         )
         return
     console.print(Text("Diagnosis: " + "; ".join(parts) + ".", style="bold red"))
-    step = next_step(result)
+    step = next_step(result, check)
     if step:
         console.print(Text.assemble(("Next step: ", "bold"), step))
 
 
-def next_step(result: SimulationResult) -> str | None:
+def next_step(result: SimulationResult, check: str = CHECK) -> str | None:
     """The one thing to do now, in plain words, from what holds the first open window back (or
     the failure, or the drops)."""
     if result.failure is not None:
-        return _failure_fix(result.failure) or "fix the failure above; the sink gets nothing."
+        fix = _failure_fix(result.failure, check)
+        return fix or "fix the failure above; the sink gets nothing."
     if any(f.startswith("R6.8") for f in result.findings):
         return (
-            "the rowtime is NULL: fix its conversion (flinkdoctor check-pattern --ddl SCRIPT "
-            "--events FILE shows which values fail and the pattern that parses them)."
+            f"the rowtime is NULL: fix its conversion ({check} shows which values fail and "
+            "the pattern that parses them)."
         )
     if result.pending:
         first = result.pending[0]
@@ -443,8 +449,7 @@ def next_step(result: SimulationResult) -> str | None:
             )
         if "R1.7" in rules or "R1.5" in rules:
             return (
-                "the rowtime is NULL: fix its conversion (flinkdoctor check-pattern --ddl SCRIPT "
-                "--events FILE)."
+                f"the rowtime is NULL: fix its conversion ({check})."
             )
         delay = int(cfg.get("watermark_delay_ms") or 0)
         release = _Clock(result).ts(first.needed_watermark + delay)

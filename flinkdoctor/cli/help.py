@@ -4,7 +4,7 @@ placeholders instead of typer's type labels (``<str>``, ``<bool>``, ``<list[str]
 choices of an enumerated option listed where the option is.
 
 A command registers with ``register(app, name, function, help=command_help(...), ...)`` and gives
-each option a ``metavar`` (``choices(...)`` for an enum); ``tests/cli/test_help.py`` checks them.
+each option a ``metavar`` (``choices(...)`` for an enum); ``tests/cli/test_terminal.py`` checks.
 """
 
 from __future__ import annotations

@@ -118,11 +118,12 @@ class Work:
         if self._shown:
             self._progress.update(self._task, completed=self.completed)
 
-    def track(self, items: Iterable[T], every: int = 1000) -> Iterator[T]:
-        """``items``, counted as they pass (the bar is updated every ``every`` items)."""
-        if not self.enabled:
-            yield from items
-            return
+    def track(self, items: Iterable[T], every: int = 1000) -> Iterable[T]:
+        """``items``, counted as they pass (the bar is updated every ``every`` items); ``items``
+        itself when no bar can show, so the hot loop pays nothing."""
+        return self._counted(items, every) if self.enabled else items
+
+    def _counted(self, items: Iterable[T], every: int) -> Iterator[T]:
         pending = 0
         for item in items:
             yield item

@@ -276,7 +276,7 @@ def _dropped(result: SimulationResult, console: Console, clock: _Clock, limit: i
         table.add_row(
             where,
             clock.ts(d.event_time) or "NULL",
-            clock.ts(d.watermark) or "none",
+            clock.ts(d.watermark) or "none yet",
             d.rule,
             d.reason,
         )
@@ -332,7 +332,7 @@ def _timeline(result: SimulationResult, console: Console, clock: _Clock) -> None
         wm = last.watermark if last else None
         state = " (idle)" if last is not None and last.idle else ""
         wm_text = Text(
-            (ts(wm) or "none") + state,
+            (ts(wm) or "none yet") + state,
             style="red" if target is not None and (wm is None or wm < target) and not state else "",
         )
         name = t.input if t.kind != "operator" else "⇒ window operator"

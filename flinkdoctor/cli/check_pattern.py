@@ -53,13 +53,17 @@ HELP = command_help(
         ),
         (
             "the DDL's own rowtime conversion, over the events' event_time field",
-            "flinkdoctor check-pattern --ddl examples/seed/case1_seed_original.py "
-            "--events examples/seed/case1_events.jsonl --field event_time",
+            (
+                "flinkdoctor check-pattern --ddl examples/seed/case1_seed_original.py",
+                "--events examples/seed/case1_events.jsonl --field event_time",
+            ),
         ),
         (
             "values from stdin, machine-readable",
-            "printf '2024-12-14 03:12:45\\n' | flinkdoctor check-pattern --format json "
-            '"yyyy-MM-dd HH:mm:ss" -',
+            (
+                "printf '2024-12-14 03:12:45\\n' |",
+                'flinkdoctor check-pattern --format json "yyyy-MM-dd HH:mm:ss" -',
+            ),
         ),
     ],
     exit_codes={

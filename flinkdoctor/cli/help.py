@@ -44,20 +44,23 @@ def choices(kind: type[enum.Enum]) -> str:
 def command_help(
     summary: str,
     *details: str,
-    examples: Sequence[tuple[str, str]],
+    examples: Sequence[tuple[str, str | Sequence[str]]],
     exit_codes: dict[int, str],
 ) -> str:
     """A command's help text in typer's rich markup mode: the summary and the detail paragraphs
     (each written with hard wraps in the source, reflowed to the terminal here), the examples
-    (a comment line, then the command) and the exit codes, one per line."""
+    (a comment line, then the command: given as parts, it is continued with a backslash so that
+    each part stays on its own line of an 80-column terminal) and the exit codes."""
     paragraphs = [_reflow(summary), *(_reflow(text) for text in details)]
     lines = ["[bold]Examples[/bold]"]
     for comment, command in examples:
+        parts = [command] if isinstance(command, str) else list(command)
         lines.append(f"  [dim]# {escape(comment)}[/dim]")
-        lines.append(f"  $ {escape(command)}")
+        lines.append("  $ " + " \\\n      ".join(escape(part) for part in parts))
     paragraphs.append("\n".join(lines))
     codes = ["[bold]Exit codes[/bold]"]
-    codes += [f"  {code}  {escape(words)}" for code, words in sorted(exit_codes.items())]
+    width = max(len(str(code)) for code in exit_codes)
+    codes += [f"  {code:>{width}}  {escape(words)}" for code, words in sorted(exit_codes.items())]
     paragraphs.append("\n".join(codes))
     return "\n\n".join(paragraphs)
 

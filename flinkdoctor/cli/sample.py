@@ -66,14 +66,24 @@ HELP = command_help(
     `flinkdoctor sample --ddl job.sql` alone is enough when the DDL holds real addresses and
     credentials. Replay the file with any command's --events.""",
     examples=[
-        ("the DDL's own Kafka table, last 1000 records per partition",
-         "flinkdoctor sample --ddl examples/kafka/pageviews.sql --out sample.jsonl"),
-        ("a topic from the start, at most 500 records per partition",
-         "flinkdoctor sample -b localhost:9092 -t pageviews --from earliest "
-         "--max-per-partition 500 -o sample.jsonl"),
-        ("replay the sample (empty partitions count too)",
-         "flinkdoctor simulate-windows examples/kafka/pageviews.sql --events sample.jsonl "
-         "--partitions 3"),
+        (
+            "the DDL's own Kafka table, last 1000 records per partition",
+            "flinkdoctor sample --ddl examples/kafka/pageviews.sql --out sample.jsonl",
+        ),
+        (
+            "a topic from the start, at most 500 records per partition",
+            (
+                "flinkdoctor sample -b localhost:9092 -t pageviews --from earliest",
+                "--max-per-partition 500 -o sample.jsonl",
+            ),
+        ),
+        (
+            "replay the sample (empty partitions count too)",
+            (
+                "flinkdoctor simulate-windows examples/kafka/pageviews.sql",
+                "--events sample.jsonl --partitions 3",
+            ),
+        ),
     ],
     exit_codes={
         0: "the sample was read (also when --timeout cut it short)",
@@ -90,6 +100,7 @@ class SummaryFormat(str, enum.Enum):
     text = "text"
     json = "json"
     none = "none"
+
 
 KAFKA_PANEL = "Kafka connection"
 SAMPLING_PANEL = "Sampling"

@@ -57,14 +57,18 @@ HELP = command_help(
     examples=[
         (
             "the seed job's fixed DDL: why its newest window has not closed",
-            "flinkdoctor simulate-windows examples/seed/case6_window_not_closed.sql "
-            "--events examples/seed/case6_events.jsonl",
+            (
+                "flinkdoctor simulate-windows examples/seed/case6_window_not_closed.sql",
+                "--events examples/seed/case6_events.jsonl",
+            ),
         ),
         (
             "the same events with an idle timeout, as JSON",
-            "flinkdoctor simulate-windows examples/seed/case6_window_not_closed.sql "
-            "--events examples/seed/case6_events.jsonl "
-            "--set table.exec.source.idle-timeout=1s --format json",
+            (
+                "flinkdoctor simulate-windows examples/seed/case6_window_not_closed.sql",
+                "--events examples/seed/case6_events.jsonl",
+                "--set table.exec.source.idle-timeout=1s --format json",
+            ),
         ),
         (
             "no --events: sample the DDL's Kafka topic live (read-only)",

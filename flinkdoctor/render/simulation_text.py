@@ -107,7 +107,8 @@ def _header(result: SimulationResult, console: Console) -> None:
     )
     lines += [f"note: {note}" for note in result.notes[1:]]
     for line in lines:
-        _say(console, Text(line, style="dim"))
+        # A choice the user has to make (which query) stands out; the rest is context.
+        _say(console, Text(line, style="yellow" if "--query" in line else "dim"))
     console.print()
 
 

@@ -11,13 +11,14 @@ import sys
 import typer
 
 from flinkdoctor import __version__
+from flinkdoctor.cli.help import Group
 from flinkdoctor.errors import FlinkDoctorError
 
 app = typer.Typer(
     name="flinkdoctor",
     help="Why is my Flink SQL sink empty? Offline answers with Flink 1.20's exact semantics.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
@@ -28,7 +29,7 @@ def _print_version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
+@app.callback(cls=Group)
 def _root(
     version: bool = typer.Option(
         False,

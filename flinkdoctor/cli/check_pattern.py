@@ -13,7 +13,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from flinkdoctor.cli.inputs import FieldValues, field_values, load_script_file, read_event_values
+from flinkdoctor.cli.help import EXIT_CODES, OutputFormat, choices, command_help
+from flinkdoctor.cli.help import register as register_command
+from flinkdoctor.cli.inputs import FieldValues, field_values, load_script_file
 from flinkdoctor.cli.live import (
     BootstrapOpt,
     KafkaConfigOpt,
@@ -24,61 +26,111 @@ from flinkdoctor.cli.live import (
     TopicOpt,
     sample_live,
 )
+from flinkdoctor.cli.progress import QuietOpt, Work, wanted
 from flinkdoctor.diagnosis.fields import missing_field_note
 from flinkdoctor.diagnosis.pattern_check import check_values
 from flinkdoctor.diagnosis.rowtime import RowtimeConversion, find_rowtime_conversion
 from flinkdoctor.errors import InputError
+from flinkdoctor.events import read_events
 from flinkdoctor.render.pattern_json import pattern_report_json
 from flinkdoctor.render.pattern_text import render_pattern_report
 from flinkdoctor.sql.model import Script
 from flinkdoctor.sql.string_literal import unescape_sql_literal
 
-HELP = """Check timestamp values against a TO_TIMESTAMP pattern (or a DDL's rowtime conversion)
-with Flink 1.20's exact semantics: which parse, which silently become NULL, which only pass through
-Flink's lenient fallback, and which pattern would be right.
-
-PATTERN is the format text exactly as TO_TIMESTAMP receives it (after SQL unescaping), e.g.
-"yyyy-MM-dd'T'HH:mm:ss.SSS'Z'". With --sql-literal or --ddl there is no PATTERN: every argument is a
-value. A value of "-" reads values from stdin, one per line. With no values and no --events, the
-values are sampled from Kafka: the topic of --bootstrap-server/--topic, or the DDL's Kafka table."""
+HELP = command_help(
+    """Check timestamp values against a TO_TIMESTAMP pattern (or a DDL's rowtime conversion)
+    with Flink 1.20's exact semantics: which parse, which silently become NULL, which only pass
+    through Flink's lenient fallback, and which pattern would be right.""",
+    """PATTERN is the format text exactly as TO_TIMESTAMP receives it (after SQL unescaping),
+    e.g. "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'". With --sql-literal or --ddl there is no PATTERN: every
+    argument is a value. A value of "-" reads values from stdin, one per line. With no values and
+    no --events, the values are sampled from Kafka: the topic of --bootstrap-server/--topic, or
+    the DDL's Kafka table.""",
+    examples=[
+        (
+            "one value against a pattern",
+            'flinkdoctor check-pattern "yyyy-MM-dd HH:mm:ss" 2024-12-14T03:12:45.123Z',
+        ),
+        (
+            "the DDL's own rowtime conversion, over the events' event_time field",
+            (
+                "flinkdoctor check-pattern --ddl examples/seed/case1_seed_original.py",
+                "--events examples/seed/case1_events.jsonl --field event_time",
+            ),
+        ),
+        (
+            "values from stdin, machine-readable",
+            (
+                "printf '2024-12-14 03:12:45\\n' |",
+                'flinkdoctor check-pattern --format json "yyyy-MM-dd HH:mm:ss" -',
+            ),
+        ),
+    ],
+    exit_codes={
+        0: "every value parses through the pattern",
+        1: "some value does not (NULL, fallback only, or a job failure)",
+        2: EXIT_CODES[2],
+        3: EXIT_CODES[3],
+    },
+)
 
 
 def check_pattern(
     arguments: Annotated[
         Optional[list[str]],  # noqa: UP045 - typer needs Optional on Python 3.10
-        typer.Argument(metavar="[PATTERN] [VALUE]...", help="Pattern, then values ('-' = stdin)."),
+        typer.Argument(
+            metavar="[PATTERN] [VALUE]...",
+            help="The pattern, then the values ('-' = read values from stdin).",
+            show_default=False,
+        ),
     ] = None,
     sql_literal: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
-            "--sql-literal", help="The pattern as written between quotes in SQL ('' escapes)."
+            "--sql-literal",
+            metavar="'SQL TEXT'",
+            help="The pattern as written between quotes in SQL ('' escapes).",
         ),
     ] = None,
     ddl: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
-            "--ddl", help="Take the rowtime conversion from this SQL script or PyFlink .py."
+            "--ddl",
+            metavar="SCRIPT",
+            help="Take the rowtime conversion from this SQL script or PyFlink .py.",
         ),
     ] = None,
     table: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--table", help="Table in --ddl (default: the one with a WATERMARK)."),
+        typer.Option(
+            "--table", metavar="NAME", help="Table in --ddl (default: the one with a WATERMARK)."
+        ),
     ] = None,
     events: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--events", help="JSONL events (plain values, sample envelopes or kcat -J)."),
+        typer.Option(
+            "--events",
+            metavar="FILE.jsonl",
+            help="JSONL events (plain values, sample envelopes or kcat -J).",
+        ),
     ] = None,
     field: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
-            "--field", help="Dotted path of the timestamp in each event (default: from --ddl)."
+            "--field",
+            metavar="PATH",
+            help="Dotted path of the timestamp in each event (default: the field --ddl reads).",
         ),
     ] = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="text (default) or json.")
-    ] = "text",
+        OutputFormat,
+        typer.Option(
+            "--format", metavar=choices(OutputFormat), help="Report for people or programs."
+        ),
+    ] = OutputFormat.text,
     limit: Annotated[
-        int, typer.Option("--limit", min=0, help="Rows shown in the text table (0 = all).")
+        int,
+        typer.Option("--limit", min=0, metavar="N", help="Rows shown in the text table (0 = all)."),
     ] = 20,
     bootstrap_server: BootstrapOpt = None,
     topic: TopicOpt = None,
@@ -87,10 +139,9 @@ def check_pattern(
     start: LiveFromOpt = "-1000",
     max_per_partition: LiveMaxOpt = 1000,
     timeout: LiveTimeoutOpt = 30.0,
+    quiet: QuietOpt = False,
 ) -> None:
     """Check event timestamps against a TO_TIMESTAMP pattern with Flink's exact semantics."""
-    if output_format not in ("text", "json"):
-        raise InputError(f"--format must be 'text' or 'json', not {output_format!r}")
     args = list(arguments or [])
     script = load_script_file(ddl) if ddl is not None else None
     conversion = _conversion(args, sql_literal, script, table)
@@ -111,17 +162,27 @@ def check_pattern(
             start=start,
             max_per_partition=max_per_partition,
             timeout=timeout,
+            quiet=quiet,
+            progress=wanted(quiet, output_format is OutputFormat.json),
         )
         scanned = field_values(live.records, path)
         if not scanned.values:
             raise InputError(f"topic {live.topic} has no records in the sampled range")
     else:
-        scanned = _values(args, conversion, events, field)
+        with Work("reading", wanted(quiet, output_format is OutputFormat.json)) as work:
+            scanned = _values(args, conversion, events, field, work)
     note = missing_field_note(
         field or conversion.field or "", scanned.missing, len(scanned.values), scanned.seen
     )
-    report = check_values(conversion, scanned.values, notes=(note,) if note else ())
-    if output_format == "json":
+    notes: tuple[str, ...] = (note,) if note else ()
+    if field is not None and conversion.field is not None and field != conversion.field:
+        # The values come from another field than the DDL reads: the fix must read that one.
+        notes += (
+            f"the DDL reads {conversion.field!r}, these values come from {field!r}: the "
+            f"suggested line reads {field!r} (rename the column in the DDL too)",
+        )
+    report = check_values(conversion, scanned.values, notes=notes, field=field)
+    if output_format is OutputFormat.json:
         typer.echo(pattern_report_json(report))
     else:
         render_pattern_report(report, limit=limit)
@@ -146,7 +207,11 @@ def _conversion(
 
 
 def _values(
-    args: list[str], conversion: RowtimeConversion, events: Path | None, field: str | None
+    args: list[str],
+    conversion: RowtimeConversion,
+    events: Path | None,
+    field: str | None,
+    work: Work,
 ) -> FieldValues:
     if events is not None:
         if args:
@@ -154,7 +219,7 @@ def _values(
         path = field or conversion.field
         if path is None:
             raise InputError("--events needs --field PATH (the timestamp's place in each event)")
-        return read_event_values(events, path)
+        return field_values(work.track(read_events(str(events))), path)
     if field is not None:
         raise InputError("--field goes with --events")
     values: list[str | None] = []
@@ -170,8 +235,10 @@ def _values(
 
 def register(app: typer.Typer) -> None:
     """Add the command to the application."""
-    app.command(
+    register_command(
+        app,
         "check-pattern",
+        check_pattern,
         help=HELP,
         short_help="Do these timestamps parse the way the DDL says (Flink's exact rules)?",
-    )(check_pattern)
+    )

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.text import Text
 
+from flinkdoctor.cli.progress import Work, stderr_console
 from flinkdoctor.cli.sample import (
     KAFKA_PANEL,
     SAMPLING_PANEL,
@@ -41,6 +41,7 @@ LiveMaxOpt = Annotated[
     typer.Option(
         "--max-per-partition",
         min=1,
+        metavar="N",
         help="With Kafka input: records per partition at most.",
         rich_help_panel=SAMPLING_PANEL,
     ),
@@ -92,8 +93,11 @@ def sample_live(
     max_per_partition: int,
     timeout: float,
     max_total: int = 1_000_000,
+    quiet: bool = False,
+    progress: bool = False,
 ) -> LiveSample:
-    """Read a bounded sample of the topic the options (or the DDL's Kafka table) point at."""
+    """Read a bounded sample of the topic the options (or the DDL's Kafka table) point at;
+    ``progress`` shows a bar on stderr when the read takes long, ``quiet`` drops the note."""
     from flinkdoctor.events.kafka import SampleRequest, open_sample  # the only kafka import
 
     options = KafkaOptions(
@@ -105,12 +109,15 @@ def sample_live(
         boundaries=False,
         **sample_request_args(start, max_per_partition, max_total, timeout),
     )
-    with open_sample(settings, request) as opened:
-        records = _interleave(opened)
+    with (
+        open_sample(settings, request) as opened,
+        Work("sampling", progress, opened.planned) as work,
+    ):
+        records = _interleave(work.track(opened, every=200))
         metadata = opened.metadata
     partitions = len(metadata.partitions) if metadata is not None else None
     note = f"sampled {len(records)} records ({partitions} partitions) via {settings.describe()}"
-    Console(stderr=True, highlight=False).print(Text(note, style="dim"))
+    stderr_console(quiet).print(Text(note, style="dim"))
     return LiveSample(records, partitions, settings.topic)
 
 

@@ -20,23 +20,25 @@ Other commands take the same options and sample on the fly::
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 import os
 import re
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Optional, TextIO
 
 import typer
 from dateutil import parser as date_parser
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from flinkdoctor.cli.help import EXIT_CODES, choices, command_help
+from flinkdoctor.cli.help import register as register_command
 from flinkdoctor.cli.inputs import load_script_file, read_text
+from flinkdoctor.cli.progress import QuietOpt, Work, stderr_console, wanted
 from flinkdoctor.diagnosis.rowtime import RowtimeConversion, find_rowtime_conversion
 from flinkdoctor.errors import InputError
 from flinkdoctor.events import MISSING, field_path
@@ -54,16 +56,51 @@ from flinkdoctor.render.sample_text import render_sample_summary
 from flinkdoctor.sql.model import CreateTable, Script
 from flinkdoctor.timeformat import Status
 
-HELP = """Save a bounded sample of a Kafka topic as JSONL envelopes, read-only: no consumer group,
-no committed offsets. Records go to --out (or stdout); progress and a per-partition summary
-(offsets, Kafka and event times, empty and stale partitions, payloads that are not JSON) go to
-stderr.
+HELP = command_help(
+    """Save a bounded sample of a Kafka topic as JSONL envelopes, read-only: no consumer group,
+    no committed offsets. Records go to --out (or stdout); progress and a per-partition summary
+    (offsets, Kafka and event times, empty and stale partitions, payloads that are not JSON) go
+    to stderr.""",
+    """Connection settings come from, lowest priority first: --ddl (its Kafka table's WITH
+    options), KAFKA_* environment variables, --kafka-config, -X, and the flags below.
+    `flinkdoctor sample --ddl job.sql` alone is enough when the DDL holds real addresses and
+    credentials. Replay the file with any command's --events.""",
+    examples=[
+        (
+            "the DDL's own Kafka table, last 1000 records per partition",
+            "flinkdoctor sample --ddl examples/kafka/pageviews.sql --out sample.jsonl",
+        ),
+        (
+            "a topic from the start, at most 500 records per partition",
+            (
+                "flinkdoctor sample -b localhost:9092 -t pageviews --from earliest",
+                "--max-per-partition 500 -o sample.jsonl",
+            ),
+        ),
+        (
+            "replay the sample (empty partitions count too)",
+            (
+                "flinkdoctor simulate-windows examples/kafka/pageviews.sql",
+                "--events sample.jsonl --partitions 3",
+            ),
+        ),
+    ],
+    exit_codes={
+        0: "the sample was read (also when --timeout cut it short)",
+        2: "usage or input error, or an unknown topic",
+        3: EXIT_CODES[3],
+        130: "interrupted (Ctrl-C): every line written is complete",
+    },
+)
 
-Connection settings come from, lowest priority first: --ddl (its Kafka table's WITH options),
-KAFKA_* environment variables, --kafka-config, -X, and the flags below. `flinkdoctor sample --ddl
-job.sql` alone is enough when the DDL holds real addresses and credentials. Replay the file with
-any command's --events. Exit 0 with what was read (also when --timeout cut it short), 2 bad input
-or unknown topic, 3 Kafka unreachable or not authorised, 130 Ctrl-C (the file stays valid)."""
+
+class SummaryFormat(str, enum.Enum):
+    """``--summary``: the per-partition summary for people, for programs, or none."""
+
+    text = "text"
+    json = "json"
+    none = "none"
+
 
 KAFKA_PANEL = "Kafka connection"
 SAMPLING_PANEL = "Sampling"
@@ -82,7 +119,11 @@ BootstrapOpt = Annotated[
 TopicOpt = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option(
-        "--topic", "-t", help="Topic to read. Env: KAFKA_TOPIC.", rich_help_panel=KAFKA_PANEL
+        "--topic",
+        "-t",
+        metavar="TOPIC",
+        help="Topic to read. Env: KAFKA_TOPIC.",
+        rich_help_panel=KAFKA_PANEL,
     ),
 ]
 KafkaConfigOpt = Annotated[
@@ -108,6 +149,7 @@ SecurityProtocolOpt = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option(
         "--security-protocol",
+        metavar="PROTOCOL",
         help="PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.",
         rich_help_panel=KAFKA_PANEL,
     ),
@@ -116,6 +158,7 @@ SaslMechanismOpt = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option(
         "--sasl-mechanism",
+        metavar="MECHANISM",
         help="PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.",
         rich_help_panel=KAFKA_PANEL,
     ),
@@ -124,6 +167,7 @@ SaslUsernameOpt = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option(
         "--sasl-username",
+        metavar="USER",
         help="SASL user (the password: KAFKA_SASL_PASSWORD, --kafka-config or the DDL's JAAS).",
         rich_help_panel=KAFKA_PANEL,
     ),
@@ -132,6 +176,7 @@ DdlOpt = Annotated[
     Optional[Path],  # noqa: UP045
     typer.Option(
         "--ddl",
+        metavar="SCRIPT",
         help="SQL script or PyFlink .py: connect as its Kafka table's WITH options say.",
         rich_help_panel=KAFKA_PANEL,
     ),
@@ -140,6 +185,7 @@ TableOpt = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option(
         "--table",
+        metavar="NAME",
         help="The Kafka table in --ddl (default: the only one).",
         rich_help_panel=KAFKA_PANEL,
     ),
@@ -159,6 +205,7 @@ MaxPerPartitionOpt = Annotated[
     typer.Option(
         "--max-per-partition",
         min=1,
+        metavar="N",
         help="Records per partition at most.",
         rich_help_panel=SAMPLING_PANEL,
     ),
@@ -166,7 +213,11 @@ MaxPerPartitionOpt = Annotated[
 MaxTotalOpt = Annotated[
     int,
     typer.Option(
-        "--max-total", min=1, help="Records in all at most.", rich_help_panel=SAMPLING_PANEL
+        "--max-total",
+        min=1,
+        metavar="N",
+        help="Records in all at most.",
+        rich_help_panel=SAMPLING_PANEL,
     ),
 ]
 TimeoutOpt = Annotated[
@@ -185,6 +236,7 @@ PartitionOpt = Annotated[
         "--partition",
         "-p",
         min=0,
+        metavar="N",
         help="Only this partition (repeatable).",
         rich_help_panel=SAMPLING_PANEL,
     ),
@@ -349,7 +401,12 @@ def display_event_time(path: str) -> EventTime:
 def sample(
     out: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--out", "-o", help="Write the JSONL sample here (default: stdout)."),
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE.jsonl",
+            help="Write the JSONL sample here (default: stdout).",
+        ),
     ] = None,
     bootstrap_server: BootstrapOpt = None,
     topic: TopicOpt = None,
@@ -375,15 +432,25 @@ def sample(
         ),
     ] = None,
     summary_format: Annotated[
-        str, typer.Option("--summary", help="Summary on stderr: text (default), json or none.")
-    ] = "text",
+        SummaryFormat,
+        typer.Option(
+            "--summary",
+            metavar=choices(SummaryFormat),
+            help="The per-partition summary on stderr, for people or programs, or none.",
+        ),
+    ] = SummaryFormat.text,
     progress: Annotated[
-        bool, typer.Option("--progress/--no-progress", help="Progress bar on stderr (terminals).")
+        bool,
+        typer.Option(
+            "--progress/--no-progress",
+            help="Progress bar on stderr when the read takes over a second (terminals only).",
+        ),
     ] = True,
+    quiet: QuietOpt = False,
 ) -> None:
     """Sample a Kafka topic into JSONL envelopes, read-only (no consumer group, no commits)."""
-    if summary_format not in ("text", "json", "none"):
-        raise InputError(f"--summary must be text, json or none, not {summary_format!r}")
+    if quiet:
+        summary_format, progress = SummaryFormat.none, False
     from flinkdoctor.events.kafka import SampleRequest, open_sample
 
     options = KafkaOptions(
@@ -412,14 +479,15 @@ def sample(
         **sample_request_args(start, max_per_partition, max_total, timeout, partition),
     )
     began = time.monotonic()
-    err = Console(stderr=True, highlight=False)
-    if not err.is_terminal:
-        err = Console(stderr=True, highlight=False, width=160)  # logs: keep table rows whole
+    err = stderr_console(quiet)
     interrupted = False
     with open_sample(settings, request) as opened:
         handle = _open_out(out)  # only now: a failed connection leaves an existing file alone
         try:
-            _write(opened.lines(), handle, err, progress and err.is_terminal, opened.planned)
+            show = progress and wanted(machine_output=summary_format is SummaryFormat.json)
+            with Work("sampling", show, opened.planned) as work:
+                for line in work.track(opened.lines(), every=500):
+                    handle.write(line)
         except KeyboardInterrupt:
             interrupted = True
         except BrokenPipeError:  # `sample | head`: the reader has what it wanted
@@ -431,9 +499,9 @@ def sample(
             else:
                 handle.close()
         elapsed = time.monotonic() - began
-        if summary_format == "json":
+        if summary_format is SummaryFormat.json:
             sys.stderr.write(summary_json(opened.summary, elapsed) + "\n")
-        elif summary_format == "text":
+        elif summary_format is SummaryFormat.text:
             err.print(Text(f"Kafka: {settings.describe()}", style="dim"))
             render_sample_summary(opened.summary, elapsed, err, label)
     if interrupted:
@@ -470,22 +538,6 @@ def flink_event_time(conversion: RowtimeConversion) -> EventTime:
     return event_time
 
 
-def _write(
-    lines: Iterator[str], handle: TextIO, err: Console, show_progress: bool, planned: int | None
-) -> None:
-    if not show_progress:
-        for line in lines:
-            handle.write(line)
-        return
-    columns = (TextColumn("sampling"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task("sample", total=planned)
-        for count, line in enumerate(lines, start=1):
-            handle.write(line)
-            if count % 2000 == 0:
-                bar.update(task, completed=count)
-
-
 def _open_out(path: Path | None) -> TextIO:
     if path is None:
         return sys.stdout
@@ -511,8 +563,10 @@ def _is_kafka(table: CreateTable) -> bool:
 
 def register(app: typer.Typer) -> None:
     """Add the command to the application."""
-    app.command(
+    register_command(
+        app,
         "sample",
+        sample,
         help=HELP,
         short_help="Read a bounded, read-only sample of a Kafka topic (per partition).",
-    )(sample)
+    )

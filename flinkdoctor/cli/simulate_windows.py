@@ -7,17 +7,22 @@ exit code (0 clean, 1 a diagnosis, 2 usage or input error).
 
 from __future__ import annotations
 
+import enum
 import io
 import json
 import re
+import shlex
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from flinkdoctor.cli.help import EXIT_CODES, OutputFormat, choices, command_help
+from flinkdoctor.cli.help import register as register_command
 from flinkdoctor.cli.inputs import load_script_file
 from flinkdoctor.cli.live import (
     BootstrapOpt,
@@ -29,33 +34,76 @@ from flinkdoctor.cli.live import (
     TopicOpt,
     sample_live,
 )
-from flinkdoctor.engine import Overrides, build_plan, simulate
-from flinkdoctor.engine.arrival import ARRIVAL_MODES
+from flinkdoctor.cli.progress import QuietOpt, Work, wanted
+from flinkdoctor.engine import Overrides, build_plan, simulate, windowed_queries
+from flinkdoctor.engine.result import SimulationResult
 from flinkdoctor.errors import InputError
 from flinkdoctor.events import Record, read_events
 from flinkdoctor.render.simulation_json import simulation_json
 from flinkdoctor.render.simulation_text import render_simulation
+from flinkdoctor.sql.model import Script
 
-HELP = """Replay events through a Flink SQL script (or PyFlink job) and its windowed query exactly
-as Flink 1.20 would: the rows the sink receives, each window still open with the watermark it
-needs and the partition or subtask holding it back, each dropped record with the rule that
-dropped it, and a watermark timeline per input.
+HELP = command_help(
+    """Replay events through a Flink SQL script (or PyFlink job) and its windowed query exactly
+    as Flink 1.20 would: the rows the sink receives, each window still open with the watermark it
+    needs and the partition or subtask holding it back, each dropped record with the rule that
+    dropped it, and a watermark timeline per input.""",
+    """SCRIPT holds SETs, CREATE TABLEs and a windowed SELECT / INSERT ... SELECT (with several,
+    --query N picks one). --events is JSONL: plain event values, or envelopes with partition /
+    offset / timestamp (flinkdoctor sample, kcat -J). Without --events, the script's Kafka table
+    (or --bootstrap-server/--topic) is sampled live, read-only, and the topic's partition count
+    (empty partitions included) is used. Rule ids (R3.3, ...) are explained in
+    docs/semantics.md.""",
+    examples=[
+        (
+            "the seed job's fixed DDL: why its newest window has not closed",
+            (
+                "flinkdoctor simulate-windows examples/seed/case6_window_not_closed.sql",
+                "--events examples/seed/case6_events.jsonl",
+            ),
+        ),
+        (
+            "the same events with an idle timeout, as JSON",
+            (
+                "flinkdoctor simulate-windows examples/seed/case6_window_not_closed.sql",
+                "--events examples/seed/case6_events.jsonl",
+                "--set table.exec.source.idle-timeout=1s --format json",
+            ),
+        ),
+        (
+            "no --events: sample the DDL's Kafka topic live (read-only)",
+            "flinkdoctor simulate-windows examples/kafka/pageviews.sql",
+        ),
+    ],
+    exit_codes={
+        0: "clean: every window fired, nothing dropped",
+        1: "a diagnosis (open windows, dropped records, job failure)",
+        2: EXIT_CODES[2],
+        3: EXIT_CODES[3],
+    },
+)
 
-SCRIPT holds SETs, CREATE TABLEs and one windowed SELECT / INSERT ... SELECT. --events is JSONL:
-plain event values, or envelopes with partition / offset / timestamp (flinkdoctor sample, kcat -J).
-Without --events, the script's Kafka table (or --bootstrap-server/--topic) is sampled live,
-read-only, and the topic's partition count (empty partitions included) is used.
-Exit code: 0 clean, 1 a diagnosis (open windows, dropped records, job failure), 2 bad input."""
+
+class Arrival(str, enum.Enum):
+    """``--arrival``: how records reach the source in processing time."""
+
+    file = "file"
+    live = "live"
+    backlog = "backlog"
+
 
 _PARTITION = re.compile(rb'"partition"\s*:\s*(-?\d+)')
 
 
 def simulate_windows(
-    script: Annotated[Path, typer.Argument(help="Flink SQL script or PyFlink .py job.")],
+    script: Annotated[
+        Path, typer.Argument(metavar="SCRIPT", help="Flink SQL script or PyFlink .py job.")
+    ],
     events: Annotated[
         Path | None,
         typer.Option(
             "--events",
+            metavar="FILE.jsonl",
             help="JSONL events ('-' = stdin). Without it, the script's Kafka table (or "
             "--bootstrap-server/--topic) is sampled live.",
         ),
@@ -63,34 +111,44 @@ def simulate_windows(
     table: Annotated[
         str | None,
         typer.Option(
-            "--table", help="Source table the events feed (default: the one the query reads)."
+            "--table",
+            metavar="NAME",
+            help="Source table the events feed (default: the one the query reads).",
         ),
     ] = None,
     settings: Annotated[
         list[str] | None,
-        typer.Option("--set", help="KEY=VALUE, overrides the script's SETs (repeatable)."),
+        typer.Option(
+            "--set", metavar="KEY=VALUE", help="Overrides a SET of the script (repeatable)."
+        ),
     ] = None,
     partitions: Annotated[
         int | None,
         typer.Option(
             "--partitions",
             min=1,
+            metavar="N",
             help="Kafka partitions (default: from the events' envelopes, else 1).",
         ),
     ] = None,
     parallelism: Annotated[
-        int | None, typer.Option("--parallelism", min=1, help="Overrides parallelism.default.")
+        int | None,
+        typer.Option("--parallelism", min=1, metavar="N", help="Overrides parallelism.default."),
     ] = None,
     arrival: Annotated[
-        str,
+        Arrival,
         typer.Option(
             "--arrival",
+            metavar=choices(Arrival),
             help="file (in order, instantly), live (at each Kafka timestamp) or backlog "
             "(--rate records/s).",
         ),
-    ] = "file",
+    ] = Arrival.file,
     rate: Annotated[
-        float, typer.Option("--rate", help="Records per second for --arrival backlog.")
+        float,
+        typer.Option(
+            "--rate", metavar="PER_SECOND", help="Records per second for --arrival backlog."
+        ),
     ] = 10_000.0,
     bounded: Annotated[
         bool | None,
@@ -104,6 +162,7 @@ def simulate_windows(
         str,
         typer.Option(
             "--flink-version",
+            metavar="VERSION",
             help="1.16-1.20 (the newest patch release unless given, e.g. 1.20.0) or 2.x; rules "
             "that differ by version follow it.",
         ),
@@ -111,22 +170,33 @@ def simulate_windows(
     query: Annotated[
         int | None,
         typer.Option(
-            "--query", min=0, help="Which windowed query (0-based) when the script has several."
+            "--query",
+            min=0,
+            metavar="N",
+            help="Which windowed query (0-based) when the script has several.",
         ),
     ] = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="text (default) or json.")
-    ] = "text",
+        OutputFormat,
+        typer.Option(
+            "--format", metavar=choices(OutputFormat), help="Report for people or programs."
+        ),
+    ] = OutputFormat.text,
     svg: Annotated[
-        Path | None, typer.Option("--svg", help="Also save the text report as SVG.")
+        Path | None,
+        typer.Option("--svg", metavar="FILE.svg", help="Also save the text report as SVG."),
     ] = None,
     html: Annotated[
-        Path | None, typer.Option("--html", help="Also save the text report as HTML.")
+        Path | None,
+        typer.Option("--html", metavar="FILE.html", help="Also save the text report as HTML."),
     ] = None,
     max_dropped: Annotated[
         int,
         typer.Option(
-            "--max-dropped", min=0, help="Dropped records listed in full (all are counted)."
+            "--max-dropped",
+            min=0,
+            metavar="N",
+            help="Dropped records listed in full (all are counted).",
         ),
     ] = 1000,
     bootstrap_server: BootstrapOpt = None,
@@ -136,12 +206,9 @@ def simulate_windows(
     start: LiveFromOpt = "-1000",
     max_per_partition: LiveMaxOpt = 1000,
     timeout: LiveTimeoutOpt = 30.0,
+    quiet: QuietOpt = False,
 ) -> None:
     """Run the simulation and exit with 0 / 1 / 2."""
-    if arrival not in ARRIVAL_MODES:
-        raise InputError(f"--arrival must be one of {', '.join(ARRIVAL_MODES)}, got {arrival!r}")
-    if output_format not in ("text", "json"):
-        raise InputError(f"--format must be text or json, got {output_format!r}")
     overrides_map = _settings(settings or [])
     parsed = load_script_file(script)
     records: Iterable[Record]
@@ -157,6 +224,8 @@ def simulate_windows(
             start=start,
             max_per_partition=max_per_partition,
             timeout=timeout,
+            quiet=quiet,
+            progress=wanted(quiet, output_format is OutputFormat.json),
         )
         records = live.records
         if partitions is None:
@@ -173,7 +242,7 @@ def simulate_windows(
         settings=overrides_map,
         partitions=partitions,
         parallelism=parallelism,
-        arrival=arrival,
+        arrival=arrival.value,
         backlog_rate=rate,
         bounded=bounded,
         table=table,
@@ -181,26 +250,51 @@ def simulate_windows(
         query_index=query,
     )
     plan = build_plan(parsed, overrides)
-    result = simulate(plan, records, max_dropped=max_dropped)
+    with Work("replaying", wanted(quiet, output_format is OutputFormat.json)) as work:
+        result = simulate(plan, work.track(records), max_dropped=max_dropped)
+    result = _with_query_note(result, parsed, query)
     code = 0 if result.clean else 1
-    if output_format == "json":
+    if output_format is OutputFormat.json:
         sys.stdout.write(
             json.dumps(simulation_json(result, code), ensure_ascii=False, indent=2) + "\n"
         )
-    if output_format == "text" or svg is not None or html is not None:
+    if output_format is OutputFormat.text or svg is not None or html is not None:
         record = svg is not None or html is not None
         console = Console(
             highlight=False,
             record=record,
-            file=None if output_format == "text" else io.StringIO(),
-            width=None if output_format == "text" else 160,
+            file=None if output_format is OutputFormat.text else io.StringIO(),
+            width=None if output_format is OutputFormat.text else 160,
         )
-        render_simulation(result, console)
+        check = "flinkdoctor check-pattern --ddl " + shlex.quote(str(script))
+        if events is not None and str(events) != "-":
+            check += " --events " + shlex.quote(str(events))
+        render_simulation(result, console, check=check)
         if svg is not None:
             console.save_svg(str(svg), title="flinkdoctor simulate-windows")
         if html is not None:
             console.save_html(str(html))
     raise typer.Exit(code)
+
+
+def _with_query_note(
+    result: SimulationResult, script: Script, query: int | None
+) -> SimulationResult:
+    """Say so when the script has more windowed queries than the one replayed, and how to pick."""
+    found = windowed_queries(script)
+    if len(found) < 2 or query is not None:
+        return result
+    labels = [
+        f"{index}: "
+        + (f"INSERT INTO {sink}" if sink else "SELECT")
+        + (f" (line {statement.location.line})" if statement.location.line else "")
+        for index, (_select, sink, statement) in enumerate(found)
+    ]
+    note = (
+        f"the script has {len(found)} windowed queries ({'; '.join(labels)}); this replays "
+        f"query 0. Replay another with --query N (e.g. --query 1)"
+    )
+    return replace(result, notes=(*result.notes, note))
 
 
 def _settings(pairs: list[str]) -> dict[str, str]:
@@ -230,8 +324,10 @@ def _scan_partitions(path: Path) -> int | None:
 
 def register(app: typer.Typer) -> None:
     """Add the command to the application."""
-    app.command(
+    register_command(
+        app,
         "simulate-windows",
+        simulate_windows,
         help=HELP,
         short_help="Which windows fire, which wait and on what, which records are dropped.",
-    )(simulate_windows)
+    )

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from flinkdoctor.diagnosis.json_fix import json_timestamp_fix_all
 from flinkdoctor.diagnosis.rowtime import RowtimeConversion
 from flinkdoctor.sql.string_literal import escape_sql_literal
 from flinkdoctor.timeformat import Conversion, Status, format_timestamp, suggest
@@ -81,22 +82,34 @@ class PatternReport:
 
 
 def check_values(
-    conversion: RowtimeConversion, values: Sequence[str | None], notes: tuple[str, ...] = ()
+    conversion: RowtimeConversion,
+    values: Sequence[str | None],
+    notes: tuple[str, ...] = (),
+    field: str | None = None,
 ) -> PatternReport:
-    """Run every value through ``conversion`` and infer a better pattern when some do not parse."""
+    """Run every value through ``conversion`` and infer a better pattern when some do not parse.
+
+    ``field`` is where the values were read when that is not the field the conversion reads (the
+    DDL names a field the events lack): the suggested line then reads ``field``, the one that has
+    the values."""
     conversions = conversion.convert_many(values)
     results = tuple(
         ValueResult(value, result) for value, result in zip(values, conversions, strict=True)
     )
     suggestion = None
     if any(result.status is not Status.OK for result in conversions):
-        suggestion = _suggest(conversion, [value for value in values if value is not None])
+        target = conversion if field is None else replace(conversion, field=field)
+        suggestion = _suggest(target, [value for value in values if value is not None])
     return PatternReport(conversion=conversion, results=results, suggestion=suggestion, notes=notes)
 
 
 def _suggest(conversion: RowtimeConversion, values: Sequence[str]) -> Suggestion | None:
     if not values:
         return None
+    if conversion.kind == "json":
+        fixed = _json_suggestion(conversion, values)
+        if fixed is not None:
+            return fixed
     found = suggest(values)
     if found.pattern is None:
         return Suggestion(None, 0, found.total, None, found.note) if found.note else None
@@ -107,3 +120,25 @@ def _suggest(conversion: RowtimeConversion, values: Sequence[str]) -> Suggestion
     if parsed == 0:
         return None
     return Suggestion(found.pattern, parsed, len(values), candidate.ddl_line(), found.note)
+
+
+def _json_suggestion(conversion: RowtimeConversion, values: Sequence[str]) -> Suggestion | None:
+    """For a field flink-json decodes: the column type and json.timestamp-format.standard that
+    decode every value (seed case 5: TIMESTAMP_LTZ(3) with ISO-8601), when there is one."""
+    found = json_timestamp_fix_all(values)
+    if found is None or found[1] < len(values):
+        return None
+    fix, parsed = found
+    current = ("TIMESTAMP_LTZ(3)" if conversion.ltz else "TIMESTAMP(3)", conversion.json_standard)
+    if (fix.type_name, fix.standard) == current:
+        return None
+    field = conversion.field or "the field"
+    return Suggestion(
+        None,
+        parsed,
+        len(values),
+        f"{field} {fix.type_name}",
+        f"declare {field} {fix.type_name} and set 'json.timestamp-format.standard' = "
+        f"'{fix.standard}' in the table's WITH options: flink-json then decodes all "
+        f"{parsed} values",
+    )

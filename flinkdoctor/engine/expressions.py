@@ -116,6 +116,8 @@ def _json_fail(field: str, value: Any, why: str) -> RowFailure:
     return RowFailure(
         "R4.5",
         f"Failed to deserialize JSON: Fail to deserialize at field: {field} ({why}: {shown})",
+        field,
+        value if isinstance(value, str) else shown,
     )
 
 

@@ -65,6 +65,10 @@ class JobFailure:
     source: str
     restarts: bool
     """True when checkpointing is on, so Flink restarts it forever instead of failing (R1.5)."""
+    field: str | None = None
+    """The event field flink-json could not decode (R4.5), when that is the failure."""
+    value: str | None = None
+    """That field's raw text in the failing record."""
 
 
 @dataclass(frozen=True, slots=True)

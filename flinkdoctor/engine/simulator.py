@@ -420,13 +420,18 @@ class _Simulation:
             self._finish()
         return self._result(self.valve.last_output)
 
-    def _fail(self, rule: str, message: str, rec: Record) -> None:
-        raise RowFailure(rule, message + f"\x00{rec.source}")
+    def _fail(
+        self, rule: str, message: str, rec: Record, cause: RowFailure | None = None
+    ) -> None:
+        field, value = (cause.field, cause.value) if cause is not None else (None, None)
+        raise RowFailure(rule, message + f"\x00{rec.source}", field, value)
 
     def _result_after_failure(self, failure: RowFailure) -> SimulationResult:
         message, _, source = failure.message.partition("\x00")
         restarts = self.plan.checkpointing
-        self.failure = JobFailure(failure.rule, message, source, restarts)
+        self.failure = JobFailure(
+            failure.rule, message, source, restarts, failure.field, failure.value
+        )
         return self._result(self.valve.last_output)
 
     def _run_push_down(self, records: Iterable[Record]) -> None:
@@ -499,7 +504,7 @@ class _Simulation:
                 rt, key, vals = extract(rec)
             except RowFailure as failure:
                 self.count = count
-                self._fail(failure.rule, failure.message, rec)
+                self._fail(failure.rule, failure.message, rec, failure)
             skip = False
             if where is not None and not self._passes(where, rec, count):
                 skip = True  # filtered after the watermark was generated: it still moves it
@@ -627,7 +632,7 @@ class _Simulation:
                     )
                     ts = rt if to_local is None else to_local(rt)
                 except RowFailure as failure:
-                    self._fail(failure.rule, failure.message, rec)
+                    self._fail(failure.rule, failure.message, rec, failure)
                 if where is not None and not self._passes(where, rec, self.count):
                     pass  # filtered after the assigner (which already saw its rowtime)
                 elif locals_:
@@ -668,7 +673,7 @@ class _Simulation:
             passed = where(rec) is True
         except RowFailure as failure:
             self.count = count
-            self._fail(failure.rule, failure.message, rec)
+            self._fail(failure.rule, failure.message, rec, failure)
         if not passed:
             self.filtered += 1
         return passed
@@ -994,7 +999,7 @@ class _Simulation:
 
     def _wm_text(self, wm: int | None) -> str:
         if wm is None or wm == LONG_MIN:
-            return "none (Long.MIN_VALUE)"
+            return "Long.MIN_VALUE (no watermark yet)"
         if wm == LONG_MAX:
             return "MAX (end of input)"
         shift = self.plan.shift
@@ -1018,7 +1023,7 @@ class _Simulation:
                             f"owns no partition of {plan.topic} ({plan.partitions} partition(s), "
                             f"parallelism {plan.parallelism}); the Kafka source never marks it "
                             "idle without an idle timeout, so it pins the watermark at "
-                            "Long.MIN_VALUE",
+                            "Long.MIN_VALUE (no watermark yet)",
                             "R2.3",
                         )
                     )
@@ -1080,7 +1085,10 @@ class _Simulation:
         if split.records == 0:
             reason = "never received data"
             if plan.idle_timeout <= 0:
-                reason += " and no idle timeout is set, so it holds the watermark at Long.MIN_VALUE"
+                reason += (
+                    " and no idle timeout is set, so it holds the watermark at Long.MIN_VALUE "
+                    "(no watermark yet)"
+                )
             rule = "R2.1"
         elif split.last_event_time is None and split.generated == LONG_MIN:
             reason = (

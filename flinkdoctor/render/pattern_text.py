@@ -4,6 +4,7 @@ the DDL line to paste."""
 from __future__ import annotations
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -35,9 +36,9 @@ def render_pattern_report(
     conversion = report.conversion
     out.print(Text.assemble(("Conversion: ", "bold"), conversion.describe()))
     if conversion.origin:
-        out.print(Text(f"  from {conversion.origin}", style="dim"))
+        _say(out, Text(f"from {conversion.origin}", style="dim"))
     for note in report.notes:
-        out.print(Text(f"  ! {note}", style="bold yellow"))
+        _say(out, Text(f"! {note}", style="bold yellow"))
 
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
     table.add_column("#", justify="right", style="dim")
@@ -50,15 +51,18 @@ def render_pattern_report(
         problems = [item for item in shown if item[1].conversion.status is not Status.OK]
         fine = [item for item in shown if item[1].conversion.status is Status.OK]
         shown = sorted((problems + fine)[:limit])
+    previous: str | None = None
     for index, result in shown:
         label, style = _STYLE[result.conversion.status]
+        reason = _short(result.conversion.reason)
         table.add_row(
             str(index + 1),
             "NULL" if result.value is None else repr(result.value)[1:-1],
             Text(label, style=style),
             result.timestamp or "-",
-            result.conversion.reason or "",
+            Text("same as above", style="dim") if reason and reason == previous else reason,
         )
+        previous = reason
     out.print(table)
     if len(shown) < len(report.results):
         out.print(
@@ -92,27 +96,40 @@ def render_pattern_report(
         if result.value is not None:
             out.print(Text("  " + result.value))
             if result.conversion.error_index is not None:
-                caret = " " * (2 + result.conversion.error_index) + "^ "
-                out.print(Text(caret + (result.conversion.reason or ""), style="red"))
-            elif result.conversion.reason:
-                out.print(Text("  " + result.conversion.reason, style="red"))
+                out.print(Text(" " * (2 + result.conversion.error_index) + "^", style="red"))
+            if result.conversion.reason:
+                _say(out, Text(result.conversion.reason, style="red"))
     suggestion = report.suggestion
     if suggestion is not None and suggestion.pattern is not None:
         out.print()
         out.print(
             Text.assemble(
                 ("Suggested pattern", "bold green"),
-                f" (parses {suggestion.parsed} of {suggestion.total} values through the pattern): ",
-                (suggestion.pattern, "bold"),
+                f" (parses {suggestion.parsed} of {suggestion.total} values through the pattern):",
             )
         )
-        out.print(Text("  " + (suggestion.ddl or ""), style="green"))
+        _say(out, Text(suggestion.pattern, style="bold"))
+        out.print(Text("Paste into the DDL:", style="bold"))
+        _say(out, Text(suggestion.ddl or "", style="green"))
         if suggestion.note:
-            out.print(Text("  " + suggestion.note, style="dim"))
+            _say(out, Text(suggestion.note, style="dim"))
     elif suggestion is not None:
         out.print()
-        out.print(Text.assemble(("Suggestion: ", "bold green"), suggestion.note))
+        _say(out, Text.assemble(("Suggestion: ", "bold green"), suggestion.note), 0)
+        if suggestion.ddl:
+            out.print(Text("Paste into the DDL:", style="bold"))
+            _say(out, Text(suggestion.ddl, style="green"))
     elif not report.all_ok:
         out.print(
             Text("No single pattern parses these values; see the reasons above.", style="dim")
         )
+
+
+def _say(out: Console, text: Text, indent: int = 2) -> None:
+    """A paragraph indented by ``indent``, wrapped lines included (a hanging indent)."""
+    out.print(Padding(text, (0, 0, 0, indent)))
+
+
+def _short(reason: str | None) -> str:
+    """The first clause of a reason, for the table (the full reason is under the table)."""
+    return (reason or "").split("; ")[0]

@@ -24,22 +24,15 @@ def render_sample_summary(
     summary: SampleSummary, elapsed: float, console: Console, event_time_label: str | None = None
 ) -> None:
     """Print the per-partition table and the notes; ``event_time_label`` says how the event-time
-    columns were computed."""
+    columns were computed. Times show without their date when all share one (named in the
+    title); on a narrow terminal the offsets and the times are two tables instead of one."""
     metas = {p.partition: p for p in (summary.metadata.partitions if summary.metadata else ())}
     newest = newest_timestamp(summary)
     with_event_time = summary.event_time is not None
-    table = Table(show_edge=False, pad_edge=False, header_style="bold", title_justify="left")
-    table.add_column("part", justify="right")
-    table.add_column("sampled", justify="right")
-    table.add_column("offsets sampled")
-    table.add_column("retained [begin, end)")
-    table.add_column("first Kafka timestamp", no_wrap=True)
-    table.add_column("last Kafka timestamp", no_wrap=True)
-    if with_event_time:
-        table.add_column("first event time", no_wrap=True)
-        table.add_column("last event time", no_wrap=True)
-    table.add_column("notes")
+    rows: list[tuple[list[str | Text], list[str]]] = []
     stale: list[int] = []
+    moments: list[int | None] = []
+    spans: list[tuple[int | None, int | None, int | None, int | None]] = []
     for number, stats in sorted(summary.partitions.items()):
         meta = metas.get(number)
         notes: list[Text] = []
@@ -59,19 +52,52 @@ def render_sample_summary(
         }
         if types and types != {"CreateTime"}:
             notes.append(Text("/".join(sorted(types)), style="cyan"))
-        row: list[str | Text] = [
+        span = (
+            first.timestamp if first else None,
+            last.timestamp if last else None,
+            stats.first_event_time,
+            stats.last_event_time,
+        )
+        spans.append(span)
+        moments += list(span if with_event_time else span[:2])
+        counts: list[str | Text] = [
             str(number),
             str(stats.count),
             _span(stats.first_offset, stats.last_offset),
             "-" if meta is None else f"[{meta.begin}, {meta.end})",
-            _time(first.timestamp if first else None),
-            _time(last.timestamp if last else None),
+            Text(", ").join(notes) if notes else Text(""),
         ]
+        rows.append((counts, []))
+    days = {format_millis(m)[:10] for m in moments if m is not None}
+    day = next(iter(days)) if len(days) == 1 else None
+    for (_counts, times), span in zip(rows, spans, strict=True):
+        times.append(_between(span[0], span[1], day))
         if with_event_time:
-            row += [_time(stats.first_event_time), _time(stats.last_event_time)]
-        row.append(Text(", ").join(notes) if notes else Text(""))
-        table.add_row(*row)
-    console.print(table)
+            times.append(_between(span[2], span[3], day))
+    time_headers = ["Kafka timestamps", *(["event times"] if with_event_time else [])]
+    title = f"times on {day} (UTC)" if day else "times in UTC"
+    count_headers = ["part", "sampled", "offsets sampled", "retained [begin, end)", "notes"]
+    widths = [
+        max(len(header), *(len(str(cells[i])) for cells, _ in rows)) if rows else len(header)
+        for i, header in enumerate(count_headers)
+    ]
+    time_width = max([len("Kafka timestamps"), *(len(t) for _, ts in rows for t in ts)])
+    together = sum(widths) + time_width * len(time_headers) + 3 * (4 + len(time_headers))
+    if together <= (console.width or 80):
+        table = _table(title, [*count_headers[:4], *time_headers, "notes"])
+        for counts, times in rows:
+            table.add_row(*counts[:4], *times, counts[4])
+        console.print(table)
+    else:
+        table = _table(None, count_headers)
+        for counts, _ in rows:
+            table.add_row(*counts)
+        console.print(table)
+        console.print()
+        table = _table(title, ["part", *time_headers])
+        for counts, times in rows:
+            table.add_row(counts[0], *times)
+        console.print(table)
     if with_event_time and event_time_label:
         console.print(Text(f"event time: {event_time_label}; '-' = none parsed", style="dim"))
     total = summary.total
@@ -109,6 +135,26 @@ def render_sample_summary(
                 style="red",
             )
         )
+
+
+def _table(title: str | None, headers: list[str]) -> Table:
+    table = Table(
+        title=title, show_edge=False, pad_edge=False, header_style="bold", title_justify="left"
+    )
+    for header in headers:
+        right = header in ("part", "sampled")
+        table.add_column(header, justify="right" if right else "left", no_wrap=header != "notes")
+    return table
+
+
+def _between(first: int | None, last: int | None, day: str | None) -> str:
+    """``first → last`` (one time when they are equal), without the date when it is ``day``."""
+    if first is None or last is None:
+        return "-"
+    start, end = _time(first), _time(last)
+    if day is not None:
+        start, end = start[11:], end[11:]
+    return start if start == end else f"{start} → {end}"
 
 
 def _span(first: int | None, last: int | None) -> str:

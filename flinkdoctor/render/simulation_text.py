@@ -3,62 +3,150 @@ the dropped records and why, and a watermark-vs-event-time picture per input."""
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from flinkdoctor.engine.result import PendingWindow, SimulationResult
+from flinkdoctor.diagnosis.json_fix import json_timestamp_fix
+from flinkdoctor.engine.result import JobFailure, PendingWindow, SimulationResult
 from flinkdoctor.engine.timeutil import LONG_MAX, format_millis
 from flinkdoctor.engine.values import flink_string
+from flinkdoctor.render.rules import rule_ids, rules_footer
 from flinkdoctor.render.simulation_json import _Clock
 
 TRACK = 48
 
 
-def render_simulation(result: SimulationResult, console: Console, limit: int = 30) -> None:
-    """Print the whole report."""
+CHECK = "flinkdoctor check-pattern --ddl SCRIPT --events FILE"
+
+
+def render_simulation(
+    result: SimulationResult, console: Console, limit: int = 30, check: str = CHECK
+) -> None:
+    """Print the whole report; ``check`` is the check-pattern command for this script and
+    events, which the next step names when the rowtime conversion is at fault."""
     clock = _Clock(result)
-    cfg = result.config
-    head = Text.assemble(
-        ("simulate-windows ", "bold"),
-        (f"Flink {cfg['flink_version']}", "cyan"),
-        f" · {cfg['table']} ({cfg['connector']}, {'bounded' if cfg['bounded'] else 'unbounded'})",
-        f" · {cfg['window']} on {cfg['rowtime']} ({cfg['rowtime_type']})",
-    )
-    console.print(head)
-    detail = f"  watermark: {cfg['watermark_path']}"
-    if cfg.get("partitions") is not None:
-        owners = cfg.get("partition_owners") or {}
-        detail += f" · {cfg['partitions']} partition(s) → {cfg['parallelism']} subtask(s) {owners}"
-    else:
-        detail += f" · parallelism {cfg['parallelism']}"
-    detail += (
-        f" · interval {cfg['pipeline.auto-watermark-interval']} ms · idle-timeout "
-        f"{cfg['idle_timeout']} ms · arrival {cfg['arrival']}"
-    )
-    console.print(Text(detail, style="dim"))
-    for note in result.notes[1:]:
-        console.print(Text(f"  note: {note}", style="dim"))
-    console.print()
+    _header(result, console)
 
     if result.failure is not None:
         f = result.failure
-        body = Text.assemble(
-            (f"[{f.rule}] ", "bold"),
-            f.message,
-            f"\n  at {f.source}" if f.source else "",
-            "\n  The job restarts forever (checkpointing is on) and the sink gets nothing more."
-            if f.restarts
-            else "\n  The job fails (no restart strategy without checkpointing).",
+        parts: list[RenderableType] = [Text.assemble((f"[{f.rule}] ", "bold"), f.message)]
+        if f.source:
+            parts.append(Padding(Text(f"at {f.source}"), (0, 0, 0, 2)))
+        parts.append(
+            Padding(
+                Text(
+                    "The job restarts forever (checkpointing is on) and the sink gets nothing "
+                    "more."
+                    if f.restarts
+                    else "The job fails (no restart strategy without checkpointing)."
+                ),
+                (0, 0, 0, 2),
+            )
         )
-        console.print(Panel(body, title="JOB FAILS", border_style="red"))
+        fix = _failure_fix(f, check)
+        if fix:
+            parts.append(Padding(Text.assemble(("Fix: ", "bold green"), fix), (0, 0, 0, 2)))
+        console.print(Panel(Group(*parts), title="JOB FAILS", border_style="red"))
 
     _rows(result, console, limit)
     _pending(result, console, clock, limit)
     _dropped(result, console, clock, limit)
     _timeline(result, console, clock)
-    _verdict(result, console)
+    _verdict(result, console, check)
+    footer = rules_footer(_cited(result))
+    if footer:
+        console.print(Text(footer, style="dim"))
+
+
+_ARRIVAL = {
+    "file": "records arrive in file order, at once",
+    "live": "records arrive at their Kafka timestamps",
+    "backlog": "records are read as a backlog",
+}
+
+
+def _header(result: SimulationResult, console: Console) -> None:
+    """What was simulated, in words: the window, the watermark path, the partition assignment."""
+    cfg = result.config
+    bounded = "bounded" if cfg["bounded"] else "unbounded"
+    console.print(
+        Text.assemble(
+            ("simulate-windows", "bold"),
+            " · ",
+            (f"Flink {cfg['flink_version']}", "cyan"),
+            f" · table {cfg['table']} ({cfg['connector']}, {bounded})",
+        )
+    )
+    window = str(cfg["window"])
+    legacy = window.startswith("legacy GROUP BY ")
+    window = window.removeprefix("legacy GROUP BY ")
+    style = (
+        ", a legacy group window (GROUP BY TUMBLE/HOP/SESSION, the pre-TVF syntax)"
+        if legacy
+        else ""
+    )
+    lines = [f"window: {window} on {cfg['rowtime']} ({cfg['rowtime_type']}){style}"]
+    watermark = f"watermark: {cfg['watermark_path']}"
+    owners = cfg.get("partition_owners")
+    if cfg.get("partitions") is not None:
+        watermark += f"; {cfg['partitions']} partition(s) on {cfg['parallelism']} subtask(s)"
+        if owners:
+            pairs = sorted((int(p), int(s)) for p, s in owners.items())
+            watermark += ": " + ", ".join(f"partition {p} → subtask {s}" for p, s in pairs)
+    else:
+        watermark += f"; parallelism {cfg['parallelism']}"
+    lines.append(watermark)
+    idle = int(cfg["idle_timeout"] or 0)
+    lines.append(
+        f"emitted every {cfg['pipeline.auto-watermark-interval']} ms · "
+        + (f"idle timeout {idle} ms" if idle > 0 else "no idle timeout")
+        + f" · {_ARRIVAL.get(str(cfg['arrival']), 'arrival ' + str(cfg['arrival']))}"
+    )
+    lines += [f"note: {note}" for note in result.notes[1:]]
+    for line in lines:
+        # A choice the user has to make (which query) stands out; the rest is context.
+        _say(console, Text(line, style="yellow" if "--query" in line else "dim"))
+    console.print()
+
+
+def _failure_fix(failure: JobFailure, check: str = CHECK) -> str | None:
+    """The change that makes the failing value decode, when Flink's failure has one."""
+    if failure.rule == "R4.5" and failure.value is not None:
+        fix = json_timestamp_fix(failure.value)
+        field = failure.field or "the field"
+        if fix is not None:
+            return (
+                f"declare {field} {fix.type_name} and set 'json.timestamp-format.standard' = "
+                f"'{fix.standard}' in the table's WITH options: then {failure.value!r} "
+                f"decodes ({check} checks them all)."
+            )
+        return (
+            f"declare {field} STRING and convert it with TO_TIMESTAMP({field}, 'pattern') in a "
+            "computed column (flinkdoctor check-pattern finds the pattern)."
+        )
+    if failure.rule in ("R1.5", "R1.7"):
+        return (
+            f"the rowtime is NULL: fix its conversion ({check})."
+        )
+    return None
+
+
+def _cited(result: SimulationResult) -> list[str]:
+    """Every rule id the report prints."""
+    texts: list[str | None] = [*result.notes[1:], *result.findings]
+    if result.failure is not None:
+        texts += [result.failure.rule, result.failure.message]
+    if result.pending:
+        texts.append("R3.3")  # the open-windows title
+        first = result.pending[0]
+        texts.append(first.explanation)
+        texts += [f"{h.rule} {h.reason}" for h in first.held_back_by[:8]]
+    texts += list(result.dropped_by_rule)
+    texts += [f"{d.rule} {d.reason}" for d in result.dropped]
+    return rule_ids(texts)
 
 
 def _rows(result: SimulationResult, console: Console, limit: int) -> None:
@@ -93,43 +181,78 @@ def _pending(result: SimulationResult, console: Console, clock: _Clock, limit: i
     windows: dict[tuple[int, int], list[PendingWindow]] = {}
     for p in result.pending:
         windows.setdefault((p.window_start, p.window_end), []).append(p)
+    shown = list(windows.items())[:limit]
+    texts = [
+        text
+        for (start, end), group in shown
+        for text in (format_millis(start), format_millis(end), clock.ts(group[0].needed_watermark))
+    ]
+    day = _common_day(texts)
+    bounds = [format_millis(t) or "" for (start, end), _ in shown for t in (start, end)]
+    whole = all(b.endswith(".000") for b in bounds)  # whole seconds: drop the millis
     table = Table(
-        title=f"Windows still open ({len(windows)} window(s), {len(result.pending)} key(s)) "
-        "[R3.3: a window fires at watermark >= end - 1 ms]",
+        title=f"Windows still open ({len(windows)} window(s), {len(result.pending)} key(s))"
+        + (f", times on {day}" if day else ""),
+        caption="R3.3: a window fires once the watermark reaches its end - 1 ms",
         title_justify="left",
+        caption_justify="left",
         header_style="bold",
         show_edge=False,
     )
     table.add_column("window", no_wrap=True)
-    table.add_column("keys", overflow="fold", ratio=1)
-    table.add_column("rows", justify="right")
+    table.add_column("keys", overflow="fold", ratio=1, min_width=16)
+    table.add_column("rows", justify="right", no_wrap=True)
     table.add_column("needs watermark ≥", no_wrap=True)
-    for (start, end), group in list(windows.items())[:limit]:
+    for (start, end), group in shown:
         keys = [", ".join(f"{k}={v}" for k, v in p.key.items()) for p in group]
-        shown = "; ".join(k for k in keys[:3] if k) + (
-            f"; +{len(keys) - 3} more" if len(keys) > 3 else ""
+        listed = "\n".join(k for k in keys[:3] if k) + (
+            f"\n+{len(keys) - 3} more" if len(keys) > 3 else ""
         )
+        first_text, last_text = format_millis(start) or "", format_millis(end) or ""
+        if whole:
+            first_text, last_text = first_text[:-4], last_text[:-4]
         table.add_row(
-            _window_span(format_millis(start) or "", format_millis(end) or ""),
-            shown or "-",
+            _window_span(_on_day(first_text, day), _on_day(last_text, day)),
+            listed or "-",
             str(sum(p.records for p in group)),
-            clock.ts(group[0].needed_watermark) or "",
+            _on_day(clock.ts(group[0].needed_watermark), day),
         )
     console.print(table)
     if len(windows) > limit:
-        console.print(Text(f"  ... {len(windows) - limit} more open windows", style="dim"))
+        _say(console, Text(f"... {len(windows) - limit} more open windows", style="dim"))
     first = result.pending[0]
-    console.print(Text.assemble(("  Why the first one has not fired: ", "bold"), first.explanation))
-    for h in first.held_back_by[:8]:
-        console.print(Text.assemble("   • ", (h.input, "bold"), f" [{h.rule}]: {h.reason}"))
-    if len(first.held_back_by) > 8:
-        console.print(Text(f"   • ... {len(first.held_back_by) - 8} more inputs", style="dim"))
     console.print()
+    _say(console, Text.assemble(("Why the first one has not fired: ", "bold"), first.explanation))
+    for h in first.held_back_by[:8]:
+        _say(console, Text.assemble("• ", (h.input, "bold"), f" [{h.rule}]: {h.reason}"), 4)
+    if len(first.held_back_by) > 8:
+        _say(console, Text(f"• ... {len(first.held_back_by) - 8} more inputs", style="dim"), 4)
+    console.print()
+
+
+def _say(console: Console, text: Text, indent: int = 2) -> None:
+    """A paragraph indented by ``indent``, wrapped lines included (a hanging indent)."""
+    console.print(Padding(text, (0, 0, 0, indent)))
+
+
+def _common_day(texts: list[str | None]) -> str | None:
+    """The date all ``texts`` share (``YYYY-MM-DD``), None when they differ."""
+    days = {text[:10] for text in texts if text}
+    return next(iter(days)) if len(days) == 1 else None
+
+
+def _on_day(text: str | None, day: str | None) -> str:
+    """The timestamp without its date when that is ``day``."""
+    if text is None:
+        return ""
+    return text[11:] if day is not None and text[:10] == day else text
 
 
 def _window_span(start: str, end: str) -> str:
     """``start → end``, the end's date left out when it is the start's."""
-    return f"{start} → {end[11:]}" if start[:10] == end[:10] else f"{start} → {end}"
+    if len(start) > 12 and start[:10] == end[:10]:
+        return f"{start} → {end[11:]}"
+    return f"{start} → {end}"
 
 
 def _dropped(result: SimulationResult, console: Console, clock: _Clock, limit: int) -> None:
@@ -154,7 +277,7 @@ def _dropped(result: SimulationResult, console: Console, clock: _Clock, limit: i
         table.add_row(
             where,
             clock.ts(d.event_time) or "NULL",
-            clock.ts(d.watermark) or "none",
+            clock.ts(d.watermark) or "none yet",
             d.rule,
             d.reason,
         )
@@ -210,7 +333,7 @@ def _timeline(result: SimulationResult, console: Console, clock: _Clock) -> None
         wm = last.watermark if last else None
         state = " (idle)" if last is not None and last.idle else ""
         wm_text = Text(
-            (ts(wm) or "none") + state,
+            (ts(wm) or "none yet") + state,
             style="red" if target is not None and (wm is None or wm < target) and not state else "",
         )
         name = t.input if t.kind != "operator" else "⇒ window operator"
@@ -235,12 +358,13 @@ def _timeline(result: SimulationResult, console: Console, clock: _Clock) -> None
     for name, records, newest, wm_text, wm, last_event in cells:
         table.add_row(name, records, newest, wm_text, _track(lo, hi, wm, last_event, target, width))
     console.print(table)
-    console.print(
+    _say(
+        console,
         Text(
-            "  track: █ up to the watermark, ░ from there to the newest event, │ the "
+            "track: █ up to the watermark, ░ from there to the newest event, │ the "
             "watermark the first open window needs",
             style="dim",
-        )
+        ),
     )
     console.print()
 
@@ -271,7 +395,7 @@ def _track(
     return text
 
 
-def _verdict(result: SimulationResult, console: Console) -> None:
+def _verdict(result: SimulationResult, console: Console, check: str) -> None:
     parts: list[str] = []
     if result.failure is not None:
         parts.append(f"the job fails ({result.failure.rule})")
@@ -290,8 +414,59 @@ def _verdict(result: SimulationResult, console: Console) -> None:
                 style="bold green",
             )
         )
-    else:
-        console.print(Text("Diagnosis: " + "; ".join(parts) + ".", style="bold red"))
+        return
+    console.print(Text("Diagnosis: " + "; ".join(parts) + ".", style="bold red"))
+    step = next_step(result, check)
+    if step:
+        console.print(Text.assemble(("Next step: ", "bold"), step))
+
+
+def next_step(result: SimulationResult, check: str = CHECK) -> str | None:
+    """The one thing to do now, in plain words, from what holds the first open window back (or
+    the failure, or the drops)."""
+    if result.failure is not None:
+        fix = _failure_fix(result.failure, check)
+        return fix or "fix the failure above; the sink gets nothing."
+    if any(f.startswith("R6.8") for f in result.findings):
+        return (
+            f"the rowtime is NULL: fix its conversion ({check} shows which values fail and "
+            "the pattern that parses them)."
+        )
+    if result.pending:
+        first = result.pending[0]
+        rules = {h.rule for h in first.held_back_by}
+        cfg = result.config
+        if "R2.3" in rules:
+            return (
+                f"the source runs {cfg['parallelism']} subtasks for {cfg.get('partitions')} "
+                "partition(s), and a subtask without a partition holds the watermark: set "
+                "parallelism <= partitions, or an idle timeout "
+                "('scan.watermark.idle-timeout' = '1 min')."
+            )
+        if "R2.1" in rules:
+            return (
+                "a partition that never received data holds the watermark: send it data, or set "
+                "an idle timeout ('scan.watermark.idle-timeout' = '1 min')."
+            )
+        if "R1.7" in rules or "R1.5" in rules:
+            return (
+                f"the rowtime is NULL: fix its conversion ({check})."
+            )
+        delay = int(cfg.get("watermark_delay_ms") or 0)
+        release = _Clock(result).ts(first.needed_watermark + delay)
+        inputs = "partition" if cfg.get("partitions") is not None else "source subtask"
+        if release is not None and first.held_back_by:
+            return (
+                f"nothing is broken: the window closes when every {inputs} has an event at or "
+                f"after {release} (newest data always waits for later data, R2.7). A "
+                f"{inputs} that goes quiet needs an idle timeout."
+            )
+    if result.dropped_total:
+        return (
+            "the dropped records came after their window had fired: a larger watermark delay "
+            "(WATERMARK FOR ... AS ... - INTERVAL ...) keeps them, at the cost of later results."
+        )
+    return None
 
 
 def _short_finding(finding: str) -> str:
@@ -301,4 +476,4 @@ def _short_finding(finding: str) -> str:
     return finding
 
 
-__all__ = ["render_simulation"]
+__all__ = ["next_step", "render_simulation"]

@@ -141,6 +141,8 @@ class ExplainResult:
 
 def verdict_sentence(verdict: str, sink_rows: int) -> str:
     if verdict == "fails":
+        if sink_rows:
+            return f"the job fails and restarts, after the sink received {sink_rows} row(s)"
         return "the job fails and restarts: the sink gets nothing"
     if verdict == "rows":
         return f"the sink receives {sink_rows} row(s)"
@@ -255,7 +257,7 @@ def explain(
             fixed_text = apply_edits(script_text, edits)
     sink_rows = sum(q.visible_rows for q in run.reports)
     failed = any(q.failure is not None for q in run.reports)
-    verdict = "fails" if failed and sink_rows == 0 else "rows" if sink_rows else "empty"
+    verdict = "fails" if failed else "rows" if sink_rows else "empty"
     records = max((q.result.records_in for q in run.reports if q.result), default=len(sample))
     if placeholders:
         assumptions.append(

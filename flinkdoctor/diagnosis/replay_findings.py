@@ -186,6 +186,12 @@ def _drops(result: SimulationResult, ctx: ReplayContext, base: dict[str, Any]) -
         f"{total_late} record(s) were dropped as late: the window they belong to had already "
         "fired, so their rows are missing from the sink"
     )
+    nulls = late.get("late-null-rowtime", 0)
+    if nulls:
+        message += (
+            f"; {nulls} of the listed ones have a NULL rowtime, read as epoch 0 (the 1970 "
+            "window had fired)"
+        )
     if buffered:
         message += (
             f" ({buffered} of the listed ones waited in an aggregation buffer until after their "
@@ -219,10 +225,14 @@ def _pending(result: SimulationResult, ctx: ReplayContext, base: dict[str, Any])
             if not window.held_back_by:
                 newest.append(window)
             continue  # NULL rowtimes: the rowtime causes explain it
-        for holder in holders:
-            key = _holder_class(holder, window, result)
+        classes = [(_holder_class(h, window, result), h) for h in holders]
+        idle = [(c, h) for c, h in classes if c in ("idle-subtask", "idle-partition")]
+        for key, holder in idle or classes:
             by_holder.setdefault(key, []).append((window, holder))
     newest += [w for w, _ in by_holder.get("newest", [])]
+    if "idle-subtask" in by_holder or "idle-partition" in by_holder:
+        # what the idle inputs hold back is the cause; the newest data only ends the sample
+        newest += [w for w, _ in by_holder.pop("window-not-closed", [])]
     subtasks = by_holder.get("idle-subtask", [])
     if subtasks:
         names = sorted({h.input for _, h in subtasks})

@@ -153,7 +153,9 @@ def explain_command(
             return kept
     else:
         if bootstrap_server or topic or kafka_config or kafka_option:
-            raise InputError("give --events or Kafka options (--bootstrap-server/--topic), not both")
+            raise InputError(
+                "give --events or Kafka options (--bootstrap-server/--topic), not both"
+            )
         if str(events) == "-":
             lines = list(read_events("-"))
 
@@ -167,7 +169,7 @@ def explain_command(
             def factory() -> Iterable[Record]:
                 return read_events(path)  # re-read for every replay, never held whole
 
-    mode: ArrivalMode | None = arrival  # type: ignore[assignment]
+    mode: ArrivalMode | None = arrival
     options = ExplainOptions(
         env=environ,
         settings=_pairs("--set", settings or []),

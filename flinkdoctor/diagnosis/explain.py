@@ -376,8 +376,19 @@ def _replay_all(
         if unresolved is not None:
             run.reports.append(
                 QueryReport(
-                    index, sink, location, str(table.name) if table else None, None, arrival,
-                    why, 0, 0, 0, 0, None, None,
+                    index,
+                    sink,
+                    location,
+                    str(table.name) if table else None,
+                    None,
+                    arrival,
+                    why,
+                    0,
+                    0,
+                    0,
+                    0,
+                    None,
+                    None,
                     error=f"the rowtime of {table.name if table else '?'} depends on "
                     f"{unresolved}, unknown without the job's environment: pass --env",
                 )
@@ -397,8 +408,20 @@ def _replay_all(
         except FlinkDoctorError as error:
             run.reports.append(
                 QueryReport(
-                    index, sink, location, str(table.name) if table else None, None, arrival,
-                    why, 0, 0, 0, 0, None, None, error=str(error),
+                    index,
+                    sink,
+                    location,
+                    str(table.name) if table else None,
+                    None,
+                    arrival,
+                    why,
+                    0,
+                    0,
+                    0,
+                    0,
+                    None,
+                    None,
+                    error=str(error),
                 )
             )
             continue
@@ -438,7 +461,7 @@ def _replay_all(
             query_index=index,
             query_location=location,
             table_location=table.location if table else None,
-            where_location=select.where.location if select.where is not None else None,  # type: ignore[attr-defined]
+            where_location=select.where.location if select.where is not None else None,
             sink=sink,
             rowtime_cause_known=rowtime_known,
             json_cause_known=json_known,
@@ -516,7 +539,9 @@ def _verify(
     failures = [q.failure for q in run.reports if q.failure]
     errors = [q.error for q in run.reports if q.error]
     if failures:
-        return Verification(rows, fired, f"with this change the job still fails: {failures[0]}", True), fixed
+        return Verification(
+            rows, fired, f"with this change the job still fails: {failures[0]}", True
+        ), fixed
     if errors:
         return Verification(rows, fired, f"with this change: {errors[0]}", True), fixed
     summary = f"with this change: {rows} row(s) in {fired} window(s)"
@@ -527,9 +552,7 @@ def _verify(
 
 
 def _newest_pending(run: _Run) -> str:
-    pending = [
-        p for q in run.reports if q.result is not None for p in q.result.pending
-    ]
+    pending = [p for q in run.reports if q.result is not None for p in q.result.pending]
     if not pending:
         return ""
     newest = max(pending, key=lambda p: p.window_end)

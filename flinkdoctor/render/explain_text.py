@@ -28,11 +28,11 @@ def render_explain(result: ExplainResult, console: Console) -> None:
         (result.source, "cyan"),
         f" · {result.records} event(s)",
     )
-    console.print(head)
     verdict = Text.assemble(
         ("Verdict: ", "bold"), (result.verdict_text, _VERDICT_STYLE.get(result.verdict, "bold"))
     )
     console.print(verdict)
+    console.print(head, style="dim")
     top = result.top
     if top is None or top.severity is not Severity.ERROR:
         console.print(Text("No error-level cause found: the job works on these events.", "green"))
@@ -83,10 +83,10 @@ def _finding(
     if fix.edits and full:
         _fix(console, result, fix.text, fix.edits, fix.verified)
         return
-    if fix.edits and result.top is not None and result.top.fix is not None:
-        if result.top.fix.edits == fix.edits:
-            console.print(Padding(Text("fix: the same change as above", "green"), (0, 0, 0, 3)))
-            return
+    top_fix = result.top.fix if result.top is not None else None
+    if fix.edits and top_fix is not None and top_fix.edits == fix.edits:
+        console.print(Padding(Text("fix: the same change as above", "green"), (0, 0, 0, 3)))
+        return
     console.print(Padding(Text(f"fix: {fix.text}", "green"), (0, 0, 0, 3)))
     if fix.edits:
         _diff(console, result, fix.edits)
@@ -127,7 +127,9 @@ def _evidence_lines(evidence: Any) -> list[str]:
             continue
         text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         if isinstance(value, list) and value and isinstance(value[0], dict):
-            text = "; ".join(", ".join(f"{k} {v}" for k, v in d.items() if v is not None) for d in value[:3])
+            text = "; ".join(
+                ", ".join(f"{k} {v}" for k, v in d.items() if v is not None) for d in value[:3]
+            )
         lines.append(f"{key}: {text}")
         if len(lines) >= _EVIDENCE_SHOWN:
             break
@@ -141,9 +143,7 @@ def _queries(console: Console, result: ExplainResult) -> None:
         if q.error is not None:
             line = Text.assemble((f"query {q.index}", "bold"), where, f": not replayed: {q.error}")
         else:
-            visible = (
-                f", {q.visible_rows} visible" if q.visible_rows != q.rows else ""
-            )
+            visible = f", {q.visible_rows} visible" if q.visible_rows != q.rows else ""
             line = Text.assemble(
                 (f"query {q.index}", "bold"),
                 where,

@@ -47,10 +47,12 @@ def test_every_windowed_query_is_replayed(tmp_path: Path) -> None:
         + PRINT_SINK.format(n=2)
         + """
 INSERT INTO out_1
-SELECT window_start, host, COUNT(*) FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(ts), INTERVAL '5' MINUTE))
+SELECT window_start, host, COUNT(*)
+FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(ts), INTERVAL '5' MINUTE))
 GROUP BY window_start, window_end, host;
 INSERT INTO out_2
-SELECT window_start, host, COUNT(*) FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
+SELECT window_start, host, COUNT(*)
+FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
 WHERE host = 'nobody.example'
 GROUP BY window_start, window_end, host;
 """
@@ -81,7 +83,8 @@ def test_filesystem_sink_without_checkpoints_shows_nothing(tmp_path: Path) -> No
 CREATE TABLE files (w TIMESTAMP(3), host VARCHAR, c BIGINT)
 WITH ('connector' = 'filesystem', 'path' = '/tmp/out', 'format' = 'json');
 INSERT INTO files
-SELECT window_start, host, COUNT(*) FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(ts), INTERVAL '5' MINUTE))
+SELECT window_start, host, COUNT(*)
+FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(ts), INTERVAL '5' MINUTE))
 GROUP BY window_start, window_end, host;
 """
     )
@@ -106,7 +109,8 @@ CREATE TABLE pg (w TIMESTAMP(3), host VARCHAR, c BIGINT) WITH (
   'sink.buffer-flush.max-rows' = '0', 'sink.buffer-flush.interval' = '0'
 );
 INSERT INTO pg
-SELECT window_start, host, COUNT(*) FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(ts), INTERVAL '5' MINUTE))
+SELECT window_start, host, COUNT(*)
+FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(ts), INTERVAL '5' MINUTE))
 GROUP BY window_start, window_end, host;
 """
     )
@@ -199,7 +203,7 @@ def test_env_lookups_resolve_from_env_option(tmp_path: Path) -> None:
 
 def test_env_lookups_come_from_the_process_environment(tmp_path: Path) -> None:
     script = _script(tmp_path, ENV_JOB, "job.py")
-    code, doc = run_json(
+    _, doc = run_json(
         str(script),
         "--events",
         str(E1_E6),
@@ -211,7 +215,7 @@ def test_env_lookups_come_from_the_process_environment(tmp_path: Path) -> None:
 
 def test_unset_env_lookups_stay_visible_and_feed_nothing(tmp_path: Path) -> None:
     script = _script(tmp_path, ENV_JOB, "job.py")
-    code, doc = run_json(str(script), "--events", str(E1_E6))
+    _, doc = run_json(str(script), "--events", str(E1_E6))
     assert doc["placeholders"] == ['os.environ.get("TS_PATTERN")', 'os.getenv("KAFKA_TOPIC")']
     query = doc["queries"][0]
     assert query["rows"] == 0
@@ -250,7 +254,8 @@ CREATE TABLE src (
         'format' = 'json');
 CREATE TABLE out_1 (w TIMESTAMP(3), host VARCHAR, c BIGINT) WITH ('connector' = 'print');
 INSERT INTO out_1
-SELECT window_start, host, COUNT(*) FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
+SELECT window_start, host, COUNT(*)
+FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
 GROUP BY window_start, window_end, host;
 """
 
@@ -282,7 +287,8 @@ def test_idle_partition_holds_the_watermark(tmp_path: Path) -> None:
         + PRINT_SINK.format(n=1)
         + """
 INSERT INTO out_1
-SELECT window_start, host, COUNT(*) FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(ts), INTERVAL '5' MINUTE))
+SELECT window_start, host, COUNT(*)
+FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(ts), INTERVAL '5' MINUTE))
 GROUP BY window_start, window_end, host;
 """
     )
@@ -305,7 +311,8 @@ def test_group_offsets_without_reset(tmp_path: Path) -> None:
         + PRINT_SINK.format(n=1)
         + """
 INSERT INTO out_1
-SELECT window_start, host, COUNT(*) FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(ts), INTERVAL '5' MINUTE))
+SELECT window_start, host, COUNT(*)
+FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(ts), INTERVAL '5' MINUTE))
 GROUP BY window_start, window_end, host;
 """
     )

@@ -199,9 +199,17 @@ def explain(
     run = _replay_all(script, events_factory, opts, rowtime_known, json_known, assumptions)
     # -- static rules, source and sink sides --------------------------------------------------
     lint = check_script(script)
+    causes, lint = _fold_invalid_pattern(causes, lint)
     extra = source_findings(script, queries, run.reports, lint)
     data_findings = [c.finding for c in causes]
-    findings = _dedupe([*data_findings, *run.findings, *extra, *lint])
+    ours = _dedupe([*data_findings, *run.findings, *extra])
+    taken = {(f.name, f.location.line if f.location else 0) for f in ours}
+    data_names = {f.name for f in data_findings}
+    findings = ours + [
+        f
+        for f in lint
+        if (f.name, f.location.line if f.location else 0) not in taken and f.name not in data_names
+    ]
     # -- fixes: one per error-level cause with an edit, and one combined; each verified ---------
     rowtime_ops = tuple(op for c in causes for op in c.ops)
     rowtime_text = "; ".join(dict.fromkeys(c.fix_text for c in causes if c.fix_text))
@@ -276,6 +284,36 @@ def explain(
         assumptions=tuple(dict.fromkeys(assumptions)),
         placeholders=placeholders,
     )
+
+
+def _fold_invalid_pattern(
+    causes: list[DataCause], lint: list[Finding]
+) -> tuple[list[DataCause], list[Finding]]:
+    """A pattern Java rejects (lint's pattern-invalid) explains the values that do not parse:
+    one finding, lint's, with the data's evidence and the pattern fix."""
+    invalid = [f for f in lint if f.name == "pattern-invalid"]
+    if not invalid:
+        return causes, lint
+    out: list[DataCause] = []
+    used: list[Finding] = []
+    for cause in causes:
+        if cause.finding.name == "pattern-mismatch" and invalid:
+            static = invalid.pop(0)
+            merged = Finding(
+                static.code,
+                static.name,
+                static.severity,
+                static.message,
+                static.location,
+                {**cause.finding.evidence, **static.evidence},
+                static.fix,
+                static.rule,
+            )
+            used.append(static)
+            out.append(DataCause(merged, cause.ops, cause.fix_text))
+        else:
+            out.append(cause)
+    return out, [f for f in lint if f not in used]
 
 
 def _rank(finding: Finding) -> tuple[int, int, str, int, int]:

@@ -216,9 +216,18 @@ def _pending(result: SimulationResult, ctx: ReplayContext, base: dict[str, Any])
     out: list[Finding] = []
     by_holder: dict[str, list[tuple[PendingWindow, Holder]]] = {}
     newest: list[PendingWindow] = []
+    all_idle: list[PendingWindow] = []
     for window in result.pending:
-        if window.buffered or window.all_idle:
+        if window.buffered:
             newest.append(window)
+            continue
+        if window.all_idle:
+            # idle inputs never advance event time past the data (R2.6, R2.7): fine for the
+            # newest window of a job whose others fired, the cause when none ever fired
+            if result.rows:
+                newest.append(window)
+            else:
+                all_idle.append(window)
             continue
         real = [h for h in window.held_back_by if h.kind != "null-rowtime"]
         if not real:
@@ -305,6 +314,34 @@ def _pending(result: SimulationResult, ctx: ReplayContext, base: dict[str, Any])
                 },
                 "R3.3",
                 severity,
+            )
+        )
+    if all_idle and not behind:
+        first = min(all_idle, key=lambda w: w.window_end)
+        release = first.release_event_time
+        when = (
+            f"it fires once the inputs see an event at or after {ts(release)}"
+            if release is not None
+            else f"it needs the watermark to reach {ts(first.needed_watermark)}"
+        )
+        out.append(
+            _finding(
+                "window-not-closed",
+                f"no window has closed: every input went idle with the watermark at "
+                f"{ts(result.final_watermark)}, below {ts(first.needed_watermark)} (window end "
+                f"- 1 ms) of [{ts(first.window_start)}, {ts(first.window_end)}); idleness never "
+                f"advances event time past the data; {when}",
+                ctx.query_location,
+                {
+                    **base,
+                    "windows": sorted({ts(w.window_start) for w in all_idle}),
+                    "watermark": ts(result.final_watermark),
+                    "needed_watermark": ts(first.needed_watermark),
+                    "release_event_time": ts(release) if release is not None else None,
+                    "inputs": [],
+                    "all_idle": True,
+                },
+                "R2.7",
             )
         )
     if newest and not out:

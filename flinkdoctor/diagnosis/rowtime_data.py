@@ -24,6 +24,7 @@ from flinkdoctor.timeformat import (
     Conversion,
     Status,
     check_epoch_unit,
+    format_timestamp,
     json_timestamp,
     suggest,
 )
@@ -224,6 +225,8 @@ def _conversion_causes(
     if conversion.kind == "to_timestamp_ltz":
         return _epoch_causes(table, conversion, present)
     if not bad:
+        if conversion.kind == "to_timestamp" and conversion.pattern:
+            return _wrong_timestamps(text, table, conversion, present, results)
         return []
     if conversion.kind == "json":
         return [_json_cause(text, table, conversion, bad, values, total)]
@@ -468,3 +471,60 @@ def _epoch_causes(
         entry.code, entry.name, Severity.ERROR, message, location, evidence, None, "R6.3"
     )
     return [DataCause(finding, tuple(ops), f"use TO_TIMESTAMP_LTZ({conversion.field}, {wanted})")]
+
+
+def _wrong_timestamps(
+    text: str,
+    table: CreateTable,
+    conversion: RowtimeConversion,
+    present: list[tuple[str, str]],
+    results: list[Conversion],
+) -> list[DataCause]:
+    """Every value parses, but not to what it says (``YYYY`` week-based year, ``hh`` without
+    ``a``): compare with the reading of the pattern the values themselves suggest."""
+    values = [v for v, _ in present]
+    found = suggest(values)
+    if found.pattern is None or found.pattern == conversion.pattern:
+        return []
+    candidate = conversion.with_pattern(found.pattern).convert_many(values)
+    wrong = [
+        (v, s, r, c)
+        for (v, s), r, c in zip(present, results, candidate, strict=True)
+        if r.status is Status.OK and c.status is Status.OK and r.millis != c.millis
+    ]
+    if not wrong:
+        return []
+    entry = kind("pattern-suspicious")
+    location = _column_location(table, conversion)
+    old = escape_sql_literal(conversion.pattern or "")
+    new = escape_sql_literal(found.pattern)
+    line = _pattern_line(text, old, _loc_line(location))
+    ops = [LineOp(line, re.escape(old), new.replace("\\", "\\\\"))] if line else []
+    examples = [
+        {
+            "value": v,
+            "at": s or None,
+            "reads_as": format_timestamp(r.millis or 0, 3),
+            "means": format_timestamp(c.millis or 0, 3),
+        }
+        for v, s, r, c in wrong[:EXAMPLES]
+    ]
+    first = examples[0]
+    message = (
+        f"pattern '{old}' parses {len(wrong)} of {len(values)} sampled values of "
+        f"'{conversion.field}' to the wrong time, without an error: "
+        f"'{first['value']}' reads as {first['reads_as']}; the rows land in the wrong windows"
+    )
+    evidence: dict[str, Any] = {
+        "table": str(table.name),
+        "field": conversion.field,
+        "pattern": conversion.pattern,
+        "wrong": len(wrong),
+        "checked": len(values),
+        "examples": examples,
+        "suggested_pattern": found.pattern,
+    }
+    finding = Finding(
+        entry.code, entry.name, Severity.ERROR, message, location, evidence, None, "R4.1"
+    )
+    return [DataCause(finding, tuple(ops), f"use the pattern '{new}'")]

@@ -81,7 +81,22 @@ def check_rowtime_data(
             values, sources, _, _ = _values(records, alternative)
     present = [(v, s) for v, s in zip(values, sources, strict=True) if v is not None]
     if present:
-        causes += _conversion_causes(script, text, table, effective, present, total)
+        hidden = _conversion_causes(script, text, table, effective, present, total)
+        if hidden and causes and effective is not conversion:
+            # the second cause behind the first: say so where the user looks first
+            first = causes[0]
+            also = ", ".join(c.finding.name for c in hidden)
+            message = (
+                f"{first.finding.message}; reading '{effective.field}' alone would not help: "
+                f"its values fail the rowtime conversion too ({also}), so the fix changes both"
+            )
+            evidence = {**first.finding.evidence, "hidden_causes": [c.finding.name for c in hidden]}
+            causes[0] = DataCause(
+                replace(first.finding, message=message, evidence=evidence),
+                first.ops,
+                first.fix_text,
+            )
+        causes += hidden
     return RowtimeData(name, conversion, tuple(causes), total)
 
 

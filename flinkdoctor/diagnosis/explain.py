@@ -78,7 +78,7 @@ class ExplainOptions:
     backlog_rate: float = 10_000.0
     live_sample: bool = False
     """The events were sampled live from the topic (said in the report)."""
-    data_sample: int = 20_000
+    data_sample: int = 10_000
     """Records the data checks (field, pattern) look at; every replay reads all of them."""
     max_dropped: int = 1000
 

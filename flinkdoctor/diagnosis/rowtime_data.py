@@ -31,6 +31,22 @@ from flinkdoctor.timeformat import (
 
 EXAMPLES = 3
 """Example values quoted per finding."""
+SUGGEST_LIMIT = 1000
+"""Values a pattern is inferred from (and checked against): the failing ones first."""
+
+
+def _subset(bad: Sequence[str], values: Sequence[str]) -> list[str]:
+    """At most ``SUGGEST_LIMIT`` distinct values, the failing ones first."""
+    half = SUGGEST_LIMIT // 2
+    chosen = list(dict.fromkeys(bad[: half * 4]))[:half]
+    seen = set(chosen)
+    for value in values:
+        if len(chosen) >= SUGGEST_LIMIT:
+            break
+        if value not in seen:
+            seen.add(value)
+            chosen.append(value)
+    return chosen
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,12 +285,13 @@ def _pattern_cause(
     total: int,
 ) -> DataCause:
     entry = kind("pattern-mismatch")
-    found = suggest(values)
+    checked = _subset([v for v, _, _ in bad], values)
+    found = suggest(checked)
     new_pattern = found.pattern
     parsed = 0
     if new_pattern is not None:
         candidate = conversion.with_pattern(new_pattern)
-        parsed = sum(1 for r in candidate.convert_many(values) if r.ok)
+        parsed = sum(1 for r in candidate.convert_many(checked) if r.ok)
         if parsed == 0:
             new_pattern = None
     location = _column_location(table, conversion)
@@ -286,7 +303,7 @@ def _pattern_cause(
         line = _pattern_line(text, old, _loc_line(location))
         if line:
             ops.append(LineOp(line, re.escape(old), new.replace("\\", "\\\\")))
-        fix_text = f"use the pattern '{new}' ({parsed} of {len(values)} sampled values parse)"
+        fix_text = f"use the pattern '{new}' ({parsed} of {len(checked)} checked values parse)"
     what = (
         f"pattern '{escape_sql_literal(conversion.pattern)}'"
         if conversion.pattern
@@ -497,6 +514,8 @@ def _wrong_timestamps(
 ) -> list[DataCause]:
     """Every value parses, but not to what it says (``YYYY`` week-based year, ``hh`` without
     ``a``): compare with the reading of the pattern the values themselves suggest."""
+    present = present[:SUGGEST_LIMIT]
+    results = results[:SUGGEST_LIMIT]
     values = [v for v, _ in present]
     found = suggest(values)
     if found.pattern is None or found.pattern == conversion.pattern:

@@ -352,11 +352,18 @@ def _pending(result: SimulationResult, ctx: ReplayContext, base: dict[str, Any])
             if release is not None
             else f"it closes when the watermark reaches {ts(first.needed_watermark)}"
         )
+        count = len({(w.window_start, w.window_end) for w in newest})
+        which = (
+            f"the newest window [{ts(first.window_start)}, {ts(first.window_end)}) is still "
+            "open, as it should be at the end of a sample"
+            if count == 1
+            else f"the {count} newest windows are still open, as they should be at the end of a "
+            f"sample; the first, [{ts(first.window_start)}, {ts(first.window_end)}),"
+        )
         out.append(
             _finding(
                 "window-pending",
-                f"the newest window [{ts(first.window_start)}, {ts(first.window_end)}) is still "
-                f"open, as it should be at the end of a sample: {when}",
+                f"{which}: {when}" if count == 1 else f"{which} {when.removeprefix('it ')}",
                 ctx.query_location,
                 {
                     **base,

@@ -546,6 +546,7 @@ def _replay_all(
             rowtime_cause_known=rowtime_known,
             json_cause_known=json_known,
             visible_rows=visible,
+            topic_unknown="${" in plan.topic or "__hole_" in plan.topic,
         )
         run.reports.append(report)
         run.contexts.append(ctx)

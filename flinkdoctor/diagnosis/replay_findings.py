@@ -39,6 +39,8 @@ class ReplayContext:
     json_cause_known: bool
     visible_rows: int
     """Rows the sink makes visible (0 for a sink that commits on checkpoints without any)."""
+    topic_unknown: bool = False
+    """The topic name is an unresolved placeholder: partition owners (a hash of it) are a guess."""
 
 
 def _finding(
@@ -242,6 +244,12 @@ def _pending(result: SimulationResult, ctx: ReplayContext, base: dict[str, Any])
     if "idle-subtask" in by_holder or "idle-partition" in by_holder:
         # what the idle inputs hold back is the cause; the newest data only ends the sample
         newest += [w for w, _ in by_holder.pop("window-not-closed", [])]
+    guess = (
+        " (the topic name is unknown, and which subtask owns which partition is a hash of it: "
+        "the owners shown are a guess; pass the topic's variable with --env)"
+        if ctx.topic_unknown
+        else ""
+    )
     subtasks = by_holder.get("idle-subtask", [])
     if subtasks:
         names = sorted({h.input for _, h in subtasks})
@@ -252,7 +260,7 @@ def _pending(result: SimulationResult, ctx: ReplayContext, base: dict[str, Any])
                 f"{len(names)} source subtask(s) own no partition ({cfg.get('partitions')} "
                 f"partition(s), parallelism {cfg.get('parallelism')}): the Kafka source never "
                 "marks them idle without an idle timeout, so they pin the watermark at "
-                f"Long.MIN_VALUE and {_windows(subtasks)} never fire(s)",
+                f"Long.MIN_VALUE and {_windows(subtasks)} never fire(s){guess}",
                 ctx.table_location,
                 {
                     **base,
@@ -273,7 +281,7 @@ def _pending(result: SimulationResult, ctx: ReplayContext, base: dict[str, Any])
             _finding(
                 "idle-partition",
                 f"{len(idle_holders)} partition(s) without fresh data hold the watermark back "
-                f"while the others are ahead: {described}",
+                f"while the others are ahead: {described}{guess}",
                 ctx.table_location,
                 {
                     **base,

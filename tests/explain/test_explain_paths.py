@@ -341,3 +341,19 @@ def test_bad_input_exits_2(args: list[str], needle: str) -> None:
     code, message = run(*args)
     assert code == 2
     assert needle in message
+
+
+def test_idle_subtask_says_the_owners_are_a_guess_without_the_topic(tmp_path: Path) -> None:
+    script = _script(tmp_path, ENV_JOB, "job.py")
+    _, doc = run_json(
+        str(script),
+        "--events",
+        str(SEED / "case3_events.jsonl"),  # one partition
+        "--env",
+        "TS_PATTERN=yyyy-MM-dd''T''HH:mm:ss.SSS''Z''",
+        "--set",
+        "parallelism.default=3",
+    )
+    top = doc["findings"][0]
+    assert top["name"] == "idle-subtask"
+    assert "the topic name is unknown" in top["message"]

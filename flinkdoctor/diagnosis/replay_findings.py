@@ -92,11 +92,14 @@ def replay_findings(result: SimulationResult, ctx: ReplayContext) -> list[Findin
                     failure.rule,
                 )
             )
-        elif not (failure.rule == "R4.5" and ctx.json_cause_known):
+        elif not (failure.rule == "R4.5" and ctx.json_cause_known) and not (
+            failure.rule in ("R4.3", "R4.4") and ctx.rowtime_cause_known
+        ):
             out.append(
                 _finding(
                     "job-failure",
-                    f"the job fails: {failure.message}; {restart}",
+                    f"the job fails: {failure.message}"
+                    + ("; Flink restarts it forever" if failure.restarts else ""),
                     ctx.query_location,
                     evidence,
                     failure.rule,

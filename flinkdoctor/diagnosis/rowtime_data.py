@@ -304,6 +304,27 @@ def _pattern_cause(
         if line:
             ops.append(LineOp(line, re.escape(old), new.replace("\\", "\\\\")))
         fix_text = f"use the pattern '{new}' ({parsed} of {len(checked)} checked values parse)"
+    elif new_pattern is not None and conversion.kind in ("cast", "try_cast") and conversion.field:
+        # CAST knows one format; TO_TIMESTAMP with the values' own pattern reads them all
+        new = escape_sql_literal(new_pattern)
+        line = _loc_line(location)
+        if line:
+            cast = (
+                r"(?:TRY_)?CAST\s*\(\s*`?"
+                + re.escape(conversion.field)
+                + r"`?\s+AS\s+TIMESTAMP(?:\s*\(\s*\d+\s*\))?\s*\)"
+            )
+            ops.append(
+                LineOp(
+                    line,
+                    "(?i)" + cast,
+                    f"TO_TIMESTAMP({conversion.field}, '{new}')".replace("\\", "\\\\"),
+                )
+            )
+        fix_text = (
+            f"read it with TO_TIMESTAMP({conversion.field}, '{new}') instead of CAST "
+            f"({parsed} of {len(checked)} checked values parse)"
+        )
     what = (
         f"pattern '{escape_sql_literal(conversion.pattern)}'"
         if conversion.pattern
@@ -392,7 +413,8 @@ def _json_cause(
                 )
             )
         if standard != conversion.json_standard:
-            ops += _option_ops(text, table, "json.timestamp-format.standard", standard)
+            prefix = "value." if "value.format" in table.options else ""
+            ops += _option_ops(text, table, f"{prefix}json.timestamp-format.standard", standard)
         fix_text = (
             f"declare {column} {type_name}({precision}) and set "
             f"'json.timestamp-format.standard' = '{standard}': flink-json then reads every "

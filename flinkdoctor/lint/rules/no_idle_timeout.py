@@ -87,15 +87,17 @@ class NoIdleTimeout(Rule):
         global_on = global_value is not None and (
             is_placeholder(global_value) or not _zero(global_value)
         )
-        for table, hinted in source_reads(script):
+        for read in source_reads(script):
+            table = read.table
             if table.watermark is None or connector(table) not in ("kafka", "upsert-kafka"):
                 continue
-            own = table.options.get(TABLE_OPTION)
-            if own is not None and (is_placeholder(own) or not _zero(own)):
-                continue
-            if own is None and (global_on or hinted):
-                continue
-            yield self._finding(context, script, table, own)
+            for value, _ in read.values(TABLE_OPTION):
+                if value is None and not global_on:
+                    yield self._finding(context, script, table, None)
+                    break
+                if value is not None and not is_placeholder(value) and _zero(value):
+                    yield self._finding(context, script, table, value)
+                    break
 
     def _finding(
         self, context: LintContext, script: Script, table: CreateTable, own: str | None

@@ -45,11 +45,18 @@ class StartupGroupOffsets(Rule):
     name: ClassVar[str] = "startup-group-offsets"
     fires = (
         _K.format(extra=""),
+        _K.format(extra="").replace("  'properties.group.id' = 'g',\n", ""),
         _K.format(extra=",\n  'scan.startup.mode' = 'group-offsets'"),
+        _K.format(extra=",\n  'scan.startup.mode' = 'earliest-offset'").replace(
+            "FROM k;", "FROM k /*+ OPTIONS('scan.startup.mode'='group-offsets') */;"
+        ),
     )
     passes = (
         _K.format(extra=",\n  'scan.startup.mode' = 'earliest-offset'"),
         _K.format(extra=",\n  'properties.auto.offset.reset' = 'earliest'"),
+        _K.format(extra="").replace(
+            "FROM k;", "FROM k /*+ OPTIONS('scan.startup.mode'='earliest-offset') */;"
+        ),
         # upsert-kafka always reads from the earliest offset
         _K.format(extra=",\n  'key.format' = 'json'")
         .replace("'kafka'", "'upsert-kafka'")
@@ -58,13 +65,19 @@ class StartupGroupOffsets(Rule):
     )
 
     def check(self, context: LintContext) -> Iterator[Finding]:
-        for table, _ in source_reads(context.script):
+        for read in source_reads(context.script):
+            table = read.table
             if not is_kafka(table):
                 continue
-            mode = table.options.get("scan.startup.mode")
-            if mode not in (None, "group-offsets"):
+            modes = [
+                (v, at)
+                for v, at in read.values("scan.startup.mode")
+                if v in (None, "group-offsets")
+            ]
+            if not modes:
                 continue
-            if "properties.auto.offset.reset" in table.options:
+            mode, written_at = modes[0]
+            if read.values("properties.auto.offset.reset")[0][0] is not None:
                 continue
             said = (
                 "no 'scan.startup.mode'"
@@ -75,7 +88,12 @@ class StartupGroupOffsets(Rule):
                 f"Kafka source {table.name} has {said} and no 'properties.auto.offset.reset': "
                 "it starts from the group's committed offsets and fails when the group has none"
             )
-            location = option_location(table, "scan.startup.mode" if mode else "connector")
+            if read.values("properties.group.id")[0][0] is None:
+                message += (
+                    "; without 'properties.group.id' Flink rejects the table at planning "
+                    "(group.id is required when using committed offsets)"
+                )
+            location = written_at if mode else option_location(table, "connector")
             edits = (
                 ()
                 if mode

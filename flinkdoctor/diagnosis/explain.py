@@ -654,6 +654,5 @@ __all__ = [
     "ExplainResult",
     "QueryReport",
     "explain",
-    "replace",
     "verdict_sentence",
 ]

@@ -35,6 +35,7 @@ from flinkdoctor.cli.live import (
     sample_live,
 )
 from flinkdoctor.cli.progress import QuietOpt, Work, wanted
+from flinkdoctor.diagnosis.simulation import simulation_findings
 from flinkdoctor.engine import Overrides, build_plan, simulate, windowed_queries
 from flinkdoctor.engine.result import SimulationResult
 from flinkdoctor.errors import InputError
@@ -256,7 +257,12 @@ def simulate_windows(
     code = 0 if result.clean else 1
     if output_format is OutputFormat.json:
         sys.stdout.write(
-            json.dumps(simulation_json(result, code), ensure_ascii=False, indent=2) + "\n"
+            json.dumps(
+                simulation_json(result, code, simulation_findings(parsed, result, query)),
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
         )
     if output_format is OutputFormat.text or svg is not None or html is not None:
         record = svg is not None or html is not None

@@ -30,6 +30,7 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False,
         "--version",
@@ -39,6 +40,9 @@ def _root(
     ),
 ) -> None:
     """Why is my Flink SQL sink empty? Offline answers with Flink 1.20's exact semantics."""
+    from flinkdoctor.cli.config import apply_project_defaults
+
+    apply_project_defaults(ctx)  # [tool.flinkdoctor] in pyproject.toml (docs/configuration.md)
 
 
 def _register_commands() -> None:
@@ -46,11 +50,13 @@ def _register_commands() -> None:
     # once per process, however often main() runs (tests call it many times).
     if app.registered_commands:
         return
-    from flinkdoctor.cli import check_pattern, sample, simulate_windows
+    from flinkdoctor.cli import check_pattern, lint, rules, sample, simulate_windows
 
     check_pattern.register(app)
     sample.register(app)
     simulate_windows.register(app)
+    lint.register(app)
+    rules.register(app)
 
 
 def main() -> None:

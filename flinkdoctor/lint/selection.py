@@ -41,7 +41,7 @@ def parse_selector(text: str) -> Selector:
     if entry is not None:
         return Selector(word, frozenset([entry.code]), 100)
     upper = word.upper()
-    if upper.startswith("FD") and upper[2:].isdigit():
+    if upper.startswith("FD") and (upper[2:].isdigit() or upper == "FD"):
         codes = frozenset(k.code for k in CATALOG if k.code.startswith(upper))
         if codes:
             return Selector(word, codes, len(upper))

@@ -5,7 +5,7 @@ tool and environment folders (``.git``, ``.venv``, ``node_modules``, ``__pycache
 ``.py`` file is linted only when it holds Flink SQL or Table API calls (it mentions ``pyflink`` or
 calls ``execute_sql`` / ``sql_query`` / ...): pre-commit and directory walks hand us every Python
 file, and most are not Flink jobs. A quoted glob (``'jobs/**/*.sql'``) is expanded here, for
-shells and CI steps that do not. ``--exclude`` patterns match a path's name or its path.
+shells and CI steps that do not. ``--exclude`` patterns match a path or any folder or file name in it.
 """
 
 from __future__ import annotations
@@ -72,11 +72,13 @@ def _walk(root: Path) -> Iterator[Path]:
                 yield Path(folder, name)
 
 
-def _excluded(path: Path, display: str, patterns: Sequence[str]) -> bool:
-    return any(
-        fnmatch(path.name, p) or fnmatch(display, p) or fnmatch(display, f"{p.rstrip('/')}/*")
-        for p in patterns
-    )
+def _excluded(display: str, patterns: Sequence[str]) -> bool:
+    """A pattern matches the whole displayed path or any one of its parts (a folder's or the
+    file's name), as ruff's ``exclude`` does: ``legacy``, ``*_test.sql``, ``jobs/old/*``."""
+    if not patterns:
+        return False
+    parts = display.split("/")
+    return any(fnmatch(display, p) or any(fnmatch(part, p) for part in parts) for p in patterns)
 
 
 def discover(
@@ -90,7 +92,7 @@ def discover(
     def add(path: Path) -> None:
         display = display_name(path, base)
         key = path.absolute()
-        if key not in found and not _excluded(path, display, exclude):
+        if key not in found and not _excluded(display, exclude):
             found[key] = SourceFile(path, display)
 
     for argument in arguments:
@@ -104,7 +106,10 @@ def discover(
             matches = sorted(glob.glob(argument, recursive=True))
             if not matches:
                 raise InputError(f"{argument}: no file matches this pattern")
+            literal = set(Path(argument).parts)
             for match in map(Path, matches):
+                if any(p in SKIP_DIRS and p not in literal for p in match.parts):
+                    continue  # like a directory walk (unless the pattern names it)
                 if match.is_dir():
                     for file in _walk(match):
                         add(file)

@@ -52,26 +52,26 @@ def _plural(count: int, word: str) -> str:
 
 
 def summary_line(report: LintReport) -> str:
-    """What was found, out of how many files, and whether that fails the run."""
+    """What was found, in how many files, and why the exit code is what it is."""
     files = _plural(report.files_checked, "file")
     silenced = f"; {report.suppressed} silenced by noqa" if report.suppressed else ""
     if not report.findings and not report.unparsed:
         return f"All checks passed ({files} checked{silenced})."
-    counts = report.counts
-    parts = [_plural(n, level) for level, n in counts.items() if n]
-    found = f"Found {_plural(len(report.findings), 'finding')}"
-    if parts:
-        found += f" ({', '.join(parts)})"
-    if report.unparsed:
-        found += f"; {_plural(len(report.unparsed), 'file')} could not be linted"
-    verdict = (
-        f"fails on {report.fail_on.value} or worse"
-        if report.failing and not report.exit_zero
-        else f"nothing at {report.fail_on.value} or worse"
-        if not report.failing
-        else "--exit-zero: not failing"
-    )
-    return f"{found} in {files}{silenced}: {verdict}."
+    if report.findings:
+        parts = [_plural(n, level) for level, n in report.counts.items() if n]
+        found = f"Found {_plural(len(report.findings), 'finding')} ({', '.join(parts)})"
+    else:
+        found = "No findings"
+    unlinted = f"; {len(report.unparsed)} could not be linted" if report.unparsed else ""
+    head = f"{found} in {files}{unlinted}{silenced}."
+    level = report.fail_on.value
+    failing = report.failing - len(report.unparsed)
+    if report.exit_code == 0:
+        why = "(--exit-zero)" if report.failing else f"nothing at {level} or worse"
+        return f"{head} Exit 0: {why}." if not report.failing else f"{head} Exit 0 {why}."
+    reasons = [f"findings at {level} or worse"] if failing else []
+    reasons += ["files that could not be linted"] if report.unparsed else []
+    return f"{head} Exit 1: {' and '.join(reasons)}."
 
 
 def render_lint_text(report: LintReport, *, color: bool = False) -> str:

@@ -35,8 +35,8 @@ def test_text_one_line_per_finding_in_file_order_and_a_summary() -> None:
         "jobs/orders.sql:4:21: FD101 pattern-invalid Java rejects the pattern "
         "'yyyy-MM-ddTHH:mm:ss': unknown pattern letter T",
         "",
-        "Found 3 findings (1 error, 1 warning, 1 info); 1 file could not be linted in 3 files: "
-        "fails on warning or worse.",
+        "Found 3 findings (1 error, 1 warning, 1 info) in 3 files; 1 could not be linted. "
+        "Exit 1: findings at warning or worse and files that could not be linted.",
     ]
 
 
@@ -45,7 +45,14 @@ def test_text_clean_and_below_threshold() -> None:
     below = report(LATEST, suppressed=2)
     assert below.exit_code == 0
     assert render_lint_text(below).splitlines()[-1] == (
-        "Found 1 finding (1 info) in 3 files; 2 silenced by noqa: nothing at warning or worse."
+        "Found 1 finding (1 info) in 3 files; 2 silenced by noqa. Exit 0: nothing at warning or "
+        "worse."
+    )
+    assert render_lint_text(report(INVALID, exit_zero=True)).splitlines()[-1] == (
+        "Found 1 finding (1 error) in 3 files. Exit 0 (--exit-zero)."
+    )
+    assert render_lint_text(report(unparsed=(BROKEN,))).splitlines()[-1] == (
+        "No findings in 3 files; 1 could not be linted. Exit 1: files that could not be linted."
     )
 
 

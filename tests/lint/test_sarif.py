@@ -25,9 +25,7 @@ SCHEMA = json.loads(
 def sarif(lint_report: LintReport) -> dict[str, Any]:
     document: dict[str, Any] = json.loads(render_sarif(lint_report))
     jsonschema.Draft4Validator.check_schema(SCHEMA)
-    jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(
-        document
-    )
+    jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(document)
     return document
 
 

@@ -9,7 +9,7 @@ file. ``lint`` reads the pyproject.toml found from its files upward, every other
 found from the working directory upward; the nearest pyproject.toml with a ``[tool.flinkdoctor]``
 table is used, as ruff does.
 
-The values go through click's own parameter types (so ``format = "xml"`` fails exactly like
+The values go through the options' own types (so ``format = "xml"`` fails exactly like
 ``--format xml``) and are handed to click as ``default_map`` entries; a bad file, table, key or
 value is one line naming the file and the key, exit 2.
 """
@@ -210,17 +210,25 @@ def _checked(
     if getattr(param, "is_flag", False) and not isinstance(value, bool):
         raise config.error(where, f"{key}: expected true or false, not {_kind(value)}")
     try:
-        converted = param.type_cast_value(ctx, value)
+        converted = param.process_value(ctx, value)
     except typer.BadParameter as error:
-        raise config.error(where, f"{key}: {error.format_message()}") from None
+        raise config.error(where, f"{key}: {_reason(error.format_message())}") from None
     except (TypeError, ValueError) as error:
         raise config.error(where, f"{key}: {error}") from None
-    if getattr(param.type, "name", "") == "path":
+    descriptor = getattr(param, "type_descriptor", None)
+    if getattr(descriptor, "annotation", None) is Path and converted is not None:
         base = config.path.parent
         if param.multiple:
-            return [str(base / v) if v != "-" else v for v in converted]
-        return converted if converted == "-" else str(base / converted)
+            return [p if str(p) == "-" else base / p for p in converted]
+        return converted if str(converted) == "-" else base / converted
     return converted
+
+
+def _reason(message: str) -> str:
+    """click's "Invalid value for '--x': Value error, why" without what the key already says."""
+    _, sep, rest = message.partition("': ")
+    reason = rest if sep and message.startswith("Invalid value for") else message
+    return reason.removeprefix("Value error, ")
 
 
 def apply_project_defaults(ctx: typer.Context) -> None:

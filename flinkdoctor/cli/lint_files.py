@@ -5,7 +5,8 @@ tool and environment folders (``.git``, ``.venv``, ``node_modules``, ``__pycache
 ``.py`` file is linted only when it holds Flink SQL or Table API calls (it mentions ``pyflink`` or
 calls ``execute_sql`` / ``sql_query`` / ...): pre-commit and directory walks hand us every Python
 file, and most are not Flink jobs. A quoted glob (``'jobs/**/*.sql'``) is expanded here, for
-shells and CI steps that do not. ``--exclude`` patterns match a path or any folder or file name in it.
+shells and CI steps that do not. ``--exclude`` patterns match a path or any folder or file name
+in it.
 """
 
 from __future__ import annotations

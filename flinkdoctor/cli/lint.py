@@ -2,7 +2,7 @@
 under PATH, for CI and pre-commit (docs/lint.md).
 
 Thin edge: finds the files and the configuration, reads each file, hands its text to the pure
-core (``sql.load_script``, ``lint.check_script``, ``lint.noqa``), renders, sets the exit code.
+core (``lint.load_for_lint``, ``lint.check_script``, ``lint.noqa``), renders, sets the exit code.
 A file that cannot be read or parsed is one line in the report (and counts as an error); the
 other files are still linted. Only typer is imported at module level, so registering the command
 costs nothing; the parser and the rules load when the command runs.
@@ -251,10 +251,10 @@ def lint_file(
     .py file without Flink, or silenced as a whole)."""
     from flinkdoctor.cli.lint_files import holds_flink, read_source
     from flinkdoctor.errors import FlinkDoctorError, Location
+    from flinkdoctor.lint.load import load_for_lint
     from flinkdoctor.lint.noqa import NONE, apply_noqa, parse_noqa
     from flinkdoctor.lint.report import FileError
     from flinkdoctor.lint.runner import check_script
-    from flinkdoctor.sql import load_script
 
     try:
         text = read_source(file.path)
@@ -268,14 +268,14 @@ def lint_file(
     if directives.whole_file:
         return None
     try:
-        script = load_script(text, file.display)
+        script = load_for_lint(text, file.display)
     except FlinkDoctorError as error:
         loc = error.location or Location(file.display)
         return FileError(file.display, loc.line, loc.column, error.message)
     except RecursionError:
         return FileError(file.display, 0, 0, "nested too deeply to parse")
     found = []
-    for finding in check_script(script, rules):
+    for finding in check_script(script, rules, text=text):
         if finding.location is None:
             finding = _located(finding, Location(file.display))
         found.append(selection.adjust(finding))

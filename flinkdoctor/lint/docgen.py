@@ -8,6 +8,7 @@ a test does the same).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from flinkdoctor.lint.registry import RULES
@@ -23,9 +24,18 @@ def rule_info(rule: Rule) -> RuleInfo:
     return RuleInfo(entry.code, entry.name, entry.severity, entry.title, rule.docs())
 
 
+_RULE_ID = re.compile(r"\bR\d+\.\d+\b")
+
+
 def rule_page(info: RuleInfo) -> str:
     """One rule's page: heading, facts, the rule's own docs, and how to silence or tune it."""
     body = info.docs.strip()
+    cited = sorted(set(_RULE_ID.findall(body)), key=lambda r: tuple(map(int, r[1:].split("."))))
+    semantics = (
+        [f"Flink semantics rules cited ({', '.join(cited)}): see [semantics](../semantics.md).", ""]
+        if cited
+        else []
+    )
     return "\n".join(
         [
             GENERATED,
@@ -48,6 +58,7 @@ def rule_page(info: RuleInfo) -> str:
             f'severity = {{ "{info.name}" = "error" }}  # or change its severity',
             "```",
             "",
+            *semantics,
             "See [the lint guide](../lint.md) and [configuration](../configuration.md).",
             "",
         ]

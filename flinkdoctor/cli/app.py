@@ -6,7 +6,10 @@ that error's exit code, so bad input never ends in a traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 import typer
 
@@ -45,23 +48,43 @@ def _root(
     apply_project_defaults(ctx)  # [tool.flinkdoctor] in pyproject.toml (docs/configuration.md)
 
 
-def _register_commands() -> None:
-    # Imported here so that each command module stays independent and `--help` lists them all;
-    # once per process, however often main() runs (tests call it many times).
-    if app.registered_commands:
-        return
-    from flinkdoctor.cli import check_pattern, lint, rules, sample, simulate_windows
+COMMANDS: dict[str, str] = {
+    "check-pattern": "check_pattern",
+    "sample": "sample",
+    "simulate-windows": "simulate_windows",
+    "lint": "lint",
+    "rules": "rules",
+    "rule": "rules",
+}
+"""Every command and the module under ``flinkdoctor.cli`` that registers it."""
+COMMAND_NAMES = frozenset(COMMANDS)
+_registered: set[str] = set()
 
-    check_pattern.register(app)
-    sample.register(app)
-    simulate_windows.register(app)
-    lint.register(app)
-    rules.register(app)
+
+def _register_commands(argv: Sequence[str] = ()) -> None:
+    """Import and register the command ``argv`` names, and only it, so a command pays for its
+    own imports alone (``lint`` starts without the Kafka and replay machinery); every command
+    when none is named (``--help``, a typo: the usage lists them all). Idempotent: tests call
+    ``main()`` many times in one process."""
+    wanted = next((arg for arg in argv if not arg.startswith("-")), None)
+    modules = [COMMANDS[wanted]] if wanted in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for module in modules:
+        if module not in _registered:
+            importlib.import_module(f"flinkdoctor.cli.{module}").register(app)
+            _registered.add(module)
+
+
+def all_commands(ctx: typer.Context) -> list[Any]:
+    """Every command as click sees it (loads the ones not loaded yet); for configuration checks
+    that must know every command's options."""
+    _register_commands()
+    group = typer.main.get_command(app)
+    return [group.get_command(ctx, name) for name in group.list_commands(ctx)]  # type: ignore[attr-defined]
 
 
 def main() -> None:
     """Console entry point (``flinkdoctor``): one clear line and an exit code for every failure."""
-    _register_commands()
+    _register_commands(sys.argv[1:])
     try:
         code = app(standalone_mode=False)
     except FlinkDoctorError as error:

@@ -128,10 +128,6 @@ def _options(command: Any) -> dict[str, Any]:
     return found
 
 
-def _commands(group: Any, ctx: typer.Context) -> dict[str, Any]:
-    return {name: group.get_command(ctx, name) for name in group.list_commands(ctx)}
-
-
 def _close(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
     return f" (did you mean {', '.join(close)}?)" if close else ""
@@ -151,15 +147,21 @@ class Defaults:
 
 
 def command_defaults(config: ProjectConfig, group: Any, name: str, ctx: typer.Context) -> Defaults:
-    """The defaults of command ``name`` from ``config``, every value checked with the
-    option's own type (``ConfigError`` naming the file and key otherwise)."""
-    commands = _commands(group, ctx)
-    every_option = {key for command in commands.values() for key in _options(command)}
+    """The defaults of command ``name`` (a command of ``group``) from ``config``, every value
+    checked with the option's own type (``ConfigError`` naming the file and key otherwise).
+
+    Only the running command is loaded for this; the other commands are loaded (see
+    ``app.all_commands``) only when a top-level key is no option of this one, to tell a key that
+    belongs to another command from a typo."""
+    from flinkdoctor.cli.app import COMMAND_NAMES, all_commands
+
+    options = _options(group.get_command(ctx, name))
     top: dict[str, Any] = {}
     own: dict[str, Any] = {}
+    elsewhere: dict[str, str] = {}
     for raw_key, value in config.table.items():
         key = _normal(raw_key)
-        if key in commands:
+        if key in COMMAND_NAMES:
             if not isinstance(value, dict):
                 raise config.error(
                     TABLE,
@@ -168,14 +170,17 @@ def command_defaults(config: ProjectConfig, group: Any, name: str, ctx: typer.Co
                 )
             if key == name:
                 own = {_normal(k): (k, v) for k, v in value.items()}
-        elif key in every_option:
+        elif key in options:
             top[key] = (raw_key, value)
         else:
-            raise config.error(
-                TABLE, f"unknown key {raw_key!r}{_close(key, [*every_option, *commands])}"
-            )
-    command = commands[name]
-    options = _options(command)
+            elsewhere[key] = raw_key
+    if elsewhere:
+        every_option = {key for command in all_commands(ctx) for key in _options(command)}
+        for key, raw_key in elsewhere.items():
+            if key not in every_option:
+                raise config.error(
+                    TABLE, f"unknown key {raw_key!r}{_close(key, [*every_option, *COMMAND_NAMES])}"
+                )
     for key, (raw_key, _) in own.items():
         if key not in options:
             raise config.error(
@@ -185,7 +190,7 @@ def command_defaults(config: ProjectConfig, group: Any, name: str, ctx: typer.Co
             )
     values: dict[str, Any] = {}
     origins: dict[str, str] = {}
-    for key, (raw_key, value) in {**{k: v for k, v in top.items() if k in options}, **own}.items():
+    for key, (raw_key, value) in {**top, **own}.items():
         where = f"{TABLE}.{name}" if key in own else TABLE
         param = options[key]
         values[param.name] = _checked(config, where, raw_key, param, value, ctx)

@@ -21,6 +21,8 @@ import typer
 if TYPE_CHECKING:
     from flinkdoctor.cli.config import ProjectConfig
     from flinkdoctor.cli.lint_files import SourceFile
+    from flinkdoctor.errors import Location
+    from flinkdoctor.findings import Finding
     from flinkdoctor.lint.report import FileError, LintReport
     from flinkdoctor.lint.rule import Rule
     from flinkdoctor.lint.selection import RuleSelection
@@ -207,7 +209,7 @@ def run(
     noqa: bool,
 ) -> LintReport:
     """Lint every file; one report."""
-    from flinkdoctor.findings import Finding, Severity
+    from flinkdoctor.findings import Severity
     from flinkdoctor.lint.docgen import rule_info
     from flinkdoctor.lint.registry import RULES
     from flinkdoctor.lint.report import LintReport
@@ -246,7 +248,7 @@ def run(
 
 def lint_file(
     file: SourceFile, rules: tuple[Rule, ...], selection: RuleSelection, *, noqa: bool
-) -> tuple[list[Any], int, list[str]] | FileError | None:
+) -> tuple[list[Finding], int, list[str]] | FileError | None:
     """``(findings, silenced count, lines)``, a ``FileError``, or None for a file skipped (a
     .py file without Flink, or silenced as a whole)."""
     from flinkdoctor.cli.lint_files import holds_flink, read_source
@@ -274,7 +276,7 @@ def lint_file(
         return FileError(file.display, loc.line, loc.column, error.message)
     except RecursionError:
         return FileError(file.display, 0, 0, "nested too deeply to parse")
-    found = []
+    found: list[Finding] = []
     for finding in check_script(script, rules, text=text):
         if finding.location is None:
             finding = _located(finding, Location(file.display))
@@ -283,7 +285,7 @@ def lint_file(
     return kept, len(silenced), text.splitlines()
 
 
-def _located(finding: Any, location: Any) -> Any:
+def _located(finding: Finding, location: Location) -> Finding:
     from dataclasses import replace
 
     return replace(finding, location=location)

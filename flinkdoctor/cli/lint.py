@@ -150,6 +150,8 @@ def lint(
                 values[name] = value
                 origins[name] = found.origins[name]
     files = discover(targets, exclude=tuple(values["exclude"] or ()))
+    if not files:
+        typer.echo(f"flinkdoctor: warning: no *.sql or *.py files in {' '.join(targets)}", err=True)
     selection = _selection(values, origins)
     report = run(
         files,

@@ -141,3 +141,11 @@ def test_a_file_silenced_as_a_whole_is_not_parsed(cli: Callable[..., Run], tmp_p
     assert run.out == "All checks passed (0 files checked).\n"
     run = cli("lint", "--disable-noqa", "legacy.sql", cwd=tmp_path)
     assert run.code == 1
+
+
+def test_nothing_to_lint_says_so(cli: Callable[..., Run], tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    run = cli("lint", "empty", cwd=tmp_path)
+    assert run.code == 0
+    assert run.out == "All checks passed (0 files checked).\n"
+    assert run.err == "flinkdoctor: warning: no *.sql or *.py files in empty\n"

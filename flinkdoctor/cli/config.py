@@ -220,13 +220,20 @@ def _checked(
         raise config.error(where, f"{key}: {_reason(error.format_message())}") from None
     except (TypeError, ValueError) as error:
         raise config.error(where, f"{key}: {error}") from None
-    descriptor = getattr(param, "type_descriptor", None)
-    if getattr(descriptor, "annotation", None) is Path and converted is not None:
+    if _is_path(param) and converted is not None:
         base = config.path.parent
         if param.multiple:
             return [p if str(p) == "-" else base / p for p in converted]
         return converted if str(converted) == "-" else base / converted
     return converted
+
+
+def _is_path(param: Any) -> bool:
+    """A path option, for typer on click (``click.Path``) and on its own core (annotation)."""
+    descriptor = getattr(param, "type_descriptor", None)
+    if descriptor is not None:
+        return getattr(descriptor, "annotation", None) is Path
+    return getattr(getattr(param, "type", None), "name", "") == "path"
 
 
 def _reason(message: str) -> str:

@@ -54,7 +54,7 @@ COMMANDS: dict[str, str] = {
     "simulate-windows": "simulate_windows",
     "lint": "lint",
     "rules": "rules",
-    "rule": "rules",
+    "rule": "rule",
 }
 """Every command and the module under ``flinkdoctor.cli`` that registers it."""
 COMMAND_NAMES = frozenset(COMMANDS)

@@ -196,3 +196,23 @@ def test_relative_paths_in_the_file_are_relative_to_it(
     run = cli("check-pattern", "yyyy-MM-dd HH:mm:ss", cwd=sub)
     assert run.code == 0, run.err
     assert json.loads(run.out)["summary"]["total"] == 1
+
+
+SEED = Path(__file__).parents[2] / "examples" / "seed"
+
+
+def test_flink_version_and_format_reach_simulate_windows(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    project(
+        tmp_path,
+        '[tool.flinkdoctor]\nflink-version = "1.19"\nformat = "json"\n'
+        "[tool.flinkdoctor.lint]\nformat = 'text'\n",
+    )
+    args = ("simulate-windows", str(SEED / "case2_seed_fixed.sql"), "--events")
+    run = cli(*args, str(SEED / "case2_events.jsonl"), cwd=tmp_path)
+    assert json.loads(run.out)["config"]["flink_version"] == "1.19.3", run.err
+    run = cli(*args, str(SEED / "case2_events.jsonl"), "--flink-version", "1.18", cwd=tmp_path)
+    assert json.loads(run.out)["config"]["flink_version"].startswith("1.18.")
+    # the lint table's own format wins for lint, the top-level one does not reach it
+    assert cli("lint", "jobs", cwd=tmp_path).out == "All checks passed (1 file checked).\n"

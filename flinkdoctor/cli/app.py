@@ -6,7 +6,10 @@ that error's exit code, so bad input never ends in a traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 import typer
 
@@ -31,6 +34,7 @@ def _print_version(value: bool) -> None:
 
 @app.callback(cls=Group)
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False,
         "--version",
@@ -40,24 +44,49 @@ def _root(
     ),
 ) -> None:
     """Why is my Flink SQL sink empty? Offline answers with Flink 1.20's exact semantics."""
+    from flinkdoctor.cli.config import apply_project_defaults
+
+    apply_project_defaults(ctx)  # [tool.flinkdoctor] in pyproject.toml (docs/configuration.md)
 
 
-def _register_commands() -> None:
-    # Imported here so that each command module stays independent and `--help` lists them all;
-    # once per process, however often main() runs (tests call it many times).
-    if app.registered_commands:
-        return
-    from flinkdoctor.cli import check_pattern, explain, sample, simulate_windows
+COMMANDS: dict[str, str] = {
+    "check-pattern": "check_pattern",
+    "explain": "explain",
+    "sample": "sample",
+    "simulate-windows": "simulate_windows",
+    "lint": "lint",
+    "rules": "rules",
+    "rule": "rule",
+}
+"""Every command and the module under ``flinkdoctor.cli`` that registers it."""
+COMMAND_NAMES = frozenset(COMMANDS)
+_registered: set[str] = set()
 
-    check_pattern.register(app)
-    explain.register(app)
-    sample.register(app)
-    simulate_windows.register(app)
+
+def _register_commands(argv: Sequence[str] = ()) -> None:
+    """Import and register the command ``argv`` names, and only it, so a command pays for its
+    own imports alone (``lint`` starts without the Kafka and replay machinery); every command
+    when none is named (``--help``, a typo: the usage lists them all). Idempotent: tests call
+    ``main()`` many times in one process."""
+    wanted = next((arg for arg in argv if not arg.startswith("-")), None)
+    modules = [COMMANDS[wanted]] if wanted in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for module in modules:
+        if module not in _registered:
+            importlib.import_module(f"flinkdoctor.cli.{module}").register(app)
+            _registered.add(module)
+
+
+def all_commands(ctx: typer.Context) -> list[Any]:
+    """Every command as click sees it (loads the ones not loaded yet); for configuration checks
+    that must know every command's options."""
+    _register_commands()
+    group = typer.main.get_command(app)
+    return [group.get_command(ctx, name) for name in group.list_commands(ctx)]  # type: ignore[attr-defined]
 
 
 def main() -> None:
     """Console entry point (``flinkdoctor``): one clear line and an exit code for every failure."""
-    _register_commands()
+    _register_commands(sys.argv[1:])
     try:
         code = app(standalone_mode=False)
     except FlinkDoctorError as error:

@@ -1,0 +1,57 @@
+"""``flinkdoctor rule NAME``: one lint rule's documentation, the same page as
+docs/rules/<name>.md (generated from the rule's code), rendered for the terminal with rich. An
+unknown name is exit 2 with the close matches."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Annotated
+
+import typer
+
+from flinkdoctor.errors import InputError
+
+RULE_HELP = (
+    "Show one rule's documentation: what it does, why it is bad, an example and the fix. "
+    "NAME is the rule's name or code, e.g. no-idle-timeout or FD202.\n\n"
+    "Examples:\n  flinkdoctor rule no-idle-timeout\n  flinkdoctor rule FD101\n\n"
+    "Exit codes: 0 shown; 2 no rule by that name (close matches are suggested)."
+)
+
+
+def rule(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Rule name or code.")],
+) -> None:
+    """Show one rule's documentation."""
+    from flinkdoctor.findings.catalog import CATALOG, lookup
+    from flinkdoctor.lint.docgen import GENERATED, rule_info, rule_page
+    from flinkdoctor.lint.registry import rule_named
+
+    found = rule_named(name.strip())
+    if found is None:
+        entry = lookup(name.strip())
+        if entry is not None and entry.static:
+            typer.echo(f"{entry.name} ({entry.code}, {entry.severity.value}): {entry.title}.")
+            return
+        if entry is not None:  # a finding of explain / the replay commands, not a lint rule
+            typer.echo(
+                f"{entry.name} ({entry.code}, {entry.severity.value}): {entry.title}.\n"
+                "Not a lint rule: flinkdoctor finds it from the events and a replay of the job "
+                "(explain, check-pattern, simulate-windows), never from the script alone."
+            )
+            return
+        names = [e.name for e in CATALOG if e.static] + [e.code for e in CATALOG if e.static]
+        close = difflib.get_close_matches(name.strip().lower(), names, n=3, cutoff=0.5)
+        close += difflib.get_close_matches(name.strip().upper(), names, n=1, cutoff=0.8)
+        hint = f"; did you mean {', '.join(dict.fromkeys(close))}?" if close else ""
+        raise InputError(f"no rule named {name!r}{hint} (flinkdoctor rules lists them)")
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    page = rule_page(rule_info(found)).replace(GENERATED, "").strip()
+    Console().print(Markdown(page))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the application."""
+    app.command("rule", help=RULE_HELP, short_help="Show one lint rule's documentation.")(rule)

@@ -1,0 +1,91 @@
+"""``lint --format text``: one concise line per finding, ``path:line:col: CODE name message``
+(the shape compilers, ruff and sqlfluff print, so editors and terminals link it), the files that
+could not be linted, and a summary line.
+
+Plain text: nothing here goes through rich, so no user text can be read as markup. With ``color``
+the location is bold and the code coloured by severity (ANSI), as ruff does in a terminal.
+"""
+
+from __future__ import annotations
+
+from flinkdoctor.findings import Finding, Severity
+from flinkdoctor.lint.report import FileError, LintReport
+
+_ANSI = {
+    Severity.ERROR: "\x1b[1;31m",
+    Severity.WARNING: "\x1b[1;33m",
+    Severity.INFO: "\x1b[1;36m",
+}
+_BOLD, _RESET = "\x1b[1m", "\x1b[0m"
+
+
+def _place(path: str, line: int, column: int) -> str:
+    if line <= 0:
+        return path
+    return f"{path}:{line}:{column}" if column > 0 else f"{path}:{line}"
+
+
+def finding_line(finding: Finding, *, color: bool = False) -> str:
+    """``path:line:col: CODE name message`` (one line: newlines in the message become spaces)."""
+    loc = finding.location
+    place = _place(loc.file, loc.line, loc.column) if loc else "<script>"
+    message = " ".join(finding.message.split())
+    code = f"{finding.code} {finding.name}"
+    if color:
+        place = f"{_BOLD}{place}{_RESET}"
+        code = f"{_ANSI[finding.severity]}{finding.code}{_RESET} {finding.name}"
+    return f"{place}: {code} {message}"
+
+
+def unparsed_line(error: FileError, *, color: bool = False) -> str:
+    """``path:line:col: cannot lint: why`` for a file that could not be read or parsed."""
+    place = _place(error.path, error.line, error.column)
+    label = "cannot lint:"
+    if color:
+        place = f"{_BOLD}{place}{_RESET}"
+        label = f"{_ANSI[Severity.ERROR]}{label}{_RESET}"
+    return f"{place}: {label} {' '.join(error.message.split())}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary_line(report: LintReport) -> str:
+    """What was found, in how many files, and why the exit code is what it is."""
+    files = _plural(report.files_checked, "file")
+    silenced = f"; {report.suppressed} silenced by noqa" if report.suppressed else ""
+    if not report.findings and not report.unparsed:
+        return f"All checks passed ({files} checked{silenced})."
+    if report.findings:
+        parts = [_plural(n, level) for level, n in report.counts.items() if n]
+        found = f"Found {_plural(len(report.findings), 'finding')} ({', '.join(parts)})"
+    else:
+        found = "No findings"
+    unlinted = f"; {len(report.unparsed)} could not be linted" if report.unparsed else ""
+    head = f"{found} in {files}{unlinted}{silenced}."
+    level = report.fail_on.value
+    failing = report.failing - len(report.unparsed)
+    if report.exit_code == 0:
+        why = "(--exit-zero)" if report.failing else f"nothing at {level} or worse"
+        return f"{head} Exit 0: {why}." if not report.failing else f"{head} Exit 0 {why}."
+    reasons = [f"findings at {level} or worse"] if failing else []
+    reasons += ["files that could not be linted"] if report.unparsed else []
+    return f"{head} Exit 1: {' and '.join(reasons)}."
+
+
+def render_lint_text(report: LintReport, *, color: bool = False) -> str:
+    """The whole report, lines in file order, then the summary."""
+    rows: list[tuple[tuple[str, int, int], str]] = []
+    for finding in report.findings:
+        loc = finding.location
+        key = (loc.file, loc.line, loc.column) if loc else ("", 0, 0)
+        rows.append((key, finding_line(finding, color=color)))
+    for error in report.unparsed:
+        rows.append(((error.path, error.line, error.column), unparsed_line(error, color=color)))
+    rows.sort(key=lambda row: row[0])
+    lines = [text for _, text in rows]
+    if lines:
+        lines.append("")
+    lines.append(summary_line(report))
+    return "\n".join(lines) + "\n"

@@ -8,15 +8,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from functools import partial
 
 from flinkdoctor.timeformat import fields as F
 from flinkdoctor.timeformat.calendar import MILLIS_PER_DAY, days_from_civil, month_length
 from flinkdoctor.timeformat.errors import JavaParseError, PatternError
-from flinkdoctor.timeformat.fastpath import parse_default
-from flinkdoctor.timeformat.formatters import DEFAULT, Formatter, cached_fast, cached_pattern
+from flinkdoctor.timeformat.fastpath import convert_many, parse_default
+from flinkdoctor.timeformat.formatters import (
+    DEFAULT,
+    Formatter,
+    cached_fast,
+    cached_pattern,
+    stream_fast,
+)
 from flinkdoctor.timeformat.javasql import (
     IllegalArgument,
     InvalidLocalDate,
@@ -211,7 +217,7 @@ def _ltz_range_reason(number: float, unit: str = "seconds") -> str:
 
 
 def to_timestamp_many(values: Iterable[str | None], pattern: str | None = None) -> list[Conversion]:
-    """TO_TIMESTAMP over many values: the regex fast path where certain, else the full parser."""
+    """TO_TIMESTAMP over many values: the compiled fast path where certain, else the full parser."""
     if pattern is None:
         return [to_timestamp(v) for v in values]
     try:
@@ -220,4 +226,38 @@ def to_timestamp_many(values: Iterable[str | None], pattern: str | None = None) 
         fast = None
     if fast is None:
         return [to_timestamp(v, pattern) for v in values]
-    return fast(values, partial(to_timestamp, pattern=pattern))
+    return convert_many(fast, values, partial(to_timestamp, pattern=pattern))
+
+
+def to_timestamp_millis(pattern: str | None = None) -> Callable[[str], int | None]:
+    """TO_TIMESTAMP(text[, pattern]) as ``text -> millis | None`` (None = NULL) for bulk use (the
+    engine): the same compiled fast path as ``to_timestamp_many``, the full parser elsewhere."""
+    if pattern is None:
+
+        def default(text: str) -> int | None:
+            fast = parse_default(text, 3)
+            return fast[0] if fast is not None else to_timestamp(text).millis
+
+        return default
+    try:
+        fast = stream_fast(pattern)
+    except PatternError:
+        return lambda text: None
+    if fast is None:
+        return lambda text: to_timestamp(text, pattern).millis
+
+    def parse(text: str) -> int | None:
+        millis = fast(text)
+        return millis if millis is not None else to_timestamp(text, pattern).millis
+
+    return parse
+
+
+def cast_millis(precision: int) -> Callable[[str], int | None]:
+    """CAST(text AS TIMESTAMP(precision)) as ``text -> millis | None`` (None = the cast fails)."""
+
+    def cast(text: str) -> int | None:
+        fast = parse_default(text, precision)
+        return fast[0] if fast is not None else cast_to_timestamp(text, precision).millis
+
+    return cast

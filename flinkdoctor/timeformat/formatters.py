@@ -13,7 +13,7 @@ from functools import lru_cache
 from flinkdoctor.timeformat import fields as F
 from flinkdoctor.timeformat import nodes as N
 from flinkdoctor.timeformat.compiler import CompiledPattern, _Builder, build, compile_pattern
-from flinkdoctor.timeformat.fastpath import FastParser, compile_fast
+from flinkdoctor.timeformat.fastpath import Fast, compile_fast
 from flinkdoctor.timeformat.resolver import SMART, STRICT
 
 
@@ -82,6 +82,19 @@ def cached_pattern(pattern: str) -> CompiledPattern:
 
 
 @lru_cache(maxsize=512)
-def cached_fast(pattern: str) -> FastParser | None:
-    """The regex fast path for a valid pattern, if its shape allows one."""
+def cached_fast(pattern: str) -> Fast | None:
+    """The compiled fast path for a valid pattern, if its shape allows one."""
     return compile_fast(cached_pattern(pattern).root)
+
+
+def stream_fast(pattern: str) -> Fast | None:
+    """``cached_fast`` for values in event-time order (a fresh prefix memo per call)."""
+    return compile_fast(cached_pattern(pattern).root, stream=True)
+
+
+JSON_FAST: dict[tuple[str, bool], Fast | None] = {
+    ("SQL", False): compile_fast(JSON_SQL.root, stream=True),
+    ("SQL", True): compile_fast(JSON_SQL_LTZ.root, stream=True),
+    ("ISO-8601", False): compile_fast(JSON_ISO.root, strict=True),
+    ("ISO-8601", True): compile_fast(JSON_ISO_LTZ.root),
+}

@@ -6,10 +6,18 @@ The field's JSON token text is parsed, so numbers never work. A failure fails th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flinkdoctor.errors import InputError
 from flinkdoctor.timeformat.errors import JavaParseError
 from flinkdoctor.timeformat.flink import describe, parse_with
-from flinkdoctor.timeformat.formatters import JSON_ISO, JSON_ISO_LTZ, JSON_SQL, JSON_SQL_LTZ
+from flinkdoctor.timeformat.formatters import (
+    JSON_FAST,
+    JSON_ISO,
+    JSON_ISO_LTZ,
+    JSON_SQL,
+    JSON_SQL_LTZ,
+)
 from flinkdoctor.timeformat.model import Conversion, Status
 
 _FORMATTERS = {
@@ -62,3 +70,21 @@ def json_timestamp(
             exc.index if exc.parse_exception else None,
         )
     return Conversion(Status.OK, millis, None, None, nano_of_milli)
+
+
+def json_timestamp_millis(*, ltz: bool, standard: str = "SQL") -> Callable[[str], int | None]:
+    """``json_timestamp`` for bulk use (the engine): ``text -> millis | None`` (None = a parse
+    error), through the compiled fast path where it is certain, the full parser elsewhere."""
+    key = (standard.upper(), ltz)
+    if key not in _FORMATTERS:
+        json_timestamp("", ltz=ltz, standard=standard)  # raises the InputError
+    fast = JSON_FAST[key]
+
+    def parse(text: str) -> int | None:
+        millis = fast(text) if fast is not None else None
+        if millis is not None:
+            return millis
+        result = json_timestamp(text, ltz=ltz, standard=standard)
+        return result.millis if result.status is Status.OK else None
+
+    return parse

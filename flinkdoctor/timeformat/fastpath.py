@@ -170,12 +170,16 @@ def _offset(node: N.OffsetId) -> str:
     return f"(?>{re.escape(node.no_offset)}|[+-](?:[01][0-9]|2[0-3]){colon}[0-5][0-9])"
 
 
-def compile_fast(root: N.Composite, strict: bool = False, stream: bool = False) -> Fast | None:
+def compile_fast(
+    root: N.Composite, strict: bool = False, stream: bool = False, fallback: Fast | None = None
+) -> Fast | None:
     """The fast function for ``root`` (None if its shape is outside the fast path).
 
     ``strict``: the STRICT resolver (a day past the month's end is left to the full parser).
     ``stream``: values come in event-time order (the engine), so memoise the prefix before the
-    seconds; it costs ~20 % on unordered samples (check-pattern), where it is off."""
+    seconds; it costs ~20 % on unordered samples (check-pattern), where it is off.
+    ``fallback``: called (in the generated code, one call less) for the values the fast path is
+    not certain of, instead of returning None."""
     c = _Compiler()
     try:
         regex = c.sequence(root.nodes, False)
@@ -206,8 +210,18 @@ def compile_fast(root: N.Composite, strict: bool = False, stream: bool = False) 
     }
     exec(compile(source, "<flinkdoctor-fastpath>", "exec"), namespace)
     fast: Fast = namespace["fast"]
-    memo = _prefix_memo(root, fast) if stream else None
-    return memo if memo is not None else fast
+    memo = _prefix_memo(root, fast, fallback) if stream else None
+    if memo is not None:
+        return memo
+    if fallback is None:
+        return fast
+    namespace["fallback"] = fallback
+    fb_source = source.replace("return None", "return fallback(value)").replace(
+        "def fast", "def fb"
+    )
+    exec(compile(fb_source, "<flinkdoctor-fastpath>", "exec"), namespace)
+    with_fallback: Fast = namespace["fb"]
+    return with_fallback
 
 
 def _source(groups: list[_Group], strict: bool) -> str:
@@ -292,7 +306,7 @@ _SEC = {f"{i:02d}": i * 1000 for i in range(60)}
 _FRAC = {w: {f"{i:0{w}d}": i * 10 ** (3 - w) for i in range(10**w)} for w in (1, 2, 3)}
 
 
-def _prefix_memo(root: N.Composite, fast: Fast) -> Fast | None:
+def _prefix_memo(root: N.Composite, fast: Fast, fallback: Fast | None) -> Fast | None:
     """Memoise the fixed-width prefix before the seconds (see the module docstring).
 
     Only for fully fixed-width patterns: a value of the right length whose prefix was accepted
@@ -328,28 +342,30 @@ def _prefix_memo(root: N.Composite, fast: Fast) -> Fast | None:
             addends.append(addend)
     if not addends:
         return None
+    miss = "None" if fallback is None else "fallback(value)"
     lines = [
         "def memoised(value):",
         f"    if len(value) != {at}:",
-        "        return None",
+        f"        return {miss}",
         f"    base = memo.get(value[:{width}])",
         "    if base is None:",
         "        millis = fast(value)",
-        "        if millis is not None:",
-        f"            if len(memo) >= {1 << 16}:",
-        "                memo.clear()  # bounded: event time moves on, old minutes do not return",
-        f"            memo[value[:{width}]] = millis - ({' + '.join(addends)})",
+        "        if millis is None:",
+        f"            return {miss}",
+        f"        if len(memo) >= {1 << 16}:",
+        "            memo.clear()  # bounded: event time moves on, old minutes do not return",
+        f"        memo[value[:{width}]] = millis - ({' + '.join(addends)})",
         "        return millis",
     ]
     if checks:
-        lines += [f"    if {' or '.join(checks)}:", "        return None"]
+        lines += [f"    if {' or '.join(checks)}:", f"        return {miss}"]
     lines += [
         "    try:",
         f"        return base + {' + '.join(addends)}",
         "    except KeyError:",
-        "        return None",
+        f"        return {miss}",
     ]
-    namespace: dict[str, Any] = {"memo": {}, "fast": fast, "SEC": _SEC}
+    namespace: dict[str, Any] = {"memo": {}, "fast": fast, "fallback": fallback, "SEC": _SEC}
     namespace.update({f"FRAC{w}": table for w, table in _FRAC.items()})
     exec(compile("\n".join(lines) + "\n", "<flinkdoctor-fastpath-memo>", "exec"), namespace)
     memoised: Fast = namespace["memoised"]

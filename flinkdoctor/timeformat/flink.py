@@ -15,9 +15,10 @@ from functools import partial
 from flinkdoctor.timeformat import fields as F
 from flinkdoctor.timeformat.calendar import MILLIS_PER_DAY, days_from_civil, month_length
 from flinkdoctor.timeformat.errors import JavaParseError, PatternError
-from flinkdoctor.timeformat.fastpath import convert_many, parse_default
+from flinkdoctor.timeformat.fastpath import compile_fast, convert_many, parse_default
 from flinkdoctor.timeformat.formatters import (
     DEFAULT,
+    DEFAULT_COMMON,
     Formatter,
     cached_fast,
     cached_pattern,
@@ -238,26 +239,25 @@ def to_timestamp_millis(pattern: str | None = None) -> Callable[[str], int | Non
             fast = parse_default(text, 3)
             return fast[0] if fast is not None else to_timestamp(text).millis
 
-        return default
+        return compile_fast(DEFAULT_COMMON, stream=True, fallback=default) or default
+
+    def slow(text: str) -> int | None:
+        return to_timestamp(text, pattern).millis
+
     try:
-        fast = stream_fast(pattern)
+        fast = stream_fast(pattern, slow)
     except PatternError:
         return lambda text: None
-    if fast is None:
-        return lambda text: to_timestamp(text, pattern).millis
-
-    def parse(text: str) -> int | None:
-        millis = fast(text)
-        return millis if millis is not None else to_timestamp(text, pattern).millis
-
-    return parse
+    return fast if fast is not None else slow
 
 
 def cast_millis(precision: int) -> Callable[[str], int | None]:
-    """CAST(text AS TIMESTAMP(precision)) as ``text -> millis | None`` (None = the cast fails)."""
+    """CAST(text AS TIMESTAMP(precision)) as ``text -> millis | None`` (None = the cast fails):
+    the compiled fast path for two-digit fields, the default formatter's own path elsewhere."""
 
     def cast(text: str) -> int | None:
         fast = parse_default(text, precision)
         return fast[0] if fast is not None else cast_to_timestamp(text, precision).millis
 
-    return cast
+    compiled = compile_fast(DEFAULT_COMMON, stream=True, fallback=cast) if precision >= 3 else None
+    return compiled if compiled is not None else cast

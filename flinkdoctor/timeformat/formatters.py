@@ -87,14 +87,20 @@ def cached_fast(pattern: str) -> Fast | None:
     return compile_fast(cached_pattern(pattern).root)
 
 
-def stream_fast(pattern: str) -> Fast | None:
-    """``cached_fast`` for values in event-time order (a fresh prefix memo per call)."""
-    return compile_fast(cached_pattern(pattern).root, stream=True)
+def stream_fast(pattern: str, fallback: Fast) -> Fast | None:
+    """``cached_fast`` for values in event-time order (a fresh prefix memo per call), calling
+    ``fallback`` where it is not certain."""
+    return compile_fast(cached_pattern(pattern).root, stream=True, fallback=fallback)
 
 
-JSON_FAST: dict[tuple[str, bool], Fast | None] = {
-    ("SQL", False): compile_fast(JSON_SQL.root, stream=True),
-    ("SQL", True): compile_fast(JSON_SQL_LTZ.root, stream=True),
-    ("ISO-8601", False): compile_fast(JSON_ISO.root, strict=True),
-    ("ISO-8601", True): compile_fast(JSON_ISO_LTZ.root),
-}
+def _default_common() -> N.Composite:
+    """``DEFAULT`` restricted to two-digit month/day/hour/minute/second: the same parse on the
+    values it accepts, and a shape the compiled fast path takes (``DEFAULT``'s ``[MM][M]``
+    alternatives are a field parsed twice, which it leaves to the interpreter)."""
+    b = build("yyyy-MM-dd[ HH:mm:ss")
+    b.fraction(0, 9, True)
+    b.optional_end()
+    return b.finish()
+
+
+DEFAULT_COMMON = _default_common()

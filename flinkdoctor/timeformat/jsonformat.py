@@ -10,15 +10,16 @@ from collections.abc import Callable
 
 from flinkdoctor.errors import InputError
 from flinkdoctor.timeformat.errors import JavaParseError
+from flinkdoctor.timeformat.fastpath import compile_fast
 from flinkdoctor.timeformat.flink import describe, parse_with
 from flinkdoctor.timeformat.formatters import (
-    JSON_FAST,
     JSON_ISO,
     JSON_ISO_LTZ,
     JSON_SQL,
     JSON_SQL_LTZ,
 )
 from flinkdoctor.timeformat.model import Conversion, Status
+from flinkdoctor.timeformat.resolver import STRICT
 
 _FORMATTERS = {
     ("SQL", False): JSON_SQL,
@@ -78,13 +79,12 @@ def json_timestamp_millis(*, ltz: bool, standard: str = "SQL") -> Callable[[str]
     key = (standard.upper(), ltz)
     if key not in _FORMATTERS:
         json_timestamp("", ltz=ltz, standard=standard)  # raises the InputError
-    fast = JSON_FAST[key]
+    formatter = _FORMATTERS[key]
 
-    def parse(text: str) -> int | None:
-        millis = fast(text) if fast is not None else None
-        if millis is not None:
-            return millis
+    def slow(text: str) -> int | None:
         result = json_timestamp(text, ltz=ltz, standard=standard)
         return result.millis if result.status is Status.OK else None
 
-    return parse
+    strict = formatter.style == STRICT
+    fast = compile_fast(formatter.root, strict=strict, stream=True, fallback=slow)
+    return fast if fast is not None else slow

@@ -116,7 +116,9 @@ def write_events(form: str, n: int, path: Path) -> None:
     steps = [rng.randint(0, 100) for _ in range(size)]
     jitter = [rng.randint(0, 2000) for _ in range(size)]
     hosts = [HOSTS[rng.randrange(len(HOSTS))] for _ in range(size)]
-    field = "ts" if form.startswith("epoch") else ("rt" if form.startswith("json") else "event_time")
+    field = (
+        "ts" if form.startswith("epoch") else ("rt" if form.startswith("json") else "event_time")
+    )
     value_of = FORMS[form][3]
     t = START_MS
     with open(path, "w") as out:
@@ -224,7 +226,11 @@ def main() -> int:
                     "load": os.getloadavg()[0],
                 }
                 results.append(row)
-                fw = f"{flink['wall_s']:8.2f} {flink['cpu_s']:6.1f}" if flink else f"{'-':>8} {'-':>6}"
+                fw = (
+                    f"{flink['wall_s']:8.2f} {flink['cpu_s']:6.1f}"
+                    if flink
+                    else f"{'-':>8} {'-':>6}"
+                )
                 ratio = f"{ours['wall_s'] / flink['wall_s']:10.3f}" if flink else f"{'-':>10}"
                 print(
                     f"{form:26} {parallelism:>2} {ours['wall_s']:7.2f} {ours['cpu_s']:6.2f} "

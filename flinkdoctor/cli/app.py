@@ -1,61 +1,134 @@
-"""The typer application: one module per command registers itself here.
+"""The console entry point: a table of commands, each loaded only when it runs.
 
-``main`` is the console entry point. It turns every ``FlinkDoctorError`` into one line on stderr and
-that error's exit code, so bad input never ends in a traceback.
+Start-up is part of the product (``flinkdoctor --help`` should feel instant), so this module
+imports nothing heavy at module level:
+
+- ``COMMANDS`` maps each command name to the module under ``flinkdoctor.cli`` that registers it
+  (``register(app)``) and the one-line summary the top-level help shows. **To add a command**,
+  add one entry here and a module with ``register(app: typer.Typer)``; nothing else.
+- ``flinkdoctor``, ``--help`` / ``-h`` and ``--version`` are answered from the table without
+  importing typer or any command module (``bench/bench_startup.py`` times them).
+- Anything else builds the typer application with the named command's module alone, so a command
+  pays only for its own imports; command modules keep their heavy imports (engine, Kafka,
+  renderers) inside the command function, so an input error (a missing file) stays cheap.
+  An unknown command loads every module so that typer's usage error lists them all.
+
+``main`` turns every ``FlinkDoctorError`` into one line on stderr and that error's exit code, so
+bad input never ends in a traceback.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
-
-import typer
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from flinkdoctor import __version__
-from flinkdoctor.errors import FlinkDoctorError
 
-app = typer.Typer(
-    name="flinkdoctor",
-    help="Why is my Flink SQL sink empty? Offline answers with Flink 1.20's exact semantics.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+if TYPE_CHECKING:
+    import typer
+
+HELP = "Why is my Flink SQL sink empty? Offline answers with Flink 1.20's exact semantics."
+VERSION = f"flinkdoctor {__version__} (simulates Apache Flink 1.20.3 by default)"
+
+
+class Command(NamedTuple):
+    """A command's module (under ``flinkdoctor.cli``) and its one-line summary."""
+
+    module: str
+    summary: str
+
+
+COMMANDS: dict[str, Command] = {
+    "check-pattern": Command(
+        "check_pattern", "Do these timestamps parse the way the DDL says (Flink's exact rules)?"
+    ),
+    "sample": Command(
+        "sample", "Read a bounded, read-only sample of a Kafka topic (per partition)."
+    ),
+    "simulate-windows": Command(
+        "simulate_windows",
+        "Which windows fire, which wait and on what, which records are dropped.",
+    ),
+}
+"""Every command: name -> (module under ``flinkdoctor.cli``, summary for ``--help``)."""
+
+
+def top_level_help() -> str:
+    """The ``flinkdoctor --help`` text, from the table alone (no command module imported)."""
+    width = max(len(name) for name in COMMANDS) + 2
+    lines = [
+        "Usage: flinkdoctor [OPTIONS] COMMAND [ARGS]...",
+        "",
+        f"  {HELP}",
+        "",
+        "Options:",
+        f"  {'--version':<{width}}Print the version and exit.",
+        f"  {'--help':<{width}}Show this message and exit.",
+        "",
+        "Commands:",
+        *(f"  {name:<{width}}{command.summary}" for name, command in COMMANDS.items()),
+        "",
+        "Run 'flinkdoctor COMMAND --help' for a command's options.",
+    ]
+    return "\n".join(lines)
 
 
 def _print_version(value: bool) -> None:
+    import typer
+
     if value:
-        typer.echo(f"flinkdoctor {__version__} (simulates Apache Flink 1.20.3 by default)")
+        typer.echo(VERSION)
         raise typer.Exit(0)
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(
-        False,
-        "--version",
-        help="Print the version and exit.",
-        is_eager=True,
-        callback=_print_version,
-    ),
-) -> None:
-    """Why is my Flink SQL sink empty? Offline answers with Flink 1.20's exact semantics."""
+def build_app(argv: Sequence[str] = ()) -> typer.Typer:
+    """The typer application with the command ``argv`` names registered (every command when it
+    names none or an unknown one, so the usage error lists them all)."""
+    import typer
 
+    app = typer.Typer(
+        name="flinkdoctor",
+        help=HELP,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
 
-def _register_commands() -> None:
-    # Imported here so that each command module stays independent and `--help` lists them all;
-    # once per process, however often main() runs (tests call it many times).
-    if app.registered_commands:
-        return
-    from flinkdoctor.cli import check_pattern, sample, simulate_windows
+    @app.callback()
+    def _root(
+        version: bool = typer.Option(
+            False,
+            "--version",
+            help="Print the version and exit.",
+            is_eager=True,
+            callback=_print_version,
+        ),
+    ) -> None:
+        """Why is my Flink SQL sink empty? Offline answers with Flink 1.20's exact semantics."""
 
-    check_pattern.register(app)
-    sample.register(app)
-    simulate_windows.register(app)
+    wanted = next((arg for arg in argv if not arg.startswith("-")), None)
+    names = [wanted] if wanted in COMMANDS else list(COMMANDS)
+    for name in names:
+        importlib.import_module(f"flinkdoctor.cli.{COMMANDS[name].module}").register(app)
+    return app
 
 
 def main() -> None:
     """Console entry point (``flinkdoctor``): one clear line and an exit code for every failure."""
-    _register_commands()
+    argv = sys.argv[1:]
+    if not argv or argv in (["--help"], ["-h"]):
+        print(top_level_help())
+        sys.exit(0)
+    if argv == ["--version"]:
+        print(VERSION)
+        sys.exit(0)
+    import typer
+
+    from flinkdoctor.errors import FlinkDoctorError
+
+    app = build_app(argv)
     try:
         code = app(standalone_mode=False)
     except FlinkDoctorError as error:

@@ -7,6 +7,12 @@ the values (arguments, stdin, or an events file), calls the pure core, renders, 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flinkdoctor.diagnosis.rowtime import RowtimeConversion
+    from flinkdoctor.sql.model import Script
+
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -24,14 +30,7 @@ from flinkdoctor.cli.live import (
     TopicOpt,
     sample_live,
 )
-from flinkdoctor.diagnosis.fields import missing_field_note
-from flinkdoctor.diagnosis.pattern_check import check_values
-from flinkdoctor.diagnosis.rowtime import RowtimeConversion, find_rowtime_conversion
 from flinkdoctor.errors import InputError
-from flinkdoctor.render.pattern_json import pattern_report_json
-from flinkdoctor.render.pattern_text import render_pattern_report
-from flinkdoctor.sql.model import Script
-from flinkdoctor.sql.string_literal import unescape_sql_literal
 
 HELP = """Check timestamp values against a TO_TIMESTAMP pattern (or a DDL's rowtime conversion)
 with Flink 1.20's exact semantics: which parse, which silently become NULL, which only pass through
@@ -91,8 +90,13 @@ def check_pattern(
     """Check event timestamps against a TO_TIMESTAMP pattern with Flink's exact semantics."""
     if output_format not in ("text", "json"):
         raise InputError(f"--format must be 'text' or 'json', not {output_format!r}")
+    script = load_script_file(ddl) if ddl is not None else None  # input errors before imports
+    from flinkdoctor.diagnosis.fields import missing_field_note
+    from flinkdoctor.diagnosis.pattern_check import check_values
+    from flinkdoctor.render.pattern_json import pattern_report_json
+    from flinkdoctor.render.pattern_text import render_pattern_report
+
     args = list(arguments or [])
-    script = load_script_file(ddl) if ddl is not None else None
     conversion = _conversion(args, sql_literal, script, table)
     kafka_flags = bool(bootstrap_server or topic or kafka_config or kafka_option)
     if events is None and not args and (kafka_flags or script is not None):
@@ -131,6 +135,9 @@ def check_pattern(
 def _conversion(
     args: list[str], sql_literal: str | None, script: Script | None, table: str | None
 ) -> RowtimeConversion:
+    from flinkdoctor.diagnosis.rowtime import RowtimeConversion, find_rowtime_conversion
+    from flinkdoctor.sql.string_literal import unescape_sql_literal
+
     given = [name for name, value in (("--sql-literal", sql_literal), ("--ddl", script)) if value]
     if len(given) > 1:
         raise InputError("give the pattern one way: --sql-literal or --ddl, not both")

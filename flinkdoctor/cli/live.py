@@ -3,6 +3,12 @@ reading ``--events``, with the same read-only sampler as ``flinkdoctor sample``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flinkdoctor.events.record import Record
+    from flinkdoctor.sql.model import Script
+
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,8 +16,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from flinkdoctor.cli.sample import (
     KAFKA_PANEL,
@@ -24,8 +28,6 @@ from flinkdoctor.cli.sample import (
     kafka_settings,
     sample_request_args,
 )
-from flinkdoctor.events.record import Record
-from flinkdoctor.sql.model import Script
 
 LiveFromOpt = Annotated[
     str,
@@ -94,6 +96,9 @@ def sample_live(
     max_total: int = 1_000_000,
 ) -> LiveSample:
     """Read a bounded sample of the topic the options (or the DDL's Kafka table) point at."""
+    from rich.console import Console
+    from rich.text import Text
+
     from flinkdoctor.events.kafka import SampleRequest, open_sample  # the only kafka import
 
     options = KafkaOptions(

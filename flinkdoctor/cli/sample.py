@@ -19,6 +19,18 @@ Other commands take the same options and sample on the fly::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from flinkdoctor.diagnosis.rowtime import RowtimeConversion
+    from flinkdoctor.events.sampling import EventTime
+    from flinkdoctor.events.settings import (
+        KafkaSettings,
+    )
+    from flinkdoctor.sql.model import CreateTable, Script
+
 import datetime as dt
 import json
 import os
@@ -31,28 +43,9 @@ from pathlib import Path
 from typing import Annotated, Any, Optional, TextIO
 
 import typer
-from dateutil import parser as date_parser
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.text import Text
 
 from flinkdoctor.cli.inputs import load_script_file, read_text
-from flinkdoctor.diagnosis.rowtime import RowtimeConversion, find_rowtime_conversion
 from flinkdoctor.errors import InputError
-from flinkdoctor.events import MISSING, field_path
-from flinkdoctor.events.sampling import EventTime, parse_start
-from flinkdoctor.events.settings import (
-    KafkaSettings,
-    parse_properties,
-    placeholders_in_ddl,
-    properties_from_ddl,
-    properties_from_env,
-    resolve_settings,
-)
-from flinkdoctor.render.sample_json import summary_json
-from flinkdoctor.render.sample_text import render_sample_summary
-from flinkdoctor.sql.model import CreateTable, Script
-from flinkdoctor.timeformat import Status
 
 HELP = """Save a bounded sample of a Kafka topic as JSONL envelopes, read-only: no consumer group,
 no committed offsets. Records go to --out (or stdout); progress and a per-partition summary
@@ -217,6 +210,14 @@ def kafka_settings(
     """Settings from, lowest priority first: the DDL's Kafka table, ``KAFKA_*`` environment,
     ``--kafka-config``, ``-X`` and the dedicated flags. ``script`` saves re-reading ``--ddl``.
     """
+    from flinkdoctor.events.settings import (
+        parse_properties,
+        placeholders_in_ddl,
+        properties_from_ddl,
+        properties_from_env,
+        resolve_settings,
+    )
+
     env = os.environ if environ is None else environ
     layers: list[tuple[str, Mapping[str, str]]] = []
     placeholders: list[str] = []
@@ -309,6 +310,8 @@ def sample_request_args(
     partitions: list[int] | None = None,
 ) -> dict[str, Any]:
     """Keyword arguments for ``SampleRequest`` from the sampling options."""
+    from flinkdoctor.events.sampling import parse_start
+
     return {
         "start": parse_start(start),
         "max_per_partition": max_per_partition,
@@ -323,6 +326,9 @@ def display_event_time(path: str) -> EventTime:
     or a date/time text (UTC unless it says otherwise). Flink-exact conversions are
     ``check-pattern``'s and ``simulate-windows``' job; this orients.
     """
+    from dateutil import parser as date_parser
+
+    from flinkdoctor.events import MISSING, field_path
 
     def event_time(value: Any) -> int | None:
         found = field_path(value, path)
@@ -382,6 +388,12 @@ def sample(
     ] = True,
 ) -> None:
     """Sample a Kafka topic into JSONL envelopes, read-only (no consumer group, no commits)."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from flinkdoctor.render.sample_json import summary_json
+    from flinkdoctor.render.sample_text import render_sample_summary
+
     if summary_format not in ("text", "json", "none"):
         raise InputError(f"--summary must be text, json or none, not {summary_format!r}")
     from flinkdoctor.events.kafka import SampleRequest, open_sample
@@ -443,6 +455,8 @@ def sample(
 def ddl_rowtime(script: Script, table: CreateTable) -> RowtimeConversion | None:
     """The rowtime conversion of ``table`` when it reads a payload field, else None (no
     WATERMARK, or the rowtime is Kafka's own timestamp)."""
+    from flinkdoctor.diagnosis.rowtime import find_rowtime_conversion
+
     try:
         conversion = find_rowtime_conversion(script, table.name.name)
     except InputError:
@@ -454,6 +468,9 @@ def flink_event_time(conversion: RowtimeConversion) -> EventTime:
     """Event time of a value exactly as the DDL's rowtime computes it: NULL (a failed or
     mismatched conversion) counts as missing, which is what the summary should show.
     """
+    from flinkdoctor.events import MISSING, field_path
+    from flinkdoctor.timeformat import Status
+
     path = conversion.field or ""
 
     def event_time(value: Any) -> int | None:
@@ -473,6 +490,8 @@ def flink_event_time(conversion: RowtimeConversion) -> EventTime:
 def _write(
     lines: Iterator[str], handle: TextIO, err: Console, show_progress: bool, planned: int | None
 ) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     if not show_progress:
         for line in lines:
             handle.write(line)

@@ -7,6 +7,11 @@ exit code (0 clean, 1 a diagnosis, 2 usage or input error).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flinkdoctor.events import Record
+
 import io
 import json
 import re
@@ -16,7 +21,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from flinkdoctor.cli.inputs import load_script_file
 from flinkdoctor.cli.live import (
@@ -29,12 +33,7 @@ from flinkdoctor.cli.live import (
     TopicOpt,
     sample_live,
 )
-from flinkdoctor.engine import Overrides, build_plan, simulate
-from flinkdoctor.engine.arrival import ARRIVAL_MODES
 from flinkdoctor.errors import InputError
-from flinkdoctor.events import Record, read_events
-from flinkdoctor.render.simulation_json import simulation_json
-from flinkdoctor.render.simulation_text import render_simulation
 
 HELP = """Replay events through a Flink SQL script (or PyFlink job) and its windowed query exactly
 as Flink 1.20 would: the rows the sink receives, each window still open with the watermark it
@@ -139,12 +138,20 @@ def simulate_windows(
     timeout: LiveTimeoutOpt = 30.0,
 ) -> None:
     """Run the simulation and exit with 0 / 1 / 2."""
+    parsed = load_script_file(script)  # input errors first, before the engine is imported
+    from rich.console import Console
+
+    from flinkdoctor.engine import Overrides, build_plan, simulate
+    from flinkdoctor.engine.arrival import ARRIVAL_MODES
+    from flinkdoctor.events import read_events
+    from flinkdoctor.render.simulation_json import simulation_json
+    from flinkdoctor.render.simulation_text import render_simulation
+
     if arrival not in ARRIVAL_MODES:
         raise InputError(f"--arrival must be one of {', '.join(ARRIVAL_MODES)}, got {arrival!r}")
     if output_format not in ("text", "json"):
         raise InputError(f"--format must be text or json, got {output_format!r}")
     overrides_map = _settings(settings or [])
-    parsed = load_script_file(script)
     records: Iterable[Record]
     if events is None:
         live = sample_live(

@@ -40,7 +40,8 @@ SEED = 20261202
 HOSTS = [f"host-{i:02d}.example.com" for i in range(50)]
 
 WITH = "WITH ('connector' = 'filesystem', 'path' = '${DATA_DIR}/events.jsonl', 'format' = 'json')"
-LEGACY = """SELECT TUMBLE_START(rt, INTERVAL '5' MINUTE) AS event_hour, host, COUNT(host) AS num_hits
+LEGACY = """SELECT TUMBLE_START(rt, INTERVAL '5' MINUTE) AS event_hour, host,
+  COUNT(host) AS num_hits
 FROM events GROUP BY TUMBLE(rt, INTERVAL '5' MINUTE), host;"""
 TVF = """SELECT window_start, window_end, host, COUNT(*) AS num_hits
 FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(rt), INTERVAL '5' MINUTE))

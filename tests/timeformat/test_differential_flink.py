@@ -23,8 +23,8 @@ from flinkdoctor.timeformat import (
     to_timestamp_ltz,
     to_timestamp_many,
 )
-from tests.support.flink import Case, FlinkRuntime
 from flinkdoctor.timeformat.flink import to_timestamp_millis
+from tests.support.flink import Case, FlinkRuntime
 from tests.timeformat.cases import (
     FAST_PATTERNS,
     fast_path_values,

@@ -185,19 +185,7 @@ def compile_fast(
         regex = c.sequence(root.nodes, False)
     except _Unsupported:
         return None
-    slots = {g.slot: g for g in c.groups}
-    year = slots.get("y")
-    if year is None or year.optional:
-        return None
-    if ("h12" in slots or "k12" in slots) and not (
-        "ap" in slots and "hh" not in slots and not ({"h12", "k12"} <= set(slots))
-    ):
-        return None  # h/K need 'a'; H with 'a' is cross-checked by Java
-    if "ap" in slots and "h12" not in slots and "k12" not in slots:
-        return None
-    if "dow" in slots and not all(s in slots and not slots[s].optional for s in ("mo", "d")):
-        return None  # day-of-week is cross-checked only against a complete date
-    if any(g.optional for g in c.groups if g.slot in ("dow", "ap", "h12", "k12")):
+    if _unsupported_shape(c.groups):
         return None
     source = _source(c.groups, strict)
     namespace: dict[str, Any] = {
@@ -224,8 +212,53 @@ def compile_fast(
     return with_fallback
 
 
-def _source(groups: list[_Group], strict: bool) -> str:
-    """The generated ``fast(value)``: match, convert the groups, check ranges, add up."""
+def _unsupported_shape(groups: list[_Group]) -> bool:
+    """Field combinations whose resolution the fast path leaves to the interpreter."""
+    slots = {g.slot: g for g in groups}
+    year = slots.get("y")
+    if year is None or year.optional:
+        return True
+    if ("h12" in slots or "k12" in slots) and not (
+        "ap" in slots and "hh" not in slots and not ({"h12", "k12"} <= set(slots))
+    ):
+        return True  # h/K need 'a'; H with 'a' is cross-checked by Java
+    if "ap" in slots and "h12" not in slots and "k12" not in slots:
+        return True
+    if "dow" in slots and not all(s in slots and not slots[s].optional for s in ("mo", "d")):
+        return True  # day-of-week is cross-checked only against a complete date
+    return any(g.optional for g in groups if g.slot in ("dow", "ap", "h12", "k12"))
+
+
+def compile_fast_nanos(
+    root: N.Composite, strict: bool = False
+) -> Callable[[str], tuple[int, int] | None] | None:
+    """``compile_fast`` returning (millis, nano-of-milli), for conversions that keep nanos
+    (flink-json's TIMESTAMP(3) values print them)."""
+    c = _Compiler()
+    try:
+        regex = c.sequence(root.nodes, False)
+    except _Unsupported:
+        return None
+    if _unsupported_shape(c.groups):
+        return None
+    namespace: dict[str, Any] = {
+        "match": re.compile(regex).fullmatch,
+        "D2": _D2,
+        "D4": _D4,
+        "MS": _MONTH_START,
+        "ML": _MONTH_LEN,
+        **c.tables,
+    }
+    exec(
+        compile(_source(c.groups, strict, nanos=True), "<flinkdoctor-fastpath>", "exec"), namespace
+    )
+    fast: Callable[[str], tuple[int, int] | None] = namespace["fast"]
+    return fast
+
+
+def _source(groups: list[_Group], strict: bool, nanos: bool = False) -> str:
+    """The generated ``fast(value)``: match, convert the groups, check ranges, add up (with
+    ``nanos``: a (millis, nano-of-milli) pair)."""
     lines = [
         "def fast(value):",
         "    m = match(value)",
@@ -263,9 +296,8 @@ def _source(groups: list[_Group], strict: bool) -> str:
     lines.append("    day = MS[idx] + d - 1")
     if "dow" in slots:
         lines += ["    if (day + 3) % 7 + 1 != dow:", "        return None"]
-    lines.append(
-        f"    return day * {MILLIS_PER_DAY} + ((hh * 60 + mi) * 60 + ss) * 1000 + ns // 1000000"
-    )
+    millis = f"day * {MILLIS_PER_DAY} + ((hh * 60 + mi) * 60 + ss) * 1000 + ns // 1000000"
+    lines.append(f"    return ({millis}, ns % 1000000)" if nanos else f"    return {millis}")
     return "\n".join(lines) + "\n"
 
 

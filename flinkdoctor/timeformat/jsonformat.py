@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from flinkdoctor.errors import InputError
 from flinkdoctor.timeformat.errors import JavaParseError
-from flinkdoctor.timeformat.fastpath import compile_fast
+from flinkdoctor.timeformat.fastpath import compile_fast, compile_fast_nanos
 from flinkdoctor.timeformat.flink import describe, parse_with
 from flinkdoctor.timeformat.formatters import (
     JSON_ISO,
@@ -26,6 +26,11 @@ _FORMATTERS = {
     ("SQL", True): JSON_SQL_LTZ,
     ("ISO-8601", False): JSON_ISO,
     ("ISO-8601", True): JSON_ISO_LTZ,
+}
+# the compiled fast path, (millis, nano-of-milli) where certain (None: the interpreter decides)
+_FAST = {
+    key: compile_fast_nanos(formatter.root, strict=formatter.style == STRICT)
+    for key, formatter in _FORMATTERS.items()
 }
 _EXPECTED = {
     ("SQL", False): "'yyyy-MM-dd HH:mm:ss[.fraction]'",
@@ -61,6 +66,10 @@ def json_timestamp(
             f"a JSON {kind} is not a timestamp string (Flink parses the token text): {consequence}",
         )
     token = text
+    compiled = _FAST[key]
+    fast = compiled(token) if compiled is not None else None
+    if fast is not None:
+        return Conversion(Status.OK, fast[0], None, None, fast[1])
     try:
         millis, nano_of_milli = parse_with(formatter, token, 9)
     except JavaParseError as exc:

@@ -15,7 +15,12 @@ from functools import partial
 from flinkdoctor.timeformat import fields as F
 from flinkdoctor.timeformat.calendar import MILLIS_PER_DAY, days_from_civil, month_length
 from flinkdoctor.timeformat.errors import JavaParseError, PatternError
-from flinkdoctor.timeformat.fastpath import compile_fast, convert_many, parse_default
+from flinkdoctor.timeformat.fastpath import (
+    compile_fast,
+    compile_fast_nanos,
+    convert_many,
+    parse_default,
+)
 from flinkdoctor.timeformat.formatters import (
     DEFAULT,
     DEFAULT_COMMON,
@@ -128,7 +133,14 @@ def to_timestamp(value: str | None, pattern: str | None = None) -> Conversion:
     return Conversion(Status.OK, millis)
 
 
+_DEFAULT_FAST = compile_fast_nanos(DEFAULT_COMMON)
+
+
 def _default_parse(value: str, precision: int, failure: Status) -> Conversion:
+    compiled = _DEFAULT_FAST(value) if _DEFAULT_FAST is not None and precision >= 3 else None
+    if compiled is not None:
+        unit = 10 ** (9 - precision)
+        return Conversion(Status.OK, compiled[0], None, None, compiled[1] // unit * unit)
     fast = parse_default(value, precision)
     if fast is not None:
         return Conversion(Status.OK, fast[0], None, None, fast[1])

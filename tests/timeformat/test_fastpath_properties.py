@@ -18,9 +18,10 @@ from flinkdoctor.timeformat import (
     to_timestamp,
     to_timestamp_many,
 )
-from flinkdoctor.timeformat.flink import cast_millis, to_timestamp_millis
-from flinkdoctor.timeformat.formatters import cached_fast
-from flinkdoctor.timeformat.jsonformat import json_timestamp_millis
+from flinkdoctor.timeformat.errors import JavaParseError
+from flinkdoctor.timeformat.flink import cast_millis, parse_with, to_timestamp_millis
+from flinkdoctor.timeformat.formatters import DEFAULT, Formatter, cached_fast
+from flinkdoctor.timeformat.jsonformat import _FORMATTERS, json_timestamp_millis
 from tests.timeformat.cases import FAST_PATTERNS, REALISTIC_PATTERNS, _mutate, render
 
 datetimes = st.datetimes(min_value=datetime(1700, 1, 1), max_value=datetime(2300, 12, 31))
@@ -91,13 +92,27 @@ default_values = st.one_of(
 )
 
 
+def _interpreted(formatter: Formatter, value: str, precision: int) -> tuple[int, int] | None:
+    """The general interpreter alone (no fast path): (millis, nano-of-milli) or None."""
+    try:
+        return parse_with(formatter, value, precision)
+    except JavaParseError:
+        return None
+
+
 @given(st.lists(default_values, max_size=20), st.sampled_from([0, 3, 6, 9]))
 def test_cast_and_default_to_timestamp_equal_interpreter(values: list[str], p: int) -> None:
     cast = cast_millis(p)
     default = to_timestamp_millis(None)
     for value in values:
-        assert cast(value) == cast_to_timestamp(value, p).millis, value
-        assert default(value) == to_timestamp(value).millis, value
+        expected = _interpreted(DEFAULT, value, p)
+        assert cast(value) == (expected[0] if expected else None), value
+        conv = cast_to_timestamp(value, p)
+        assert (conv.millis, conv.nano_of_milli if conv.millis is not None else 0) == (
+            expected if expected else (None, 0)
+        ), value
+        expected3 = _interpreted(DEFAULT, value, 3)
+        assert default(value) == (expected3[0] if expected3 else None), value
 
 
 json_values = st.one_of(
@@ -116,6 +131,10 @@ def test_json_timestamp_stream_equals_interpreter(
     standard: str, ltz: bool, values: list[str]
 ) -> None:
     parse = json_timestamp_millis(ltz=ltz, standard=standard)
+    formatter = _FORMATTERS[(standard, ltz)]
     for value in values:
-        expected = json_timestamp(value, ltz=ltz, standard=standard)
-        assert parse(value) == (expected.millis if expected.status.name == "OK" else None), value
+        expected = _interpreted(formatter, value, 9)
+        assert parse(value) == (expected[0] if expected else None), value
+        conv = json_timestamp(value, ltz=ltz, standard=standard)
+        got = (conv.millis, conv.nano_of_milli) if conv.millis is not None else None
+        assert got == expected, value

@@ -12,6 +12,8 @@ imports nothing heavy at module level:
   pays only for its own imports; command modules keep their heavy imports (engine, Kafka,
   renderers) inside the command function, so an input error (a missing file) stays cheap.
   An unknown command loads every module so that typer's usage error lists them all.
+- ``app`` (a lazy module attribute), ``_register_commands()`` and ``all_commands(ctx)`` give the
+  application with every command, for tests and for checks that must see every command.
 
 ``main`` turns every ``FlinkDoctorError`` into one line on stderr and that error's exit code, so
 bad input never ends in a traceback.
@@ -22,7 +24,7 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flinkdoctor import __version__
 
@@ -53,6 +55,7 @@ COMMANDS: dict[str, Command] = {
     ),
 }
 """Every command: name -> (module under ``flinkdoctor.cli``, summary for ``--help``)."""
+COMMAND_NAMES = frozenset(COMMANDS)
 
 
 def top_level_help() -> str:
@@ -110,9 +113,36 @@ def build_app(argv: Sequence[str] = ()) -> typer.Typer:
 
     wanted = next((arg for arg in argv if not arg.startswith("-")), None)
     names = [wanted] if wanted in COMMANDS else list(COMMANDS)
-    for name in names:
-        importlib.import_module(f"flinkdoctor.cli.{COMMANDS[name].module}").register(app)
+    for module in dict.fromkeys(COMMANDS[name].module for name in names):  # aliases: once
+        importlib.import_module(f"flinkdoctor.cli.{module}").register(app)
     return app
+
+
+_full: list[typer.Typer] = []
+
+
+def _register_commands() -> None:
+    """Build ``app``, the application with every command (once per process)."""
+    if not _full:
+        _full.append(build_app())
+
+
+def all_commands(ctx: Any) -> list[Any]:
+    """Every command as click sees it (for checks that must know every command's options)."""
+    import typer.main
+
+    _register_commands()
+    group = typer.main.get_command(_full[0])
+    return [group.get_command(ctx, name) for name in group.list_commands(ctx)]  # type: ignore[attr-defined]
+
+
+def __getattr__(name: str) -> Any:
+    """``app``: the application with every command, built on first use (keeps ``--help`` free
+    of typer)."""
+    if name == "app":
+        _register_commands()
+        return _full[0]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:

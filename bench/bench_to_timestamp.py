@@ -15,6 +15,7 @@ import json
 import random
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,10 @@ CASES: list[tuple[str, str]] = [
     ("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", "iso_z"),
     ("yyyy-MM-dd HH:mm:ss", "sql"),
     ("yyyy-MM-dd'T'HH:mm:ss.SSSXXX", "iso_offset"),
-    ("dd MMM yyyy HH:mm:ss", "text_month (full parser)"),
+    ("dd MMM yyyy HH:mm:ss", "text_month"),
+    ("EEE, d MMMM yyyy hh:mm:ss a", "day_name_ampm"),
+    ("yyyy-MM-dd HH:mm:ss[.SSS]", "optional_fraction"),
+    ("d/M/yyyy H:mm:ss", "variable_width"),
 ]
 
 
@@ -46,9 +50,19 @@ def make_values(shape: str, n: int, seed: int = 7) -> list[str]:
             out.append(text[:19])
         elif shape == "iso_offset":
             out.append(text.replace(" ", "T") + rng.choice(["Z", "+01:00", "-08:00", "+05:30"]))
-        else:
+        elif shape == "text_month":
             month = MONTHS[int(text[5:7]) - 1]
             out.append(f"{text[8:10]} {month} {text[:4]} {text[11:19]}")
+        elif shape == "optional_fraction":
+            out.append(text if rng.random() < 0.5 else text[:19])
+        else:
+            dt = datetime.strptime(text, "%Y-%m-%d %H:%M:%S.%f")
+            if shape == "day_name_ampm":
+                out.append(
+                    f"{dt:%a}, {dt.day} {dt:%B %Y} {dt:%I:%M:%S} {'AM' if dt.hour < 12 else 'PM'}"
+                )
+            else:
+                out.append(f"{dt.day}/{dt.month}/{dt.year} {dt.hour}:{dt:%M:%S}")
     return out
 
 

@@ -1,7 +1,22 @@
-"""The typer application: one module per command registers itself here.
+"""The console entry point: a table of commands, each loaded only when it runs.
 
-``main`` is the console entry point. It turns every ``FlinkDoctorError`` into one line on stderr and
-that error's exit code, so bad input never ends in a traceback.
+Start-up is part of the product (``flinkdoctor --help`` should feel instant), so this module
+imports nothing heavy at module level:
+
+- ``COMMANDS`` maps each command name to the module under ``flinkdoctor.cli`` that registers it
+  (``register(app)``) and the one-line summary the top-level help shows. **To add a command**,
+  add one entry here and a module with ``register(app: typer.Typer)``; nothing else.
+- ``flinkdoctor``, ``--help`` / ``-h`` and ``--version`` are answered from the table without
+  importing typer or any command module (``bench/bench_startup.py`` times them).
+- Anything else builds the typer application with the named command's module alone, so a command
+  pays only for its own imports; command modules keep their heavy imports (engine, Kafka,
+  renderers) inside the command function, so an input error (a missing file) stays cheap.
+  An unknown command loads every module so that typer's usage error lists them all.
+- ``app`` (a lazy module attribute), ``_register_commands()`` and ``all_commands(ctx)`` give the
+  application with every command, for tests and for checks that must see every command.
+
+``main`` turns every ``FlinkDoctorError`` into one line on stderr and that error's exit code, so
+bad input never ends in a traceback.
 """
 
 from __future__ import annotations
@@ -9,84 +24,156 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import Any
-
-import typer
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flinkdoctor import __version__
-from flinkdoctor.cli.help import Group
-from flinkdoctor.errors import FlinkDoctorError
 
-app = typer.Typer(
-    name="flinkdoctor",
-    help="Why is my Flink SQL sink empty? Offline answers with Flink 1.20's exact semantics.",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-)
+if TYPE_CHECKING:
+    import typer
+
+HELP = "Why is my Flink SQL sink empty? Offline answers with Flink 1.20's exact semantics."
+VERSION = f"flinkdoctor {__version__} (simulates Apache Flink 1.20.3 by default)"
+
+
+class Command(NamedTuple):
+    """A command's module (under ``flinkdoctor.cli``) and its one-line summary."""
+
+    module: str
+    summary: str
+
+
+COMMANDS: dict[str, Command] = {
+    "check-pattern": Command(
+        "check_pattern", "Do these timestamps parse the way the DDL says (Flink's exact rules)?"
+    ),
+    "explain": Command(
+        "explain", "Why is my sink empty? Every cause, ranked, with a verified fix."
+    ),
+    "lint": Command("lint", "Check Flink SQL files and PyFlink jobs for CI and pre-commit."),
+    "rules": Command("rules", "List the lint rules (code, name, severity)."),
+    "rule": Command("rule", "Show one lint rule's documentation."),
+    "sample": Command(
+        "sample", "Read a bounded, read-only sample of a Kafka topic (per partition)."
+    ),
+    "simulate-windows": Command(
+        "simulate_windows",
+        "Which windows fire, which wait and on what, which records are dropped.",
+    ),
+}
+"""Every command: name -> (module under ``flinkdoctor.cli``, summary for ``--help``)."""
+COMMAND_NAMES = frozenset(COMMANDS)
+
+
+def top_level_help() -> str:
+    """The ``flinkdoctor --help`` text, from the table alone (no command module imported)."""
+    width = max(len(name) for name in COMMANDS) + 2
+    lines = [
+        "Usage: flinkdoctor [OPTIONS] COMMAND [ARGS]...",
+        "",
+        f"  {HELP}",
+        "",
+        "Options:",
+        f"  {'--version':<{width}}Print the version and exit.",
+        f"  {'--help':<{width}}Show this message and exit.",
+        "  --install-completion  Install completion for the current shell.",
+        "  --show-completion     Show completion for the current shell, to copy it or customize"
+        " the installation.",
+        "",
+        "Commands:",
+        *(f"  {name:<{width}}{command.summary}" for name, command in COMMANDS.items()),
+        "",
+        "Run 'flinkdoctor COMMAND --help' for a command's options.",
+    ]
+    return "\n".join(lines)
 
 
 def _print_version(value: bool) -> None:
+    import typer
+
     if value:
-        typer.echo(f"flinkdoctor {__version__} (simulates Apache Flink 1.20.3 by default)")
+        typer.echo(VERSION)
         raise typer.Exit(0)
 
 
-@app.callback(cls=Group)
-def _root(
-    ctx: typer.Context,
-    version: bool = typer.Option(
-        False,
-        "--version",
-        help="Print the version and exit.",
-        is_eager=True,
-        callback=_print_version,
-    ),
-) -> None:
-    """Why is my Flink SQL sink empty? Offline answers with Flink 1.20's exact semantics."""
-    from flinkdoctor.cli.config import apply_project_defaults
+def build_app(argv: Sequence[str] = ()) -> typer.Typer:
+    """The typer application with the command ``argv`` names registered (every command when it
+    names none or an unknown one, so the usage error lists them all)."""
+    import typer
 
-    apply_project_defaults(ctx)  # [tool.flinkdoctor] in pyproject.toml (docs/configuration.md)
+    from flinkdoctor.cli.help import Group
 
+    app = typer.Typer(
+        name="flinkdoctor",
+        help=HELP,
+        no_args_is_help=True,
+        add_completion=True,
+        pretty_exceptions_enable=False,
+    )
 
-COMMANDS: dict[str, str] = {
-    "check-pattern": "check_pattern",
-    "explain": "explain",
-    "sample": "sample",
-    "simulate-windows": "simulate_windows",
-    "lint": "lint",
-    "rules": "rules",
-    "rule": "rule",
-}
-"""Every command and the module under ``flinkdoctor.cli`` that registers it."""
-COMMAND_NAMES = frozenset(COMMANDS)
-_registered: set[str] = set()
+    @app.callback(cls=Group)
+    def _root(
+        ctx: typer.Context,
+        version: bool = typer.Option(
+            False,
+            "--version",
+            help="Print the version and exit.",
+            is_eager=True,
+            callback=_print_version,
+        ),
+    ) -> None:
+        """Why is my Flink SQL sink empty? Offline answers with Flink 1.20's exact semantics."""
+        from flinkdoctor.cli.config import apply_project_defaults
 
+        apply_project_defaults(ctx)  # [tool.flinkdoctor] in pyproject.toml (docs/configuration.md)
 
-def _register_commands(argv: Sequence[str] = ()) -> None:
-    """Import and register the command ``argv`` names, and only it, so a command pays for its
-    own imports alone (``lint`` starts without the Kafka and replay machinery); every command
-    when none is named (``--help``, a typo: the usage lists them all). Idempotent: tests call
-    ``main()`` many times in one process."""
     wanted = next((arg for arg in argv if not arg.startswith("-")), None)
-    modules = [COMMANDS[wanted]] if wanted in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
-    for module in modules:
-        if module not in _registered:
-            importlib.import_module(f"flinkdoctor.cli.{module}").register(app)
-            _registered.add(module)
+    names = [wanted] if wanted in COMMANDS else list(COMMANDS)
+    for module in dict.fromkeys(COMMANDS[name].module for name in names):  # aliases: once
+        importlib.import_module(f"flinkdoctor.cli.{module}").register(app)
+    return app
 
 
-def all_commands(ctx: typer.Context) -> list[Any]:
-    """Every command as click sees it (loads the ones not loaded yet); for configuration checks
-    that must know every command's options."""
+_full: list[typer.Typer] = []
+
+
+def _register_commands() -> None:
+    """Build ``app``, the application with every command (once per process)."""
+    if not _full:
+        _full.append(build_app())
+
+
+def all_commands(ctx: Any) -> list[Any]:
+    """Every command as click sees it (for checks that must know every command's options)."""
+    import typer.main
+
     _register_commands()
-    group = typer.main.get_command(app)
+    group = typer.main.get_command(_full[0])
     return [group.get_command(ctx, name) for name in group.list_commands(ctx)]  # type: ignore[attr-defined]
+
+
+def __getattr__(name: str) -> Any:
+    """``app``: the application with every command, built on first use (keeps ``--help`` free
+    of typer)."""
+    if name == "app":
+        _register_commands()
+        return _full[0]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     """Console entry point (``flinkdoctor``): one clear line and an exit code for every failure."""
-    _register_commands(sys.argv[1:])
+    argv = sys.argv[1:]
+    if not argv or argv in (["--help"], ["-h"]):
+        print(top_level_help())
+        sys.exit(0)
+    if argv == ["--version"]:
+        print(VERSION)
+        sys.exit(0)
+    import typer
+
+    from flinkdoctor.errors import FlinkDoctorError
+
+    app = build_app(argv)
     try:
         code = app(standalone_mode=False)
     except FlinkDoctorError as error:

@@ -7,6 +7,12 @@ the values (arguments, stdin, or an events file), calls the pure core, renders, 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flinkdoctor.diagnosis.rowtime import RowtimeConversion
+    from flinkdoctor.sql.model import Script
+
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -27,16 +33,7 @@ from flinkdoctor.cli.live import (
     sample_live,
 )
 from flinkdoctor.cli.progress import QuietOpt, Work, wanted
-from flinkdoctor.diagnosis.fields import missing_field_note
-from flinkdoctor.diagnosis.pattern_check import check_values
-from flinkdoctor.diagnosis.pattern_findings import pattern_findings
-from flinkdoctor.diagnosis.rowtime import RowtimeConversion, find_rowtime_conversion
 from flinkdoctor.errors import InputError
-from flinkdoctor.events import read_events
-from flinkdoctor.render.pattern_json import pattern_report_json
-from flinkdoctor.render.pattern_text import render_pattern_report
-from flinkdoctor.sql.model import Script
-from flinkdoctor.sql.string_literal import unescape_sql_literal
 
 HELP = command_help(
     """Check timestamp values against a TO_TIMESTAMP pattern (or a DDL's rowtime conversion)
@@ -143,8 +140,14 @@ def check_pattern(
     quiet: QuietOpt = False,
 ) -> None:
     """Check event timestamps against a TO_TIMESTAMP pattern with Flink's exact semantics."""
+    script = load_script_file(ddl) if ddl is not None else None  # input errors before imports
+    from flinkdoctor.diagnosis.fields import missing_field_note
+    from flinkdoctor.diagnosis.pattern_check import check_values
+    from flinkdoctor.diagnosis.pattern_findings import pattern_findings
+    from flinkdoctor.render.pattern_json import pattern_report_json
+    from flinkdoctor.render.pattern_text import render_pattern_report
+
     args = list(arguments or [])
-    script = load_script_file(ddl) if ddl is not None else None
     conversion = _conversion(args, sql_literal, script, table)
     kafka_flags = bool(bootstrap_server or topic or kafka_config or kafka_option)
     if events is None and not args and (kafka_flags or script is not None):
@@ -196,6 +199,9 @@ def check_pattern(
 def _conversion(
     args: list[str], sql_literal: str | None, script: Script | None, table: str | None
 ) -> RowtimeConversion:
+    from flinkdoctor.diagnosis.rowtime import RowtimeConversion, find_rowtime_conversion
+    from flinkdoctor.sql.string_literal import unescape_sql_literal
+
     given = [name for name, value in (("--sql-literal", sql_literal), ("--ddl", script)) if value]
     if len(given) > 1:
         raise InputError("give the pattern one way: --sql-literal or --ddl, not both")
@@ -223,6 +229,8 @@ def _values(
         path = field or conversion.field
         if path is None:
             raise InputError("--events needs --field PATH (the timestamp's place in each event)")
+        from flinkdoctor.events import read_events
+
         return field_values(work.track(read_events(str(events))), path)
     if field is not None:
         raise InputError("--field goes with --events")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flinkdoctor.events import Record
+    from flinkdoctor.sql.model import Script
+
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from flinkdoctor.errors import InputError
-from flinkdoctor.events import MISSING, Record, field_path, read_events
-from flinkdoctor.sql import load_script
-from flinkdoctor.sql.model import Script
 
 
 def read_text(path: Path) -> str:
@@ -29,7 +32,10 @@ def read_text(path: Path) -> str:
 
 def load_script_file(path: Path) -> Script:
     """A Flink SQL script, or the SQL inside a PyFlink ``.py`` job."""
-    return load_script(read_text(path), str(path))
+    text = read_text(path)  # a missing file fails before the SQL parser is imported
+    from flinkdoctor.sql import load_script
+
+    return load_script(text, str(path))
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +50,16 @@ class FieldValues:
 
 def read_event_values(path: Path, field: str) -> FieldValues:
     """The ``field`` of every event in ``path`` (see ``field_values``)."""
+    from flinkdoctor.events import read_events
+
     return field_values(read_events(str(path)), field)
 
 
 def field_values(records: Iterable[Record], field: str) -> FieldValues:
     """The ``field`` of every record as flink-json would hand it to a STRING column: text as is,
     other JSON values as their compact JSON text, missing or null as None."""
+    from flinkdoctor.events import MISSING, field_path
+
     parent = field.rsplit(".", 1)[0] if "." in field else None
     values: list[str | None] = []
     missing = 0
@@ -66,6 +76,8 @@ def field_values(records: Iterable[Record], field: str) -> FieldValues:
 
 
 def _as_text(value: object) -> str | None:
+    from flinkdoctor.events import MISSING
+
     if value is MISSING or value is None:
         return None
     if isinstance(value, str):

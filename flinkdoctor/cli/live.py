@@ -3,6 +3,12 @@ reading ``--events``, with the same read-only sampler as ``flinkdoctor sample``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flinkdoctor.events.record import Record
+    from flinkdoctor.sql.model import Script
+
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,7 +16,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from flinkdoctor.cli.progress import Work, stderr_console
 from flinkdoctor.cli.sample import (
@@ -24,8 +29,6 @@ from flinkdoctor.cli.sample import (
     kafka_settings,
     sample_request_args,
 )
-from flinkdoctor.events.record import Record
-from flinkdoctor.sql.model import Script
 
 LiveFromOpt = Annotated[
     str,
@@ -98,6 +101,8 @@ def sample_live(
 ) -> LiveSample:
     """Read a bounded sample of the topic the options (or the DDL's Kafka table) point at;
     ``progress`` shows a bar on stderr when the read takes long, ``quiet`` drops the note."""
+    from rich.text import Text
+
     from flinkdoctor.events.kafka import SampleRequest, open_sample  # the only kafka import
 
     options = KafkaOptions(

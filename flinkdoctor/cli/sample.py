@@ -19,6 +19,17 @@ Other commands take the same options and sample on the fly::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+
+    from flinkdoctor.diagnosis.rowtime import RowtimeConversion
+    from flinkdoctor.events.sampling import EventTime
+    from flinkdoctor.events.settings import (
+        KafkaSettings,
+    )
+    from flinkdoctor.sql.model import CreateTable, Script
+
 import datetime as dt
 import enum
 import json
@@ -32,29 +43,12 @@ from pathlib import Path
 from typing import Annotated, Any, Optional, TextIO
 
 import typer
-from dateutil import parser as date_parser
-from rich.text import Text
 
 from flinkdoctor.cli.help import EXIT_CODES, choices, command_help
 from flinkdoctor.cli.help import register as register_command
 from flinkdoctor.cli.inputs import load_script_file, read_text
 from flinkdoctor.cli.progress import QuietOpt, Work, stderr_console, wanted
-from flinkdoctor.diagnosis.rowtime import RowtimeConversion, find_rowtime_conversion
 from flinkdoctor.errors import InputError
-from flinkdoctor.events import MISSING, field_path
-from flinkdoctor.events.sampling import EventTime, parse_start
-from flinkdoctor.events.settings import (
-    KafkaSettings,
-    parse_properties,
-    placeholders_in_ddl,
-    properties_from_ddl,
-    properties_from_env,
-    resolve_settings,
-)
-from flinkdoctor.render.sample_json import summary_json
-from flinkdoctor.render.sample_text import render_sample_summary
-from flinkdoctor.sql.model import CreateTable, Script
-from flinkdoctor.timeformat import Status
 
 HELP = command_help(
     """Save a bounded sample of a Kafka topic as JSONL envelopes, read-only: no consumer group,
@@ -269,6 +263,14 @@ def kafka_settings(
     """Settings from, lowest priority first: the DDL's Kafka table, ``KAFKA_*`` environment,
     ``--kafka-config``, ``-X`` and the dedicated flags. ``script`` saves re-reading ``--ddl``.
     """
+    from flinkdoctor.events.settings import (
+        parse_properties,
+        placeholders_in_ddl,
+        properties_from_ddl,
+        properties_from_env,
+        resolve_settings,
+    )
+
     env = os.environ if environ is None else environ
     layers: list[tuple[str, Mapping[str, str]]] = []
     placeholders: list[str] = []
@@ -361,6 +363,8 @@ def sample_request_args(
     partitions: list[int] | None = None,
 ) -> dict[str, Any]:
     """Keyword arguments for ``SampleRequest`` from the sampling options."""
+    from flinkdoctor.events.sampling import parse_start
+
     return {
         "start": parse_start(start),
         "max_per_partition": max_per_partition,
@@ -375,6 +379,9 @@ def display_event_time(path: str) -> EventTime:
     or a date/time text (UTC unless it says otherwise). Flink-exact conversions are
     ``check-pattern``'s and ``simulate-windows``' job; this orients.
     """
+    from dateutil import parser as date_parser
+
+    from flinkdoctor.events import MISSING, field_path
 
     def event_time(value: Any) -> int | None:
         found = field_path(value, path)
@@ -449,6 +456,11 @@ def sample(
     quiet: QuietOpt = False,
 ) -> None:
     """Sample a Kafka topic into JSONL envelopes, read-only (no consumer group, no commits)."""
+    from rich.text import Text
+
+    from flinkdoctor.render.sample_json import summary_json
+    from flinkdoctor.render.sample_text import render_sample_summary
+
     if quiet:
         summary_format, progress = SummaryFormat.none, False
     from flinkdoctor.events.kafka import SampleRequest, open_sample
@@ -511,6 +523,8 @@ def sample(
 def ddl_rowtime(script: Script, table: CreateTable) -> RowtimeConversion | None:
     """The rowtime conversion of ``table`` when it reads a payload field, else None (no
     WATERMARK, or the rowtime is Kafka's own timestamp)."""
+    from flinkdoctor.diagnosis.rowtime import find_rowtime_conversion
+
     try:
         conversion = find_rowtime_conversion(script, table.name.name)
     except InputError:
@@ -522,6 +536,9 @@ def flink_event_time(conversion: RowtimeConversion) -> EventTime:
     """Event time of a value exactly as the DDL's rowtime computes it: NULL (a failed or
     mismatched conversion) counts as missing, which is what the summary should show.
     """
+    from flinkdoctor.events import MISSING, field_path
+    from flinkdoctor.timeformat import Status
+
     path = conversion.field or ""
 
     def event_time(value: Any) -> int | None:

@@ -8,6 +8,13 @@ exit code (0 clean, 1 a diagnosis, 2 usage or input error).
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flinkdoctor.engine.result import SimulationResult
+    from flinkdoctor.events import Record
+    from flinkdoctor.sql.model import Script
+
 import io
 import json
 import re
@@ -19,7 +26,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from flinkdoctor.cli.help import EXIT_CODES, OutputFormat, choices, command_help
 from flinkdoctor.cli.help import register as register_command
@@ -35,14 +41,7 @@ from flinkdoctor.cli.live import (
     sample_live,
 )
 from flinkdoctor.cli.progress import QuietOpt, Work, wanted
-from flinkdoctor.diagnosis.simulation import simulation_findings
-from flinkdoctor.engine import Overrides, build_plan, simulate, windowed_queries
-from flinkdoctor.engine.result import SimulationResult
 from flinkdoctor.errors import InputError
-from flinkdoctor.events import Record, read_events
-from flinkdoctor.render.simulation_json import simulation_json
-from flinkdoctor.render.simulation_text import render_simulation
-from flinkdoctor.sql.model import Script
 
 HELP = command_help(
     """Replay events through a Flink SQL script (or PyFlink job) and its windowed query exactly
@@ -93,7 +92,8 @@ class Arrival(str, enum.Enum):
     backlog = "backlog"
 
 
-_PARTITION = re.compile(rb'"partition"\s*:\s*(-?\d+)')
+# the first "partition" of each line, as a per-line search would find it
+_PARTITION = re.compile(rb'^[^\n]*?"partition"[^\S\n]*:[^\S\n]*(-?\d+)', re.MULTILINE)
 
 
 def simulate_windows(
@@ -210,8 +210,16 @@ def simulate_windows(
     quiet: QuietOpt = False,
 ) -> None:
     """Run the simulation and exit with 0 / 1 / 2."""
+    parsed = load_script_file(script)  # input errors first, before the engine is imported
+    from rich.console import Console
+
+    from flinkdoctor.diagnosis.simulation import simulation_findings
+    from flinkdoctor.engine import Overrides, build_plan, simulate
+    from flinkdoctor.events import read_events
+    from flinkdoctor.render.simulation_json import simulation_json
+    from flinkdoctor.render.simulation_text import render_simulation
+
     overrides_map = _settings(settings or [])
-    parsed = load_script_file(script)
     records: Iterable[Record]
     if events is None:
         live = sample_live(
@@ -287,6 +295,8 @@ def _with_query_note(
     result: SimulationResult, script: Script, query: int | None
 ) -> SimulationResult:
     """Say so when the script has more windowed queries than the one replayed, and how to pick."""
+    from flinkdoctor.engine import windowed_queries
+
     found = windowed_queries(script)
     if len(found) < 2 or query is not None:
         return result
@@ -314,17 +324,31 @@ def _settings(pairs: list[str]) -> dict[str, str]:
 
 
 def _scan_partitions(path: Path) -> int | None:
-    """Partitions implied by the envelopes (max partition + 1), from a quick byte scan."""
+    """Partitions implied by the envelopes (max partition + 1), from a quick byte scan: 1 MiB
+    chunks cut at a line end, searched whole (plain events without envelopes cost one pass of
+    a literal search, not a regex call per line)."""
     try:
         handle = open(path, "rb")  # noqa: SIM115
     except OSError:
         return None  # read_events reports the problem with its own message
     highest = -1
+    rest = b""
     with handle:
-        for line in handle:
-            match = _PARTITION.search(line)
-            if match is not None:
+        while True:
+            chunk = handle.read(1 << 20)
+            if not chunk:
+                break
+            cut = chunk.rfind(b"\n") + 1
+            if cut == 0:
+                rest += chunk
+                continue
+            block, rest = rest + chunk[:cut], chunk[cut:]
+            if b'"partition"' not in block:
+                continue
+            for match in _PARTITION.finditer(block):
                 highest = max(highest, int(match.group(1)))
+        for match in _PARTITION.finditer(rest):
+            highest = max(highest, int(match.group(1)))
     return highest + 1 if highest >= 0 else None
 
 

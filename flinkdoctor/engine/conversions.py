@@ -1,43 +1,31 @@
-"""Rowtime conversions bound once per query into fast ``text -> millis | None`` closures.
+"""Rowtime conversions bound once per query into ``text -> millis | None`` closures.
 
 The Flink-exact semantics live in ``flinkdoctor.timeformat`` (TO_TIMESTAMP R4.1/R4.2, CAST R4.3,
-TO_TIMESTAMP_LTZ R4.4, flink-json R4.5); this module only adapts its verdicts to the engine's
-closures and memoises per distinct text, because event streams repeat few distinct timestamps.
+TO_TIMESTAMP_LTZ R4.4, flink-json R4.5). The engine uses the same compiled fast path as
+check-pattern and explain (``to_timestamp_millis`` and friends): one conversion per semantics.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 from flinkdoctor.engine.expressions_failure import RowFailure
-from flinkdoctor.timeformat import (
-    Status,
-    cast_to_timestamp,
-    json_timestamp,
-    to_timestamp,
-    to_timestamp_ltz,
-)
+from flinkdoctor.timeformat import Status, to_timestamp_ltz
+from flinkdoctor.timeformat.flink import cast_millis, to_timestamp_millis
+from flinkdoctor.timeformat.jsonformat import json_timestamp_millis
 
 Parser = Callable[[str], "int | None"]
-_MEMO_SIZE = 1 << 16
 
 
-@lru_cache(maxsize=_MEMO_SIZE)
-def to_timestamp_default(text: str) -> int | None:
+def to_timestamp_default() -> Parser:
     """``TO_TIMESTAMP(str)`` (R4.1): NULL on any failure."""
-    return to_timestamp(text).millis
+    return to_timestamp_millis(None)
 
 
 def to_timestamp_with_pattern(pattern: str) -> Parser:
     """``TO_TIMESTAMP(str, fmt)`` (R4.2) bound to ``fmt``: NULL on any failure."""
-
-    @lru_cache(maxsize=_MEMO_SIZE)
-    def parse(text: str) -> int | None:
-        return to_timestamp(text, pattern).millis
-
-    return parse
+    return to_timestamp_millis(pattern)
 
 
 def to_timestamp_ltz_fn(precision: int) -> Callable[[Any], int | None]:
@@ -53,17 +41,11 @@ def to_timestamp_ltz_fn(precision: int) -> Callable[[Any], int | None]:
     return convert
 
 
-def cast_string_to_timestamp(text: str, precision: int) -> int | None:
+def cast_string_to_timestamp(precision: int) -> Parser:
     """``CAST(str AS TIMESTAMP(p))`` parse (R4.3); None = cast failure (the caller decides)."""
-    return cast_to_timestamp(text, precision).millis
+    return cast_millis(precision)
 
 
 def json_timestamp_parser(ltz: bool, standard: str) -> Parser:
     """flink-json TIMESTAMP / TIMESTAMP_LTZ text parser (R4.5); None = parse error."""
-
-    @lru_cache(maxsize=_MEMO_SIZE)
-    def parse(text: str) -> int | None:
-        result = json_timestamp(text, ltz=ltz, standard=standard, ignore_parse_errors=False)
-        return None if result.status is not Status.OK else result.millis
-
-    return parse
+    return json_timestamp_millis(ltz=ltz, standard=standard)

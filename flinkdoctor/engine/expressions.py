@@ -370,7 +370,7 @@ def _literal(lit: m.Literal) -> Typed:
     if lit.kind in ("timestamp", "timestamp_ltz"):
         from flinkdoctor.engine import conversions
 
-        millis = conversions.cast_string_to_timestamp(str(v), 3)
+        millis = conversions.cast_string_to_timestamp(3)(str(v))
         return Typed(lambda rec: millis, "TIMESTAMP", 3, nullable=False)
     raise InputError(f"unsupported literal {lit.raw}", lit.location)
 
@@ -457,7 +457,7 @@ def _call(call: m.Call, scope: Scope) -> Typed:
     if name == "TO_TIMESTAMP" and len(args) in (1, 2):
         s = args[0].fn
         if len(args) == 1:
-            parse1 = conversions.to_timestamp_default
+            parse1 = conversions.to_timestamp_default()
 
             def tt1(rec: Record) -> Any:
                 v = s(rec)
@@ -519,14 +519,14 @@ def _cast(inner: Typed, target: m.DataType, try_: bool, scope: Scope, where: m.E
     if root in ("TIMESTAMP", "TIMESTAMP_LTZ"):
         p = target.precision if target.precision is not None else 6
         if src in ("VARCHAR", "CHAR"):
-            parse = conversions.cast_string_to_timestamp
+            parse = conversions.cast_string_to_timestamp(p)
             zone = scope.zone
 
             def cast_ts(rec: Record) -> Any:
                 v = f(rec)
                 if v is None:
                     return None
-                millis = parse(v, p)
+                millis = parse(v)
                 if millis is None:
                     if try_:
                         return None

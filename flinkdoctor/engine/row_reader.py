@@ -113,10 +113,68 @@ class _Builder:
                         f"{lo} <= {src} <= {hi} else None"
                     )
                     return var
+        inlined = self.rowtime_conversion(expr, typed)
+        if inlined is not None:
+            return inlined
         self.counter += 1
         var = f"e{self.counter}"
         self.lines.append(f"    {var} = {self.closure(typed.fn)}(rec)")
         return var
+
+    def rowtime_conversion(self, expr: m.Expr, typed: Typed) -> str | None:
+        """Inline the common rowtime conversions of a STRING field (TO_TIMESTAMP with or without
+        a pattern, CAST AS TIMESTAMP(p)) and flink-json TIMESTAMP / TIMESTAMP_LTZ fields: the
+        compiled ``text -> millis | None`` conversion called directly; a None result for a
+        present value goes through the expression itself (the same None, or its RowFailure)."""
+        from flinkdoctor.engine import conversions
+
+        parse: Any = None
+        src: str | None = None
+        if isinstance(expr, m.Identifier) and len(expr.parts) == 1:
+            col = self.scope.table.column(expr.name)
+            if (
+                isinstance(col, m.PhysicalColumn)
+                and col.type.root in ("TIMESTAMP", "TIMESTAMP_LTZ")
+                and not self.scope.json.fail_on_missing_field
+            ):
+                parse = conversions.json_timestamp_parser(
+                    col.type.root == "TIMESTAMP_LTZ", self.scope.json.timestamp_standard
+                )
+                src = f"value[{col.name!r}]" if self.subscript else f"value.get({col.name!r})"
+        elif isinstance(expr, m.Call) and expr.name.upper() == "TO_TIMESTAMP":
+            args = expr.args
+            if len(args) == 1:
+                parse = conversions.to_timestamp_default()
+            elif len(args) == 2 and isinstance(args[1], m.Literal) and args[1].kind == "string":
+                parse = conversions.to_timestamp_with_pattern(str(args[1].value))
+            src = self.string_field(args[0]) if parse is not None else None
+        elif (
+            isinstance(expr, m.Cast)
+            and expr.type.root == "TIMESTAMP"
+            and (expr.type.precision is None or expr.type.precision >= 3)
+        ):
+            parse = conversions.cast_string_to_timestamp(expr.type.precision or 6)
+            src = self.string_field(expr.expr)
+        if parse is None or src is None:
+            return None
+        self.counter += 1
+        raw, var = f"r{self.counter}", f"t{self.counter}"
+        self.lines += [
+            f"    {raw} = {src}",
+            f"    {var} = {self.closure(parse)}({raw}) if type({raw}) is str else None",
+            f"    if {var} is None and {raw} is not None:",
+            f"        {var} = {self.closure(typed.fn)}(rec)",
+        ]
+        return var
+
+    def string_field(self, expr: m.Expr) -> str | None:
+        """The local holding a STRING physical column's value, if ``expr`` is one."""
+        if not (isinstance(expr, m.Identifier) and len(expr.parts) == 1):
+            return None
+        col = self.scope.table.column(expr.name)
+        if isinstance(col, m.PhysicalColumn) and col.type.root in ("VARCHAR", "CHAR"):
+            return self.physical(col)
+        return None
 
     def key_text(self, key_vars: list[str]) -> str:
         if not key_vars:

@@ -659,7 +659,14 @@ class _Simulation:
                         self._dropped(rec, rt, 1)
                 elif not op.process(key, ts, vals):  # type: ignore[union-attr]
                     self._dropped(rec, rt, 1)
-                assigner.after_record(wm, rt, t, self.count)
+                # assigner.after_record(wm, rt, t, self.count), its common case inlined
+                seen = assigner.last_event_time
+                if seen is None or rt > seen:
+                    assigner.last_event_time = rt
+                if wm is not None and wm > assigner.current:
+                    assigner.current = wm
+                if assigner.current - assigner.last > assigner.interval:
+                    assigner._advance(t, self.count)
                 last_t = t
         finally:
             for subtask, n in enumerate(got):

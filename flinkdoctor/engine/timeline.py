@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class WatermarkPoint:
-    """The watermark of one input from processing time ``at`` (ms since the job started) on."""
+class WatermarkPoint(NamedTuple):
+    """The watermark of one input from processing time ``at`` (ms since the job started) on.
+    (A named tuple: one is made per emitted watermark, ~4x cheaper than a frozen dataclass.)"""
 
     at: int
     watermark: int

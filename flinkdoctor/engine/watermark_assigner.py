@@ -87,7 +87,8 @@ class WatermarkAssigner:
             self.valve.input_status(self.index, False)
 
     def after_record(self, watermark: int | None, event_time: int, now: int, count: int) -> None:
-        """``processElement`` epilogue (the row was already forwarded: R1.10)."""
+        """``processElement`` epilogue (the row was already forwarded: R1.10). Inlined in
+        ``simulator._run_assigner``: keep both in step."""
         if self.last_event_time is None or event_time > self.last_event_time:
             self.last_event_time = event_time  # the newest event time seen
         if watermark is not None and watermark > self.current:

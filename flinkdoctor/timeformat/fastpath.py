@@ -1,14 +1,32 @@
-"""A regex fast path for the common fixed-shape patterns (``yyyy-MM-dd'T'HH:mm:ss.SSS'Z'``).
+"""The compiled fast path: a ``DateTimeFormatter`` pattern turned into one regex and one generated
+Python function ``text -> epoch millis | None``.
 
-It only answers when the outcome is certain: the text has exactly the shape the pattern's parsers
-would consume and every field is in range, so the result is a plain date-time (day-of-month
-clamped as SMART does). Anything else returns None and goes through the full parser.
+It only answers when the outcome is certain; None sends the value to the full interpreter (which
+also owns the java.sql fallback, the NULLs and every error message). Certainty comes from building
+the regex so that it parses exactly like Java's printer-parsers, which never backtrack:
+
+- numbers: possessive ``[0-9]{min,max}+`` (Java reads digits greedily); ``yyyy`` (EXCEEDS_PAD) is
+  exactly its minimum width followed by a non-digit, or by exactly the digits reserved for the
+  adjacent fixed-width fields (``yyyyMMdd``);
+- text (``MMM``, ``MMMM``, ``EEE``, ``a``): an atomic group of the locale's texts in the order Java
+  tries them (longest first), case-sensitive;
+- optional sections ``[...]``: an atomic optional group (Java keeps a section that parsed and never
+  retries without it);
+- offsets (``XXX``, ``Z``...): parsed and ignored, as ``LocalDateTime`` does.
+
+Resolution is then plain arithmetic for values that are unambiguous (fields in range, years
+1800-2200, day-of-week consistent with the date, h/K with ``a``); SMART's day-of-month clamping
+(Feb 30 → Feb 29) is applied, STRICT's (JSON ISO-8601) rejection is left to the interpreter.
+
+Fixed-width patterns also get a prefix memo: the text up to the seconds field is resolved once
+(the events of one minute share it) and only seconds and fraction are read per value.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from flinkdoctor.timeformat import fields as F
 from flinkdoctor.timeformat import nodes as N
@@ -22,203 +40,383 @@ _MONTH_START = [
     days_from_civil(y, m, 1) for y in range(_FIRST_YEAR, _LAST_YEAR + 1) for m in range(1, 13)
 ]
 _MONTH_LEN = [month_length(y, m) for y in range(_FIRST_YEAR, _LAST_YEAR + 1) for m in range(1, 13)]
-_SLOTS = {
-    F.YEAR_OF_ERA: 0,
-    F.YEAR: 0,
-    F.MONTH_OF_YEAR: 1,
-    F.DAY_OF_MONTH: 2,
-    F.HOUR_OF_DAY: 3,
-    F.MINUTE_OF_HOUR: 4,
-    F.SECOND_OF_MINUTE: 5,
-    F.NANO_OF_SECOND: 6,
+
+# Slots of the generated function's locals.
+_SLOT_NAMES = {
+    F.YEAR_OF_ERA: "y",
+    F.YEAR: "y",
+    F.MONTH_OF_YEAR: "mo",
+    F.DAY_OF_MONTH: "d",
+    F.HOUR_OF_DAY: "hh",
+    F.MINUTE_OF_HOUR: "mi",
+    F.SECOND_OF_MINUTE: "ss",
+    F.NANO_OF_SECOND: "ns",
+    F.DAY_OF_WEEK: "dow",
+    F.AMPM_OF_DAY: "ap",
+    F.CLOCK_HOUR_OF_AMPM: "h12",
+    F.HOUR_OF_AMPM: "k12",
 }
+_DEFAULTS = {"y": None, "mo": 1, "d": 1, "hh": 0, "mi": 0, "ss": 0, "ns": 0}
+# Lookup tables instead of int() for the common widths (a missing key: the full parser).
+_D2 = {f"{i:02d}": i for i in range(100)}
+_D4 = {f"{i:04d}": i for i in range(_FIRST_YEAR, _LAST_YEAR + 1)}
 
+Fast = Callable[[str], "int | None"]
 Slow = Callable[["str | None"], Conversion]
-# Converts many values: the fast path where certain, ``slow`` (the full TO_TIMESTAMP) elsewhere.
-FastParser = Callable[[Iterable["str | None"], Slow], list[Conversion]]
 
 
-def _node_regex(node: N.Node, next_node: N.Node | None) -> tuple[str, int | None] | None:
-    """The regex for one node and the slot its group fills, or None if not fast-path safe."""
-    if isinstance(node, N.CharLiteral | N.StringLiteral):
-        text = node.char if isinstance(node, N.CharLiteral) else node.literal
-        return re.escape(text), None
-    if isinstance(node, N.OffsetId):
-        if N.OFFSET_PATTERNS[node.type] not in ("+HH:MM", "+HHMM") or node.no_offset not in (
-            "Z", "+0000", "+00:00"
-        ):  # fmt: skip
-            return None
-        colon = ":" if node.type == 4 else ""
-        return f"(?:{re.escape(node.no_offset)}|[+-](?:[01][0-9]|2[0-3]){colon}[0-5][0-9])", None
-    if type(node) not in (N.Number, N.Fraction):
-        return None  # text, week-based, reduced (yy), padded, optional: the full parser
-    assert isinstance(node, N.Number)
-    slot = _SLOTS.get(node.field)
-    if slot is None:
+class _Unsupported(Exception):
+    """This node or shape is outside the fast path (the full parser handles it)."""
+
+
+class _Group:
+    """One capture group: which slot it fills and the expression that converts its text."""
+
+    __slots__ = ("convert", "optional", "slot")
+
+    def __init__(self, slot: str, convert: str, optional: bool) -> None:
+        self.slot = slot
+        self.convert = convert
+        self.optional = optional
+
+
+class _Compiler:
+    def __init__(self) -> None:
+        self.groups: list[_Group] = []
+        self.tables: dict[str, object] = {}
+
+    def sequence(self, nodes: list[N.Node], optional: bool) -> str:
+        parts = []
+        for i, node in enumerate(nodes):
+            parts.append(self.node(node, nodes[i + 1 :], optional))
+        return "".join(parts)
+
+    def group(self, node: N.Node, convert: str, optional: bool) -> None:
+        field = getattr(node, "field", None)
+        slot = _SLOT_NAMES.get(field) if isinstance(field, int) else None
+        if slot is None or any(g.slot == slot for g in self.groups):
+            raise _Unsupported  # a field twice: Java cross-checks, the full parser decides
+        self.groups.append(_Group(slot, convert, optional))
+
+    def node(self, node: N.Node, rest: list[N.Node], optional: bool) -> str:
+        if isinstance(node, N.CharLiteral):
+            return re.escape(node.char)
+        if isinstance(node, N.StringLiteral):
+            return re.escape(node.literal)
+        if isinstance(node, N.Composite):
+            inner = self.sequence(node.nodes, optional or node.optional)
+            return f"(?>(?:{inner})?)" if node.optional else f"(?:{inner})"
+        if isinstance(node, N.Text):
+            if node.field not in (F.MONTH_OF_YEAR, F.DAY_OF_WEEK, F.AMPM_OF_DAY):
+                raise _Unsupported
+            name = f"T{len(self.tables)}"
+            self.tables[name] = dict(node.entries)
+            self.group(node, f"{name}[{{}}]", optional)
+            return "(?>(" + "|".join(re.escape(t) for t, _ in node.entries) + "))"
+        if isinstance(node, N.OffsetId):
+            return _offset(node)
+        if type(node) is N.Fraction:
+            return self.fraction(node, optional)
+        if type(node) in (N.Number, N.Reduced):
+            assert isinstance(node, N.Number)
+            return self.number(node, rest, optional)
+        raise _Unsupported  # week-based, padded, zones, localized offsets, day periods
+
+    def fraction(self, node: N.Fraction, optional: bool) -> str:
+        if node.subsequent > 0:
+            raise _Unsupported
+        if node.decimal_point:
+            if node.min_width != 0:
+                raise _Unsupported
+            self.group(node, "int({}.ljust(9, '0'))", True)
+            return rf"(?>(?:\.([0-9]{{0,{node.max_width}}}+))?)"
+        if node.min_width != node.max_width:
+            raise _Unsupported
+        width = node.min_width
+        scale = 10 ** (9 - width)
+        self.group(node, f"int({{}}) * {scale}", optional)
+        return f"([0-9]{{{width}}})"
+
+    def number(self, node: N.Number, rest: list[N.Node], optional: bool) -> str:
+        lo, hi = node.min_width, node.max_width
+        if isinstance(node, N.Reduced):
+            if not (lo == hi == 2 and node.field in (F.YEAR, F.YEAR_OF_ERA)):
+                raise _Unsupported
+            self.group(node, "2000 + D2[{}]", optional)
+            return "([0-9]{2})"
+        convert = "D2[{}]" if hi == 2 else ("D4[{}]" if lo == 4 and hi <= 4 else "int({})")
+        if node.sign_style == N.EXCEEDS_PAD:
+            # Java fails on more digits than the minimum without '+': exactly ``lo`` digits,
+            # then exactly the digits reserved for the adjacent fixed-width values.
+            if node.subsequent < 0 or lo != 4 or optional:
+                raise _Unsupported
+            self.group(node, "D4[{}]", optional)
+            return f"([0-9]{{4}})(?=[0-9]{{{max(node.subsequent, 0)}}}(?![0-9]))"
+        if lo == hi:
+            self.group(node, convert, optional)
+            return f"([0-9]{{{lo}}})"
+        if node.subsequent > 0:
+            raise _Unsupported  # reserving digits for what follows: not a plain greedy read
+        self.group(node, "int({})" if hi > 2 else convert, optional)
+        return f"([0-9]{{{lo},{hi}}}+)"
+
+
+def _offset(node: N.OffsetId) -> str:
+    if N.OFFSET_PATTERNS[node.type] not in ("+HH:MM", "+HHMM") or node.no_offset not in (
+        "Z", "+0000", "+00:00"
+    ):  # fmt: skip
+        raise _Unsupported
+    colon = ":" if node.type == 4 else ""
+    return f"(?>{re.escape(node.no_offset)}|[+-](?:[01][0-9]|2[0-3]){colon}[0-5][0-9])"
+
+
+def compile_fast(
+    root: N.Composite, strict: bool = False, stream: bool = False, fallback: Fast | None = None
+) -> Fast | None:
+    """The fast function for ``root`` (None if its shape is outside the fast path).
+
+    ``strict``: the STRICT resolver (a day past the month's end is left to the full parser).
+    ``stream``: values come in event-time order (the engine), so memoise the prefix before the
+    seconds; it costs ~20 % on unordered samples (check-pattern), where it is off.
+    ``fallback``: called (in the generated code, one call less) for the values the fast path is
+    not certain of, instead of returning None."""
+    c = _Compiler()
+    try:
+        regex = c.sequence(root.nodes, False)
+    except _Unsupported:
         return None
-    if isinstance(next_node, N.Number) and not (
-        next_node.min_width == next_node.max_width and next_node.sign_style == N.NOT_NEGATIVE
+    if _unsupported_shape(c.groups):
+        return None
+    source = _source(c.groups, strict)
+    namespace: dict[str, Any] = {
+        "match": re.compile(regex).fullmatch,
+        "D2": _D2,
+        "D4": _D4,
+        "MS": _MONTH_START,
+        "ML": _MONTH_LEN,
+        **c.tables,
+    }
+    exec(compile(source, "<flinkdoctor-fastpath>", "exec"), namespace)
+    fast: Fast = namespace["fast"]
+    memo = _prefix_memo(root, fast, fallback) if stream else None
+    if memo is not None:
+        return memo
+    if fallback is None:
+        return fast
+    namespace["fallback"] = fallback
+    fb_source = source.replace("return None", "return fallback(value)").replace(
+        "def fast", "def fb"
+    )
+    exec(compile(fb_source, "<flinkdoctor-fastpath>", "exec"), namespace)
+    with_fallback: Fast = namespace["fb"]
+    return with_fallback
+
+
+def _unsupported_shape(groups: list[_Group]) -> bool:
+    """Field combinations whose resolution the fast path leaves to the interpreter."""
+    slots = {g.slot: g for g in groups}
+    year = slots.get("y")
+    if year is None or year.optional:
+        return True
+    if ("h12" in slots or "k12" in slots) and not (
+        "ap" in slots and "hh" not in slots and not ({"h12", "k12"} <= set(slots))
     ):
-        return None  # a variable-width number after this one: widths are not fixed
-    if isinstance(node, N.Fraction):
-        if node.decimal_point or node.min_width != node.max_width:
-            return None
-        return f"([0-9]{{{node.min_width}}})", slot
-    if slot == 0:
-        if node.min_width != 4 or node.sign_style != N.EXCEEDS_PAD:
-            return None
-        return "([0-9]{4})", slot
-    if node.min_width == node.max_width == 2:
-        return "([0-9]{2})", slot
-    if node.min_width == 1 and node.max_width == 19 and not isinstance(next_node, N.Number):
-        return "([0-9]{1,18})", slot
+        return True  # h/K need 'a'; H with 'a' is cross-checked by Java
+    if "ap" in slots and "h12" not in slots and "k12" not in slots:
+        return True
+    if "dow" in slots and not all(s in slots and not slots[s].optional for s in ("mo", "d")):
+        return True  # day-of-week is cross-checked only against a complete date
+    return any(g.optional for g in groups if g.slot in ("dow", "ap", "h12", "k12"))
+
+
+def compile_fast_nanos(
+    root: N.Composite, strict: bool = False
+) -> Callable[[str], tuple[int, int] | None] | None:
+    """``compile_fast`` returning (millis, nano-of-milli), for conversions that keep nanos
+    (flink-json's TIMESTAMP(3) values print them)."""
+    c = _Compiler()
+    try:
+        regex = c.sequence(root.nodes, False)
+    except _Unsupported:
+        return None
+    if _unsupported_shape(c.groups):
+        return None
+    namespace: dict[str, Any] = {
+        "match": re.compile(regex).fullmatch,
+        "D2": _D2,
+        "D4": _D4,
+        "MS": _MONTH_START,
+        "ML": _MONTH_LEN,
+        **c.tables,
+    }
+    exec(
+        compile(_source(c.groups, strict, nanos=True), "<flinkdoctor-fastpath>", "exec"), namespace
+    )
+    fast: Callable[[str], tuple[int, int] | None] = namespace["fast"]
+    return fast
+
+
+def _source(groups: list[_Group], strict: bool, nanos: bool = False) -> str:
+    """The generated ``fast(value)``: match, convert the groups, check ranges, add up (with
+    ``nanos``: a (millis, nano-of-milli) pair)."""
+    lines = [
+        "def fast(value):",
+        "    m = match(value)",
+        "    if m is None:",
+        "        return None",
+        "    g = m.groups()",
+        "    try:",
+    ]
+    slots = set()
+    for i, grp in enumerate(groups):
+        slots.add(grp.slot)
+        expr = grp.convert.format(f"g[{i}]")
+        if grp.optional:
+            default = _DEFAULTS[grp.slot]
+            lines.append(f"        {grp.slot} = {default} if g[{i}] is None else {expr}")
+        else:
+            lines.append(f"        {grp.slot} = {expr}")
+    lines += ["    except KeyError:", "        return None"]
+    for slot, default in _DEFAULTS.items():
+        if slot not in slots:
+            lines.append(f"    {slot} = {default}")
+    checks = [f"{_FIRST_YEAR} <= y <= {_LAST_YEAR}", "1 <= mo <= 12", "1 <= d <= 31"]
+    checks += ["hh <= 23", "mi <= 59", "ss <= 59", "ns <= 999999999"]
+    if "h12" in slots:
+        checks.append("1 <= h12 <= 12")
+    if "k12" in slots:
+        checks.append("k12 <= 11")
+    lines += [f"    if not ({' and '.join(checks)}):", "        return None"]
+    if "h12" in slots:
+        lines.append("    hh = h12 % 12 + 12 * ap")
+    if "k12" in slots:
+        lines.append("    hh = k12 + 12 * ap")
+    lines += [f"    idx = (y - {_FIRST_YEAR}) * 12 + mo - 1", "    if d > ML[idx]:"]
+    lines.append("        return None" if strict or "dow" in slots else "        d = ML[idx]")
+    lines.append("    day = MS[idx] + d - 1")
+    if "dow" in slots:
+        lines += ["    if (day + 3) % 7 + 1 != dow:", "        return None"]
+    millis = f"day * {MILLIS_PER_DAY} + ((hh * 60 + mi) * 60 + ss) * 1000 + ns // 1000000"
+    lines.append(f"    return ({millis}, ns % 1000000)" if nanos else f"    return {millis}")
+    return "\n".join(lines) + "\n"
+
+
+def _fixed_width(node: N.Node) -> int | None:
+    if isinstance(node, N.CharLiteral):
+        return 1
+    if isinstance(node, N.StringLiteral):
+        return len(node.literal)
+    if type(node) in (N.Number, N.Reduced) and isinstance(node, N.Number):
+        if node.min_width == node.max_width:
+            return node.min_width
+        if node.sign_style == N.EXCEEDS_PAD and node.min_width == 4:
+            return 4  # the fast regex takes exactly 4 digits
     return None
 
 
-def _starts_with_digit(node: N.Node) -> bool:
-    if isinstance(node, N.CharLiteral):
-        return node.char.isdigit()
-    if isinstance(node, N.StringLiteral):
-        return node.literal[0].isdigit()
-    return False
+def _tail_piece(node: N.Node, at: int) -> tuple[int, str | None, str] | None:
+    """(width, check, addend) for a fixed-width tail node at offset ``at``: literals, the
+    seconds and a fraction of up to 3 digits; None for anything else."""
+    if isinstance(node, N.CharLiteral | N.StringLiteral):
+        text = node.char if isinstance(node, N.CharLiteral) else node.literal
+        return len(text), f"value[{at}:{at + len(text)}] != {text!r}", ""
+    if (
+        isinstance(node, N.Number)
+        and type(node) is N.Number
+        and node.field == F.SECOND_OF_MINUTE
+        and node.min_width == node.max_width == 2
+    ):
+        return 2, None, f"SEC[value[{at}:{at + 2}]]"
+    if type(node) is N.Fraction and not node.decimal_point and node.subsequent <= 0:
+        width = node.min_width
+        if width == node.max_width and 1 <= width <= 3:
+            return width, None, f"FRAC{width}[value[{at}:{at + width}]]"
+    return None
 
 
-def compile_fast(root: N.Composite) -> FastParser | None:
-    """A fast parser for ``root`` if its shape allows one (each date-time field at most once)."""
-    parts: list[str] = []
-    slots: list[int] = []
+_SEC = {f"{i:02d}": i * 1000 for i in range(60)}
+_FRAC = {w: {f"{i:0{w}d}": i * 10 ** (3 - w) for i in range(10**w)} for w in (1, 2, 3)}
+
+
+def _prefix_memo(root: N.Composite, fast: Fast, fallback: Fast | None) -> Fast | None:
+    """Memoise the fixed-width prefix before the seconds (see the module docstring).
+
+    Only for fully fixed-width patterns: a value of the right length whose prefix was accepted
+    before (as part of a whole value) and whose tail has its literals and in-range digits in place
+    matches the whole regex; the tail's fields (seconds, fraction) only add to the millis."""
     nodes = root.nodes
-    for i, node in enumerate(nodes):
-        next_node = nodes[i + 1] if i + 1 < len(nodes) else None
-        if (
-            next_node is not None
-            and _starts_with_digit(next_node)
-            and not isinstance(node, N.CharLiteral | N.StringLiteral)
-        ):
-            return None
-        piece = _node_regex(node, next_node)
-        if piece is None:
-            return None
-        regex, slot = piece
-        parts.append(regex)
-        if slot is not None:
-            if slot in slots:
-                return None
-            slots.append(slot)
-    if 0 not in slots:
+    split = len(nodes)
+    while split > 0 and _tail_piece(nodes[split - 1], 0) is not None:
+        split -= 1
+    if split == 0 or split == len(nodes):
         return None
-    matcher = re.compile("".join(parts)).fullmatch
-    order = tuple(slots)
-    frac_scale = {
-        s: 10 ** (9 - node.min_width)
-        for s, node in zip(order, [n for n in nodes if isinstance(n, N.Number)], strict=True)
-        if s == 6
-    }
-    return _make(matcher, order, frac_scale.get(6, 0))
+    widths = [_fixed_width(n) for n in nodes[:split]]
+    if any(w is None for w in widths):
+        return None
+    width = sum(w for w in widths if w is not None)
+    start = 0
+    for node, w in zip(nodes[:split], widths, strict=True):
+        reach = start + 4 + max(getattr(node, "subsequent", 0), 0)
+        if getattr(node, "sign_style", None) == N.EXCEEDS_PAD and reach >= width:
+            return None  # its look-ahead reaches into the tail
+        start += w or 0
+    checks: list[str] = []
+    addends: list[str] = []
+    at = width
+    for node in nodes[split:]:
+        piece = _tail_piece(node, at)
+        assert piece is not None
+        size, check, addend = piece
+        at += size
+        if check:
+            checks.append(check)
+        if addend:
+            addends.append(addend)
+    if not addends:
+        return None
+    miss = "None" if fallback is None else "fallback(value)"
+    lines = [
+        "def memoised(value):",
+        f"    if len(value) != {at}:",
+        f"        return {miss}",
+        f"    base = memo.get(value[:{width}])",
+        "    if base is None:",
+        "        millis = fast(value)",
+        "        if millis is None:",
+        f"            return {miss}",
+        f"        if len(memo) >= {1 << 16}:",
+        "            memo.clear()  # bounded: event time moves on, old minutes do not return",
+        f"        memo[value[:{width}]] = millis - ({' + '.join(addends)})",
+        "        return millis",
+    ]
+    if checks:
+        lines += [f"    if {' or '.join(checks)}:", f"        return {miss}"]
+    lines += [
+        "    try:",
+        f"        return base + {' + '.join(addends)}",
+        "    except KeyError:",
+        f"        return {miss}",
+    ]
+    namespace: dict[str, Any] = {"memo": {}, "fast": fast, "fallback": fallback, "SEC": _SEC}
+    namespace.update({f"FRAC{w}": table for w, table in _FRAC.items()})
+    exec(compile("\n".join(lines) + "\n", "<flinkdoctor-fastpath-memo>", "exec"), namespace)
+    memoised: Fast = namespace["memoised"]
+    return memoised
 
 
-def _keys(low: int, high: int, offset: int = 0) -> dict[str, int]:
-    """'07' and '7' → 7 + offset, for low..high: a missing key means out of range (slow path)."""
-    table = {f"{i:02d}": i + offset for i in range(low, high + 1)}
-    table.update({str(i): i + offset for i in range(low, min(high, 9) + 1)})
-    return table
-
-
-_MONTH0 = _keys(1, 12, -1)
-_DAY = _keys(1, 31)
-_HOUR = _keys(0, 23)
-_MINUTE = _keys(0, 59)
-_YEAR_INDEX = {f"{y:04d}": (y - _FIRST_YEAR) * 12 for y in range(_FIRST_YEAR, _LAST_YEAR + 1)}
-_MILLIS3 = {f"{i:03d}": i for i in range(1000)}
-
-
-def _make(
-    matcher: Callable[[str], re.Match[str] | None], order: tuple[int, ...], frac_scale: int
-) -> FastParser:
-    if order in ((0, 1, 2, 3, 4, 5, 6), (0, 1, 2, 3, 4, 5)):
-        return _make_ordered(matcher, frac_scale)
-    first = _FIRST_YEAR
-    last = _LAST_YEAR
-    month_start = _MONTH_START
-    month_len = _MONTH_LEN
-
-    def parse(value: str) -> int | None:
-        m = matcher(value)
-        if m is None:
-            return None
-        vals = [1970, 1, 1, 0, 0, 0, 0]
-        for slot, text in zip(order, m.groups(), strict=True):
-            vals[slot] = int(text)
-        y, mo, d, h, mi, s, nano = vals
-        if not (first <= y <= last and 1 <= mo <= 12 and 1 <= d <= 31):
-            return None
-        if h > 23 or mi > 59 or s > 59:
-            return None
-        idx = (y - first) * 12 + mo - 1
-        dl = month_len[idx]
-        if d > dl:
-            d = dl
-        return (
-            (month_start[idx] + d - 1) * MILLIS_PER_DAY
-            + ((h * 60 + mi) * 60 + s) * 1000
-            + nano * frac_scale // 1_000_000
-        )
-
-    def many(values: Iterable[str | None], slow: Slow) -> list[Conversion]:
-        out: list[Conversion] = []
-        for value in values:
-            millis = parse(value) if value is not None else None
-            out.append(slow(value) if millis is None else Conversion(Status.OK, millis))
-        return out
-
-    return many
-
-
-def _make_ordered(matcher: Callable[[str], re.Match[str] | None], frac_scale: int) -> FastParser:
-    """The hot case, y M d H m s [S] in order: one loop, table lookups instead of int(), and a
-    missing table key (out-of-range field) sends the value to the full parser."""
-    years = _YEAR_INDEX
-    month0 = _MONTH0
-    days = _DAY
-    hours = _HOUR
-    minutes = _MINUTE
-    millis3 = _MILLIS3
-    month_start = _MONTH_START
-    month_len = _MONTH_LEN
-    exact_millis = frac_scale == 1_000_000
-
-    def many(values: Iterable[str | None], slow: Slow) -> list[Conversion]:
-        out: list[Conversion] = []
-        append = out.append
-        new = tuple.__new__
-        ok = Status.OK
-        for value in values:
-            m = matcher(value) if value is not None else None
-            if m is None:
-                append(slow(value))
-                continue
-            g = m.groups()
-            try:
-                idx = years[g[0]] + month0[g[1]]
-                d = days[g[2]]
-                secs = (hours[g[3]] * 60 + minutes[g[4]]) * 60 + minutes[g[5]]
-                if not frac_scale:
-                    ms = 0
-                elif exact_millis:
-                    ms = millis3[g[6]]
-                else:
-                    ms = int(g[6]) * frac_scale // 1_000_000
-            except KeyError:
-                append(slow(value))
-                continue
-            dl = month_len[idx]
-            if d > dl:
-                d = dl
-            millis = (month_start[idx] + d - 1) * 86_400_000 + secs * 1000 + ms
+def convert_many(fast: Fast, values: Iterable[str | None], slow: Slow) -> list[Conversion]:
+    """``fast`` where certain, ``slow`` (the full TO_TIMESTAMP) for the rest, in order."""
+    out: list[Conversion] = []
+    append = out.append
+    new = tuple.__new__
+    ok = Status.OK
+    for value in values:
+        millis = fast(value) if value is not None else None
+        if millis is None:
+            append(slow(value))
+        else:
             append(new(Conversion, (ok, millis, None, None, 0)))
-        return out
-
-    return many
+    return out
 
 
 _DEFAULT_SHAPE = re.compile(

@@ -8,15 +8,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from functools import partial
 
 from flinkdoctor.timeformat import fields as F
 from flinkdoctor.timeformat.calendar import MILLIS_PER_DAY, days_from_civil, month_length
 from flinkdoctor.timeformat.errors import JavaParseError, PatternError
-from flinkdoctor.timeformat.fastpath import parse_default
-from flinkdoctor.timeformat.formatters import DEFAULT, Formatter, cached_fast, cached_pattern
+from flinkdoctor.timeformat.fastpath import (
+    compile_fast,
+    compile_fast_nanos,
+    convert_many,
+    parse_default,
+)
+from flinkdoctor.timeformat.formatters import (
+    DEFAULT,
+    DEFAULT_COMMON,
+    Formatter,
+    cached_fast,
+    cached_pattern,
+    stream_fast,
+)
 from flinkdoctor.timeformat.javasql import (
     IllegalArgument,
     InvalidLocalDate,
@@ -121,7 +133,14 @@ def to_timestamp(value: str | None, pattern: str | None = None) -> Conversion:
     return Conversion(Status.OK, millis)
 
 
+_DEFAULT_FAST = compile_fast_nanos(DEFAULT_COMMON)
+
+
 def _default_parse(value: str, precision: int, failure: Status) -> Conversion:
+    compiled = _DEFAULT_FAST(value) if _DEFAULT_FAST is not None and precision >= 3 else None
+    if compiled is not None:
+        unit = 10 ** (9 - precision)
+        return Conversion(Status.OK, compiled[0], None, None, compiled[1] // unit * unit)
     fast = parse_default(value, precision)
     if fast is not None:
         return Conversion(Status.OK, fast[0], None, None, fast[1])
@@ -211,7 +230,7 @@ def _ltz_range_reason(number: float, unit: str = "seconds") -> str:
 
 
 def to_timestamp_many(values: Iterable[str | None], pattern: str | None = None) -> list[Conversion]:
-    """TO_TIMESTAMP over many values: the regex fast path where certain, else the full parser."""
+    """TO_TIMESTAMP over many values: the compiled fast path where certain, else the full parser."""
     if pattern is None:
         return [to_timestamp(v) for v in values]
     try:
@@ -220,4 +239,37 @@ def to_timestamp_many(values: Iterable[str | None], pattern: str | None = None) 
         fast = None
     if fast is None:
         return [to_timestamp(v, pattern) for v in values]
-    return fast(values, partial(to_timestamp, pattern=pattern))
+    return convert_many(fast, values, partial(to_timestamp, pattern=pattern))
+
+
+def to_timestamp_millis(pattern: str | None = None) -> Callable[[str], int | None]:
+    """TO_TIMESTAMP(text[, pattern]) as ``text -> millis | None`` (None = NULL) for bulk use (the
+    engine): the same compiled fast path as ``to_timestamp_many``, the full parser elsewhere."""
+    if pattern is None:
+
+        def default(text: str) -> int | None:
+            fast = parse_default(text, 3)
+            return fast[0] if fast is not None else to_timestamp(text).millis
+
+        return compile_fast(DEFAULT_COMMON, stream=True, fallback=default) or default
+
+    def slow(text: str) -> int | None:
+        return to_timestamp(text, pattern).millis
+
+    try:
+        fast = stream_fast(pattern, slow)
+    except PatternError:
+        return lambda text: None
+    return fast if fast is not None else slow
+
+
+def cast_millis(precision: int) -> Callable[[str], int | None]:
+    """CAST(text AS TIMESTAMP(precision)) as ``text -> millis | None`` (None = the cast fails):
+    the compiled fast path for two-digit fields, the default formatter's own path elsewhere."""
+
+    def cast(text: str) -> int | None:
+        fast = parse_default(text, precision)
+        return fast[0] if fast is not None else cast_to_timestamp(text, precision).millis
+
+    compiled = compile_fast(DEFAULT_COMMON, stream=True, fallback=cast) if precision >= 3 else None
+    return compiled if compiled is not None else cast

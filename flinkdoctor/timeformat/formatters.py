@@ -13,7 +13,7 @@ from functools import lru_cache
 from flinkdoctor.timeformat import fields as F
 from flinkdoctor.timeformat import nodes as N
 from flinkdoctor.timeformat.compiler import CompiledPattern, _Builder, build, compile_pattern
-from flinkdoctor.timeformat.fastpath import FastParser, compile_fast
+from flinkdoctor.timeformat.fastpath import Fast, compile_fast
 from flinkdoctor.timeformat.resolver import SMART, STRICT
 
 
@@ -82,6 +82,25 @@ def cached_pattern(pattern: str) -> CompiledPattern:
 
 
 @lru_cache(maxsize=512)
-def cached_fast(pattern: str) -> FastParser | None:
-    """The regex fast path for a valid pattern, if its shape allows one."""
+def cached_fast(pattern: str) -> Fast | None:
+    """The compiled fast path for a valid pattern, if its shape allows one."""
     return compile_fast(cached_pattern(pattern).root)
+
+
+def stream_fast(pattern: str, fallback: Fast) -> Fast | None:
+    """``cached_fast`` for values in event-time order (a fresh prefix memo per call), calling
+    ``fallback`` where it is not certain."""
+    return compile_fast(cached_pattern(pattern).root, stream=True, fallback=fallback)
+
+
+def _default_common() -> N.Composite:
+    """``DEFAULT`` restricted to two-digit month/day/hour/minute/second: the same parse on the
+    values it accepts, and a shape the compiled fast path takes (``DEFAULT``'s ``[MM][M]``
+    alternatives are a field parsed twice, which it leaves to the interpreter)."""
+    b = build("yyyy-MM-dd[ HH:mm:ss")
+    b.fraction(0, 9, True)
+    b.optional_end()
+    return b.finish()
+
+
+DEFAULT_COMMON = _default_common()

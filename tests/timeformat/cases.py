@@ -99,6 +99,32 @@ INVALID_PATTERNS = [
     "yyyy-ww-www",
 ]
 
+# Shapes the compiled fast path takes (asserted in test_fastpath_properties.py): the common ones
+# and text months, day names, am/pm, optional sections, variable widths, two-digit years.
+FAST_PATTERNS = [
+    "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'",
+    "yyyy-MM-dd HH:mm:ss",
+    "yyyy-MM-dd HH:mm:ss[.SSS]",
+    "yyyy-MM-dd'T'HH:mm[:ss][.SSS][XXX]",
+    "yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
+    "dd MMM yyyy HH:mm:ss",
+    "MMMM d, yyyy h:mm a",
+    "EEE, dd MMM yyyy HH:mm:ss",
+    "EEEE, MMMM dd, yyyy",
+    "MM/dd/yyyy hh:mm:ss a",
+    "yyyy-MM-dd KK:mm a",
+    "yyyy-M-d H:m:s",
+    "d/M/yyyy H:mm:ss",
+    "yy-MM-dd HH:mm",
+    "yyMMdd",
+    "yyyyMMddHHmmssSSS",
+    "yyyyMMdd HHmmss",
+    "yyyy-MM-dd[ HH:mm:ss]",
+    "yyyy-MM-dd'T'HH:mm:ss.nnnnnnnnn",
+    "'ts='yyyy-MM-dd HH:mm:ss",
+    "yyyy-MM-dd HH:mm:ss.S",
+]
+
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]  # fmt: skip
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -402,3 +428,34 @@ def generate_exotic_pairs(seed: int, n: int) -> list[tuple[str, str]]:
             value = _mutate(rng, value)
         pairs.append((pattern, value))
     return pairs
+
+
+def fast_path_values(seed: int, pattern: str, n: int) -> list[str]:
+    """Values for one fast-path pattern: an event-time-ordered run (minutes shared, as the
+    engine's prefix memo sees them), random dates, mutated ones, and edge cases of the shapes
+    (a wrong day name, lower-case am/pm, hour 0 / 13 on a 12-hour clock, day 31 of a 30-day
+    month, Feb 29 of a common year, 1- and 3-digit widths)."""
+    rng = random.Random(seed)
+    t = datetime(2024, 12, 14, 3, 12, 45, 123000)
+    out = []
+    for _ in range(n // 3):
+        t += timedelta(milliseconds=rng.randrange(0, 20_000))
+        out.append(render(pattern, t, 0))
+    for _ in range(n // 3):
+        out.append(render(pattern, _random_datetime(rng), rng.choice([0, 3600])))
+    for _ in range(n - 2 * (n // 3)):
+        value = render(pattern, _random_datetime(rng), 0)
+        out.append(_mutate(rng, value))
+    edge = [
+        datetime(2024, 11, 30, 0, 5, 6),
+        datetime(2023, 2, 28, 12, 0, 0),
+        datetime(2024, 2, 29, 23, 59, 59, 999000),
+        datetime(2024, 1, 1, 13, 7, 8),
+    ]
+    for dt in edge:
+        v = render(pattern, dt, 0)
+        out += [v, v.replace("30", "31", 1), v.replace("28", "29", 1), v.replace("PM", "pm")]
+        out += [v.replace("AM", "am"), v.replace("12:", "00:", 1), v.replace("01:", "13:", 1)]
+        for day in _DAYS:
+            out.append(v.replace(day[:3], "Mon" if day != "Monday" else "Tue", 1))
+    return out

@@ -23,8 +23,14 @@ from flinkdoctor.timeformat import (
     to_timestamp_ltz,
     to_timestamp_many,
 )
+from flinkdoctor.timeformat.flink import to_timestamp_millis
 from tests.support.flink import Case, FlinkRuntime
-from tests.timeformat.cases import generate_exotic_pairs, generate_pairs
+from tests.timeformat.cases import (
+    FAST_PATTERNS,
+    fast_path_values,
+    generate_exotic_pairs,
+    generate_pairs,
+)
 
 pytestmark = pytest.mark.flink
 
@@ -127,10 +133,17 @@ def test_to_timestamp_exotic_patterns_agree_with_flink(flink: FlinkRuntime) -> N
     """
     out = _run(flink, script, {"pairs.jsonl": _jsonl(rows)})
     assert len(out) == len(pairs)
+    # ours per pattern as check-pattern converts (the compiled fast path where it applies)
+    batch: dict[int, str | None] = {}
+    for p in dict.fromkeys(p for p, _ in pairs):
+        ids = [i for i, (q, _) in enumerate(pairs) if q == p]
+        for i, conv in zip(ids, to_timestamp_many([pairs[i][1] for i in ids], p), strict=True):
+            batch[i] = _printed(conv)
 
     def expected(rid: int, col: int) -> str | None:
         p, v = pairs[rid]
-        return _printed(to_timestamp(v, p))
+        single = _printed(to_timestamp(v, p))
+        return single if batch[rid] == single else f"batch {batch[rid]!r} != single {single!r}"
 
     out.sort(key=lambda row: int(row[0] or -1))
     _compare(
@@ -140,6 +153,50 @@ def test_to_timestamp_exotic_patterns_agree_with_flink(flink: FlinkRuntime) -> N
         lambda rid: f"pattern={pairs[rid][0]!r} value={pairs[rid][1]!r}",
         ["TO_TIMESTAMP(v, p)"],
     )
+
+
+def test_fast_path_shapes_agree_with_flink(flink: FlinkRuntime) -> None:
+    """R4.2 on the compiled fast path's shapes (text months, day names, am/pm, optional sections,
+    variable widths, ...): TO_TIMESTAMP(v, p) in Flink vs ours as check-pattern converts (batch)
+    and as the engine does (event-time order, prefix memo)."""
+    pairs = [
+        (p, v) for i, p in enumerate(FAST_PATTERNS) for v in fast_path_values(SEED + i, p, 240)
+    ]
+    rows = [{"id": i, "v": v, "p": p} for i, (p, v) in enumerate(pairs)]
+    script = """
+        CREATE TABLE pairs (id INT, v STRING, p STRING) WITH (
+          'connector' = 'filesystem', 'path' = '${DATA_DIR}/pairs.jsonl', 'format' = 'json');
+        SELECT id, CAST(TO_TIMESTAMP(v, p) AS STRING) FROM pairs;
+    """
+    out = _run(flink, script, {"pairs.jsonl": _jsonl(rows)})
+    assert len(out) == len(pairs)
+    batch: dict[int, str | None] = {}
+    stream: dict[int, str | None] = {}
+    for p in FAST_PATTERNS:
+        ids = [i for i, (q, _) in enumerate(pairs) if q == p]
+        parse = to_timestamp_millis(p)
+        for i, conv in zip(ids, to_timestamp_many([pairs[i][1] for i in ids], p), strict=True):
+            batch[i] = _printed(conv)
+            millis = parse(pairs[i][1])
+            stream[i] = None if millis is None else format_timestamp(millis, 3)
+    checked = _compare(
+        "TO_TIMESTAMP fast path",
+        out,
+        lambda rid, col: batch[rid] if col == 1 else stream[rid],
+        lambda rid: f"pattern={pairs[rid][0]!r} value={pairs[rid][1]!r}",
+        ["batch (check-pattern)"],
+    )
+    # the engine keeps milliseconds (a rowtime's precision); the java.sql fallback's extra
+    # digits are cut the way Flink prints TIMESTAMP(3) values ('.SSS' then more if non-zero)
+    _compare(
+        "TO_TIMESTAMP fast path, engine",
+        [[row[0], None if row[1] is None else row[1][:23]] for row in out],
+        lambda rid, col: stream[rid],
+        lambda rid: f"pattern={pairs[rid][0]!r} value={pairs[rid][1]!r}",
+        ["stream (engine)"],
+    )
+    assert checked >= 5000
+    assert sum(1 for row in out if row[1] is not None) >= 2000  # not just NULLs
 
 
 CAST_SAMPLES = [

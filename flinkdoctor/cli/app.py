@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import typer
 
 HELP = "Why is my Flink SQL sink empty? Offline answers with Flink 1.20's exact semantics."
-VERSION = f"flinkdoctor {__version__} (simulates Apache Flink 1.20.3 by default)"
+VERSION = f"flinkdoctor {__version__} (simulates Apache Flink 1.20.3 by default)"  # as cli/root.py
 
 
 class Command(NamedTuple):
@@ -87,20 +87,13 @@ def top_level_help() -> str:
     return "\n".join(lines)
 
 
-def _print_version(value: bool) -> None:
-    import typer
-
-    if value:
-        typer.echo(VERSION)
-        raise typer.Exit(0)
-
-
 def build_app(argv: Sequence[str] = ()) -> typer.Typer:
     """The typer application with the command ``argv`` names registered (every command when it
     names none or an unknown one, so the usage error lists them all)."""
     import typer
 
     from flinkdoctor.cli.help import Group
+    from flinkdoctor.cli.root import root
 
     app = typer.Typer(
         name="flinkdoctor",
@@ -110,21 +103,7 @@ def build_app(argv: Sequence[str] = ()) -> typer.Typer:
         pretty_exceptions_enable=False,
     )
 
-    @app.callback(cls=Group)
-    def _root(
-        ctx: typer.Context,
-        version: bool = typer.Option(
-            False,
-            "--version",
-            help="Print the version and exit.",
-            is_eager=True,
-            callback=_print_version,
-        ),
-    ) -> None:
-        """Why is my Flink SQL sink empty? Offline answers with Flink 1.20's exact semantics."""
-        from flinkdoctor.cli.config import apply_project_defaults
-
-        apply_project_defaults(ctx)  # [tool.flinkdoctor] in pyproject.toml (docs/configuration.md)
+    app.callback(cls=Group)(root)
 
     wanted = next((arg for arg in argv if not arg.startswith("-")), None)
     names = [wanted] if wanted in COMMANDS else list(COMMANDS)

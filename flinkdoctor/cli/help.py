@@ -9,6 +9,7 @@ each option a ``metavar`` (``choices(...)`` for an enum); ``tests/cli/test_termi
 
 from __future__ import annotations
 
+import copy
 import enum
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -74,9 +75,6 @@ def _reflow(text: str) -> str:
 class _Argument(TyperArgument):
     """An argument whose metavar is all the help shows (no ``<list[str]>`` type label)."""
 
-    def display_type_rich(self, ctx: Any) -> str | None:
-        return None if self.metavar is not None else super().display_type_rich(ctx)
-
     def get_usage_pieces(self, ctx: Any) -> list[str]:
         return [self.metavar] if self.metavar is not None else super().get_usage_pieces(ctx)
 
@@ -106,10 +104,21 @@ class Group(TyperGroup):
         return _conventional(super().get_params(ctx))
 
 
+def _unlabelled(param_type: Any) -> Any:
+    """A copy of an argument's type that prints no label in the help (typer 0.28 shows ``<str>``
+    after a metavar otherwise); it converts exactly as the original."""
+    quiet = copy.copy(param_type)
+    quiet.get_metavar = lambda *args, **kwargs: ""
+    quiet.unlabelled = True
+    return quiet
+
+
 def _conventional(params: list[Any]) -> list[Any]:
     for param in params:
         if isinstance(param, TyperArgument) and not isinstance(param, _Argument):
             param.__class__ = _Argument  # same fields; only the two displays differ
+            if param.metavar is not None and not getattr(param.type, "unlabelled", False):
+                param.type = _unlabelled(param.type)
         elif isinstance(param, TyperOption):
             _quiet_flag(param)
     return params

@@ -43,11 +43,11 @@ class Command(NamedTuple):
 
 
 COMMANDS: dict[str, Command] = {
-    "check-pattern": Command(
-        "check_pattern", "Do these timestamps parse the way the DDL says (Flink's exact rules)?"
-    ),
     "explain": Command(
         "explain", "Why is my sink empty? Every cause, ranked, with a verified fix."
+    ),
+    "check-pattern": Command(
+        "check_pattern", "Do these timestamps parse the way the DDL says (Flink's exact rules)?"
     ),
     "lint": Command("lint", "Check Flink SQL files and PyFlink jobs for CI and pre-commit."),
     "rules": Command("rules", "List the lint rules (code, name, severity)."),
@@ -64,23 +64,39 @@ COMMANDS: dict[str, Command] = {
 COMMAND_NAMES = frozenset(COMMANDS)
 
 
-def top_level_help() -> str:
-    """The ``flinkdoctor --help`` text, from the table alone (no command module imported)."""
-    width = max(len(name) for name in COMMANDS) + 2
+def top_level_help(columns: int | None = None) -> str:
+    """The ``flinkdoctor --help`` text, from the table alone (no command module imported),
+    wrapped to the terminal (80 columns when piped)."""
+    import shutil
+    import textwrap
+
+    width = columns or shutil.get_terminal_size((80, 24)).columns
+
+    def rows(pairs: list[tuple[str, str]]) -> list[str]:
+        left = max(len(name) for name, _ in pairs) + 4
+        out: list[str] = []
+        for name, words in pairs:
+            wrapped = textwrap.wrap(words, max(20, width - left), break_on_hyphens=False) or [""]
+            out.append(f"  {name:<{left - 2}}{wrapped[0]}")
+            out.extend(" " * left + more for more in wrapped[1:])
+        return out
+
+    options = [
+        ("--version", "Print the version and exit."),
+        ("--help", "Show this message and exit."),
+        ("--install-completion", "Install completion for the current shell."),
+        ("--show-completion", "Show completion for the current shell, to copy or customise it."),
+    ]
     lines = [
         "Usage: flinkdoctor [OPTIONS] COMMAND [ARGS]...",
         "",
-        f"  {HELP}",
+        *textwrap.wrap(HELP, width - 2, initial_indent="  ", subsequent_indent="  "),
         "",
         "Options:",
-        f"  {'--version':<{width}}Print the version and exit.",
-        f"  {'--help':<{width}}Show this message and exit.",
-        "  --install-completion  Install completion for the current shell.",
-        "  --show-completion     Show completion for the current shell, to copy it or customize"
-        " the installation.",
+        *rows(options),
         "",
         "Commands:",
-        *(f"  {name:<{width}}{command.summary}" for name, command in COMMANDS.items()),
+        *rows([(name, command.summary) for name, command in COMMANDS.items()]),
         "",
         "Run 'flinkdoctor COMMAND --help' for a command's options.",
     ]

@@ -22,6 +22,7 @@ bad input never ends in a traceback.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -158,7 +159,9 @@ def __getattr__(name: str) -> Any:
 def main() -> None:
     """Console entry point (``flinkdoctor``): one clear line and an exit code for every failure."""
     argv = sys.argv[1:]
-    if not argv or argv in (["--help"], ["-h"]):
+    if "_FLINKDOCTOR_COMPLETE" in os.environ:  # shell completion asks with no arguments
+        argv = []
+    elif not argv or argv in (["--help"], ["-h"]):
         print(top_level_help())
         sys.exit(0)
     if argv == ["--version"]:

@@ -1,7 +1,8 @@
 """The typer application: one module per command registers itself here.
 
 ``main`` is the console entry point. It turns every ``FlinkDoctorError`` into one line on stderr and
-that error's exit code, so bad input never ends in a traceback.
+that error's exit code, so bad input never ends in a traceback; any other exception is a bug: one
+line and exit 4 (see ``cli/guard.py``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import sys
 import typer
 
 from flinkdoctor import __version__
+from flinkdoctor.cli import guard
 from flinkdoctor.errors import FlinkDoctorError
 
 app = typer.Typer(
@@ -51,6 +53,9 @@ def _register_commands() -> None:
     check_pattern.register(app)
     sample.register(app)
     simulate_windows.register(app)
+    for command in app.registered_commands:  # Ctrl-C and `| head` past typer's own handlers
+        if command.callback is not None:
+            command.callback = guard.guarded(command.callback)
 
 
 def main() -> None:
@@ -59,16 +64,14 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except FlinkDoctorError as error:
-        typer.echo(f"flinkdoctor: error: {error}", err=True)
+        guard.say(f"flinkdoctor: error: {error}")
         sys.exit(error.exit_code)
     except typer.TyperException as usage:  # bad option, missing argument, unknown command
-        show = getattr(usage, "show", None)  # click's formatting: "Usage: ... Error: ..."
-        if callable(show):
-            show()
-        else:
-            typer.echo(f"flinkdoctor: error: {usage}", err=True)
-        sys.exit(2)
-    except (KeyboardInterrupt, typer.Abort):
-        typer.echo("flinkdoctor: interrupted", err=True)
-        sys.exit(130)
+        guard.usage_error(usage)
+    except (KeyboardInterrupt, typer.Abort, guard.Interrupted):
+        guard.interrupted()
+    except (BrokenPipeError, guard.OutputClosed):
+        guard.output_closed()
+    except Exception as error:  # a bug: one line and exit 4, never "1 = findings"
+        guard.internal_error(error)
     sys.exit(code if isinstance(code, int) else 0)

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.text import Text
 
 from flinkdoctor.cli.sample import (
@@ -25,6 +24,7 @@ from flinkdoctor.cli.sample import (
     sample_request_args,
 )
 from flinkdoctor.events.record import Record
+from flinkdoctor.render.console import make_console
 from flinkdoctor.sql.model import Script
 
 LiveFromOpt = Annotated[
@@ -110,7 +110,7 @@ def sample_live(
         metadata = opened.metadata
     partitions = len(metadata.partitions) if metadata is not None else None
     note = f"sampled {len(records)} records ({partitions} partitions) via {settings.describe()}"
-    Console(stderr=True, highlight=False).print(Text(note, style="dim"))
+    make_console(stderr=True).print(Text(note, style="dim"))
     return LiveSample(records, partitions, settings.topic)
 
 

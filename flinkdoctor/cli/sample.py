@@ -49,6 +49,7 @@ from flinkdoctor.events.settings import (
     properties_from_env,
     resolve_settings,
 )
+from flinkdoctor.render.console import make_console
 from flinkdoctor.render.sample_json import summary_json
 from flinkdoctor.render.sample_text import render_sample_summary
 from flinkdoctor.sql.model import CreateTable, Script
@@ -412,9 +413,9 @@ def sample(
         **sample_request_args(start, max_per_partition, max_total, timeout, partition),
     )
     began = time.monotonic()
-    err = Console(stderr=True, highlight=False)
+    err = make_console(stderr=True)
     if not err.is_terminal:
-        err = Console(stderr=True, highlight=False, width=160)  # logs: keep table rows whole
+        err = make_console(stderr=True, width=160)  # logs: keep table rows whole
     interrupted = False
     with open_sample(settings, request) as opened:
         handle = _open_out(out)  # only now: a failed connection leaves an existing file alone

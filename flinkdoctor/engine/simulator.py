@@ -678,6 +678,8 @@ class _Simulation:
 
         name, _, line = (rec.source or "<input>").rpartition(":")
         loc = Location(name, int(line)) if line.isdigit() else None
+        if not 0 <= p <= 2**31 - 1:
+            raise InputError(f"partition {p} is not a Kafka partition id (0 to 2147483647)", loc)
         raise InputError(
             f"record is in partition {p} but the topic has {self.plan.partitions} partitions "
             f"(use --partitions {p + 1} or more)",

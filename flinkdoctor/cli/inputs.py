@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from flinkdoctor.cli import guard
 from flinkdoctor.events import MISSING, Record, field_path, read_events
+from flinkdoctor.events.redact import secret_literals
 from flinkdoctor.files import read_text
 from flinkdoctor.sql import load_script
 from flinkdoctor.sql.model import Script
@@ -17,7 +19,9 @@ __all__ = ["FieldValues", "field_values", "load_script_file", "read_event_values
 
 def load_script_file(path: Path) -> Script:
     """A Flink SQL script, or the SQL inside a PyFlink ``.py`` job."""
-    return load_script(read_text(path), str(path))
+    text = read_text(path)
+    guard.remember_secrets(secret_literals(text))  # masked in any message, parse errors too
+    return load_script(text, str(path))
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,10 +36,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from flinkdoctor.cli import guard
 from flinkdoctor.cli.inputs import load_script_file, read_text
 from flinkdoctor.diagnosis.rowtime import RowtimeConversion, find_rowtime_conversion
 from flinkdoctor.errors import InputError
 from flinkdoctor.events import MISSING, field_path
+from flinkdoctor.events.redact import is_secret_name, secret_literals
 from flinkdoctor.events.sampling import EventTime, parse_start
 from flinkdoctor.events.settings import (
     KafkaSettings,
@@ -244,6 +246,12 @@ def kafka_settings(
         "sasl.username": options.sasl_username or "",
     }
     layers.append(("flags", {k: v for k, v in flags.items() if v}))
+    for _, props in layers:  # every secret given, used or not, is masked in any message
+        guard.remember_secrets(v for k, v in props.items() if is_secret_name(k))
+        if props.get("sasl.jaas.config"):
+            guard.remember_secrets(
+                secret_literals(f"'sasl.jaas.config' = '{props['sasl.jaas.config']}'")
+            )
     try:
         return resolve_settings(layers)
     except InputError as error:

@@ -20,9 +20,11 @@ from flinkdoctor.cli.sample import (
     KafkaOptionOpt,
     KafkaOptions,
     TopicOpt,
+    finite_seconds,
     kafka_settings,
     sample_request_args,
 )
+from flinkdoctor.errors import KafkaUnavailableError
 from flinkdoctor.events.record import Record
 from flinkdoctor.render.console import make_console
 from flinkdoctor.sql.model import Script
@@ -49,6 +51,7 @@ LiveTimeoutOpt = Annotated[
     float,
     typer.Option(
         "--timeout",
+        callback=finite_seconds,
         min=0.1,
         metavar="SECONDS",
         help="With Kafka input: the read ends by then.",
@@ -108,6 +111,11 @@ def sample_live(
     with open_sample(settings, request) as opened:
         records = _interleave(opened)
         metadata = opened.metadata
+    if opened.summary.stop_reason == "connection-lost":
+        raise KafkaUnavailableError(
+            f"the connection to {','.join(settings.bootstrap_servers)} was lost while sampling "
+            f"{settings.topic} ({len(records)} records read)"
+        )
     partitions = len(metadata.partitions) if metadata is not None else None
     note = f"sampled {len(records)} records ({partitions} partitions) via {settings.describe()}"
     make_console(stderr=True).print(Text(note, style="dim"))

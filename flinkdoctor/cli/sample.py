@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import re
 import sys
@@ -39,7 +40,7 @@ from rich.text import Text
 from flinkdoctor.cli import guard
 from flinkdoctor.cli.inputs import load_script_file, read_text
 from flinkdoctor.diagnosis.rowtime import RowtimeConversion, find_rowtime_conversion
-from flinkdoctor.errors import InputError
+from flinkdoctor.errors import InputError, KafkaUnavailableError
 from flinkdoctor.events import MISSING, field_path
 from flinkdoctor.events.redact import is_secret_name, secret_literals
 from flinkdoctor.events.sampling import EventTime, parse_start
@@ -172,10 +173,21 @@ MaxTotalOpt = Annotated[
         "--max-total", min=1, help="Records in all at most.", rich_help_panel=SAMPLING_PANEL
     ),
 ]
+
+
+def finite_seconds(value: float) -> float:
+    """``--timeout``: a finite number of seconds (inf and nan are not a time limit)."""
+    if not math.isfinite(value) or value > MAX_TIMEOUT:
+        raise typer.BadParameter(f"{value} is not a number of seconds from 0.1 to {MAX_TIMEOUT:g}")
+    return value
+
+
+MAX_TIMEOUT = 86_400.0
 TimeoutOpt = Annotated[
     float,
     typer.Option(
         "--timeout",
+        callback=finite_seconds,
         min=0.1,
         metavar="SECONDS",
         help="The whole read ends by then, with what it has.",
@@ -253,7 +265,7 @@ def kafka_settings(
                 secret_literals(f"'sasl.jaas.config' = '{props['sasl.jaas.config']}'")
             )
     try:
-        return resolve_settings(layers)
+        settings = resolve_settings(layers)
     except InputError as error:
         if placeholders:
             raise InputError(
@@ -261,6 +273,27 @@ def kafka_settings(
                 "filled at deploy time)"
             ) from None
         raise
+    _check_ssl_files(settings)
+    return settings
+
+
+def _check_ssl_files(settings: KafkaSettings) -> None:
+    """A TLS file that is not there is bad input, said at once (not a silent broker later)."""
+    if settings.security_protocol not in ("SSL", "SASL_SSL"):
+        return
+    for prop, path in (
+        ("ssl.ca.location", settings.ssl_cafile),
+        ("ssl.certificate.location", settings.ssl_certfile),
+        ("ssl.key.location", settings.ssl_keyfile),
+    ):
+        if path is None:
+            continue
+        origin = settings.origin(prop)
+        where = f" (from {origin})" if origin else ""
+        if not os.path.exists(path):
+            raise InputError(f"{prop} {path}{where}: no such file")
+        if not os.access(path, os.R_OK) or os.path.isdir(path):
+            raise InputError(f"{prop} {path}{where}: cannot read it")
 
 
 def kafka_table(script: Script, name: str | None) -> CreateTable:
@@ -429,8 +462,9 @@ def sample(
         handle = _open_out(out)  # only now: a failed connection leaves an existing file alone
         try:
             _write(opened.lines(), handle, err, progress and err.is_terminal, opened.planned)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # also while blocked writing, outside the sampler's loop
             interrupted = True
+            opened.summary.stop_reason = "interrupted"
         except BrokenPipeError:  # `sample | head`: the reader has what it wanted
             opened.summary.stop_reason = "output-closed"
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
@@ -447,6 +481,11 @@ def sample(
             render_sample_summary(opened.summary, elapsed, err, label)
     if interrupted:
         raise typer.Exit(130)
+    if opened.summary.stop_reason == "connection-lost":
+        raise KafkaUnavailableError(
+            f"the connection to {','.join(settings.bootstrap_servers)} was lost while sampling "
+            f"({opened.summary.total} records read; every written line is complete)"
+        )
 
 
 def ddl_rowtime(script: Script, table: CreateTable) -> RowtimeConversion | None:

@@ -201,6 +201,9 @@ def resolve_settings(layers: Sequence[tuple[str, Mapping[str, str]]]) -> KafkaSe
             "sasl.jaas.config",
             "sasl.username",
             "sasl.password",
+            "ssl.ca.location",
+            "ssl.certificate.location",
+            "ssl.key.location",
         )
         if p in origins
     ]

@@ -65,6 +65,9 @@ class JobFailure:
     source: str
     restarts: bool
     """True when checkpointing is on, so Flink restarts it forever instead of failing (R1.5)."""
+    at_planning: bool = False
+    """True when Flink rejects the job while planning it: it never starts (no restarts, no
+    records read)."""
 
 
 @dataclass(frozen=True, slots=True)

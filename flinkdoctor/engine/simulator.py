@@ -407,6 +407,7 @@ class _Simulation:
                 plan.planning_error.message,
                 plan.planning_error.location,
                 False,
+                at_planning=True,
             )
             return self._result(LONG_MIN)
         try:
@@ -873,7 +874,7 @@ class _Simulation:
             timestamp_columns=ts_cols,
             display_zone=plan.zone_name if plan.rowtime_type == "TIMESTAMP_LTZ" else "UTC",
             findings=tuple(n for n in plan.notes if n.startswith("R3.8"))
-            + _no_input(self.count)
+            + (_no_input(self.count) if plan.planning_error is None else ())
             + _null_rowtimes(self.null_rowtimes),
         )
 

@@ -113,7 +113,7 @@ def render_pattern_report(
     elif suggestion is not None:
         out.print()
         out.print(Text.assemble(("Suggestion: ", "bold green"), suggestion.note))
-    elif not report.all_ok:
+    elif not report.all_ok and report.results:
         out.print(
             Text("No single pattern parses these values; see the reasons above.", style="dim")
         )

@@ -8,7 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from flinkdoctor.engine.result import PendingWindow, SimulationResult
+from flinkdoctor.engine.result import JobFailure, PendingWindow, SimulationResult
 from flinkdoctor.engine.timeutil import LONG_MAX, format_millis
 from flinkdoctor.engine.values import flink_string
 from flinkdoctor.render.simulation_json import _Clock
@@ -48,9 +48,7 @@ def render_simulation(result: SimulationResult, console: Console, limit: int = 3
             (f"[{f.rule}] ", "bold"),
             f.message,
             f"\n  at {f.source}" if f.source else "",
-            "\n  The job restarts forever (checkpointing is on) and the sink gets nothing more."
-            if f.restarts
-            else "\n  The job fails (no restart strategy without checkpointing).",
+            _failure_outcome(f),
         )
         console.print(Panel(body, title="JOB FAILS", border_style="red"))
 
@@ -59,6 +57,14 @@ def render_simulation(result: SimulationResult, console: Console, limit: int = 3
     _dropped(result, console, clock, limit)
     _timeline(result, console, clock)
     _verdict(result, console)
+
+
+def _failure_outcome(failure: JobFailure) -> str:
+    if failure.at_planning:
+        return "\n  Flink rejects the job while planning it: it never starts, no record is read."
+    if failure.restarts:
+        return "\n  The job restarts forever (checkpointing is on) and the sink gets nothing more."
+    return "\n  The job fails (no restart strategy without checkpointing)."
 
 
 def _rows(result: SimulationResult, console: Console, limit: int) -> None:

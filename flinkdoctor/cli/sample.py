@@ -52,6 +52,7 @@ from flinkdoctor.events.settings import (
     properties_from_env,
     resolve_settings,
 )
+from flinkdoctor.files import check_writable, open_text_for_writing, write_failure
 from flinkdoctor.render.console import make_console
 from flinkdoctor.render.sample_json import summary_json
 from flinkdoctor.render.sample_text import render_sample_summary
@@ -439,6 +440,8 @@ def sample(
         ddl,
         table,
     )
+    if out is not None:
+        check_writable(out, "--out")  # before connecting: say it at once
     script = load_script_file(ddl) if ddl is not None else None
     settings = kafka_settings(options, script=script)
     event_time, label = None, None
@@ -468,6 +471,8 @@ def sample(
         except BrokenPipeError:  # `sample | head`: the reader has what it wanted
             opened.summary.stop_reason = "output-closed"
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
+        except OSError as error:  # a full disk, a file system gone read-only
+            raise write_failure(out or Path("<stdout>"), error) from None
         finally:
             if handle is sys.stdout:
                 handle.flush()
@@ -535,12 +540,7 @@ def _write(
 
 
 def _open_out(path: Path | None) -> TextIO:
-    if path is None:
-        return sys.stdout
-    try:
-        return open(path, "w", encoding="utf-8", newline="\n")  # closed by sample()
-    except OSError as error:
-        raise InputError(f"{path}: cannot write: {error.strerror}") from None
+    return sys.stdout if path is None else open_text_for_writing(path)  # closed by sample()
 
 
 def _key_values(pairs: list[str]) -> dict[str, str]:

@@ -1,0 +1,279 @@
+"""Issue 10, items 1-8: no traceback, hang or swallowed text on hostile input; one line and the
+documented exit code (0 clean, 1 findings, 2 input, 3 Kafka, 4 internal error)."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import Run
+
+README = Path(__file__).parents[2] / "README.md"
+
+SCRIPT = """
+CREATE TABLE ev (
+  host STRING,
+  ts TIMESTAMP(3),
+  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND
+) WITH ('connector' = 'kafka', 'topic' = 't', 'properties.bootstrap.servers' = 'h:1',
+        'format' = 'json');
+SELECT host, window_start, COUNT(*) AS n
+  FROM TABLE(TUMBLE(TABLE ev, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
+  GROUP BY host, window_start, window_end;
+"""
+MARKUP_HOSTS = ["[/]", "[bold red]x", "[red]2024", ":smile:"]
+
+
+def envelope(partition: int, offset: int, host: str, ts: str) -> str:
+    return json.dumps(
+        {
+            "partition": partition,
+            "offset": offset,
+            "timestamp": 0,
+            "value": {"host": host, "ts": ts},
+        }
+    )
+
+
+@pytest.fixture
+def job(tmp_path: Path) -> Path:
+    path = tmp_path / "job.sql"
+    path.write_text(SCRIPT)
+    return path
+
+
+@pytest.fixture
+def markup_events(tmp_path: Path) -> Path:
+    lines = [
+        json.dumps({"host": host, "ts": f"2024-01-01 00:00:0{i}"})
+        for i, host in enumerate(MARKUP_HOSTS)
+    ]
+    lines.append(json.dumps({"host": "later", "ts": "2024-01-01 00:05:00"}))
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def one_line_error(run: Run, code: int) -> str:
+    assert run.code == code, (run.code, run.out, run.err)
+    assert "Traceback" not in run.err and "Traceback" not in run.out
+    lines = run.err.strip().splitlines()
+    assert len(lines) == 1, run.err
+    return lines[0]
+
+
+# -- 1. rich markup in user data is printed as written ----------------------------------------
+
+
+def test_markup_in_check_pattern_values_is_literal(cli: Callable[..., Run]) -> None:
+    run = cli("check-pattern", "yyyy", "[/]", "[red]2024", "[bold red]x")
+    assert run.code == 1, run.err
+    assert "[/]" in run.out and "[red]2024" in run.out and "[bold red]x" in run.out
+
+
+def test_markup_in_events_and_file_names_is_literal(
+    cli: Callable[..., Run], tmp_path: Path, markup_events: Path
+) -> None:
+    odd = tmp_path / "[bold]job.sql"
+    odd.write_text(SCRIPT)
+    run = cli("simulate-windows", str(odd), "--events", str(markup_events))
+    assert run.code in (0, 1), run.err
+    for host in MARKUP_HOSTS:
+        assert host in run.out, host
+    ddl = cli("check-pattern", "--ddl", str(odd), "--events", str(markup_events))
+    assert ddl.code == 0, ddl.err
+    assert "[bold]job.sql" in ddl.out
+
+
+def test_markup_in_json_keys_is_literal(cli: Callable[..., Run], tmp_path: Path) -> None:
+    events = tmp_path / "e.jsonl"
+    events.write_text(json.dumps({"[b]ts": "x"}) + "\n")
+    run = cli("check-pattern", "yyyy", "--events", str(events), "--field", "ts")
+    assert run.code == 1, run.err
+    assert "[b]ts" in run.out
+
+
+# -- 2. and 8. report files ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("option", ["--svg", "--html"])
+def test_unwritable_report_path_is_one_line_exit_2(
+    cli: Callable[..., Run], job: Path, markup_events: Path, option: str
+) -> None:
+    run = cli(
+        "simulate-windows", str(job), "--events", str(markup_events), option, "/nonexistent/d/x"
+    )
+    line = one_line_error(run, 2)
+    assert "/nonexistent/d/x" in line and "does not exist" in line
+
+
+def test_unwritable_report_path_that_is_a_directory(
+    cli: Callable[..., Run], job: Path, markup_events: Path, tmp_path: Path
+) -> None:
+    run = cli("simulate-windows", str(job), "--events", str(markup_events), "--svg", str(tmp_path))
+    assert "is a directory" in one_line_error(run, 2)
+
+
+def test_sample_out_that_cannot_be_written_fails_before_connecting(cli: Callable[..., Run]) -> None:
+    with socket.socket() as probe:  # a port nobody listens on: connecting would say exit 3
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    run = cli("sample", "-b", f"127.0.0.1:{port}", "-t", "x", "--out", "/nonexistent/d/s.jsonl")
+    assert "/nonexistent/d/s.jsonl" in one_line_error(run, 2)
+
+
+def test_svg_and_html_together_both_hold_the_report(
+    cli: Callable[..., Run], job: Path, markup_events: Path, tmp_path: Path
+) -> None:
+    svg, html = tmp_path / "r.svg", tmp_path / "r.html"
+    run = cli(
+        "simulate-windows", str(job), "--events", str(markup_events),
+        "--svg", str(svg), "--html", str(html),
+    )  # fmt: skip
+    assert run.code in (0, 1), run.err
+    assert "later" in html.read_text() and "Rows the sink receives" in html.read_text()
+    assert "Rows&#160;the&#160;sink&#160;receives" in svg.read_text()
+
+
+# -- 3. every read of a user file goes through one error path --------------------------------
+
+PROC_MEM = "/proc/self/mem"  # opens, then fails on read (EIO)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("simulate-windows", "{job}", "--events", PROC_MEM),
+        ("simulate-windows", PROC_MEM, "--events", "{events}"),
+        ("check-pattern", "yyyy", "--events", PROC_MEM, "--field", "ts"),
+        ("check-pattern", "--ddl", PROC_MEM, "x"),
+        ("sample", "--kafka-config", PROC_MEM, "-t", "x"),
+        ("simulate-windows", "{job}", "--events", "{dir}"),
+        ("check-pattern", "--ddl", "{dir}", "x"),
+    ],
+)
+def test_unreadable_files_are_one_line_exit_2(
+    cli: Callable[..., Run], job: Path, markup_events: Path, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    filled = [a.format(job=job, events=markup_events, dir=tmp_path) for a in args]
+    line = one_line_error(cli(*filled), 2)
+    assert PROC_MEM in line or str(tmp_path) in line
+    assert "cannot read" in line or "is a directory" in line
+
+
+# -- 4. a bug is exit 4, one line, traceback only on request ----------------------------------
+
+
+def _boom(*_: object, **__: object) -> None:
+    raise RuntimeError("simulated bug")
+
+
+def test_internal_error_is_exit_4_and_one_line(
+    cli: Callable[..., Run], job: Path, markup_events: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("flinkdoctor.cli.simulate_windows.simulate", _boom)
+    monkeypatch.delenv("FLINKDOCTOR_DEBUG", raising=False)
+    line = one_line_error(cli("simulate-windows", str(job), "--events", str(markup_events)), 4)
+    assert line.startswith(
+        "flinkdoctor: internal error: RuntimeError: simulated bug, please report"
+    )
+
+
+def test_internal_error_traceback_with_debug(
+    cli: Callable[..., Run], job: Path, markup_events: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("flinkdoctor.cli.simulate_windows.simulate", _boom)
+    monkeypatch.setenv("FLINKDOCTOR_DEBUG", "1")
+    run = cli("simulate-windows", str(job), "--events", str(markup_events))
+    assert run.code == 4
+    assert "Traceback (most recent call last)" in run.err and "_boom" in run.err
+    assert run.err.strip().splitlines()[-1].startswith("flinkdoctor: internal error:")
+
+
+def test_readme_documents_exit_4() -> None:
+    text = " ".join(README.read_text().split())
+    assert "`4` internal error" in text
+
+
+# -- 5. and 7. partition ids and parallelism ----------------------------------------------------
+
+
+@pytest.mark.parametrize("partition", [-1, 2**31, 10**19])
+def test_partition_ids_kafka_cannot_have_name_the_line(
+    cli: Callable[..., Run], job: Path, tmp_path: Path, partition: int
+) -> None:
+    events = tmp_path / "p.jsonl"
+    events.write_text(
+        envelope(0, 0, "a", "2024-01-01 00:00:00") + "\n"
+        + envelope(partition, 1, "a", "2024-01-01 00:00:01") + "\n"
+    )  # fmt: skip
+    started = time.monotonic()
+    line = one_line_error(cli("simulate-windows", str(job), "--events", str(events)), 2)
+    assert time.monotonic() - started < 60  # it used to grow past 850 MB, never to finish
+    assert f"p.jsonl:2: partition {partition} is not a Kafka partition id" in line
+    assert "--partitions 0" not in line
+
+
+def test_a_negative_partition_in_a_check_pattern_file_is_an_input_error(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    events = tmp_path / "p.jsonl"
+    events.write_text(envelope(-1, 0, "a", "2024") + "\n")
+    line = one_line_error(cli("check-pattern", "yyyy", "--events", str(events), "--field", "ts"), 2)
+    assert "p.jsonl:1: partition -1 is not a Kafka partition id" in line
+
+
+def test_huge_partition_count_is_refused_not_allocated(
+    cli: Callable[..., Run], job: Path, tmp_path: Path
+) -> None:
+    events = tmp_path / "p.jsonl"
+    events.write_text(envelope(2**31 - 1, 0, "a", "2024-01-01 00:00:00") + "\n")
+    line = one_line_error(cli("simulate-windows", str(job), "--events", str(events)), 2)
+    assert "2147483648 Kafka partitions" in line and "at most" in line
+    run = cli("simulate-windows", str(job), "--events", str(events), "--partitions", "10000000")
+    assert "10000000 Kafka partitions" in one_line_error(run, 2)
+
+
+def test_parallelism_above_flinks_maximum_is_refused(
+    cli: Callable[..., Run], job: Path, markup_events: Path
+) -> None:
+    run = cli(
+        "simulate-windows", str(job), "--events", str(markup_events), "--parallelism", "10000000"
+    )
+    assert run.code == 2 and "32768" in run.err and "Traceback" not in run.err
+    run = cli(
+        "simulate-windows", str(job), "--events", str(markup_events),
+        "--set", "parallelism.default=40000",
+    )  # fmt: skip
+    line = one_line_error(run, 2)
+    assert "parallelism 40000" in line and "32768" in line
+
+
+# -- 6. envelopes on stdin read like the same file -------------------------------------------
+
+
+def test_envelopes_on_stdin_read_like_the_file(
+    cli: Callable[..., Run], job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [
+        envelope(0, 0, "a", "2024-01-01 00:00:00"),
+        envelope(1, 0, "b", "2024-01-01 00:00:01"),
+        envelope(1, 1, "b", "2024-01-01 00:05:00"),
+        envelope(0, 1, "a", "2024-01-01 00:05:00"),
+    ]
+    events = tmp_path / "env.jsonl"
+    events.write_text("\n".join(lines) + "\n")
+    by_path = cli("simulate-windows", str(job), "--events", str(events), "--format", "json")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(events.read_bytes())))
+    by_stdin = cli("simulate-windows", str(job), "--events", "-", "--format", "json")
+    assert by_stdin.code == by_path.code == 1, by_stdin.err  # 1: the 00:05 window stays open
+    from_stdin, from_path = json.loads(by_stdin.out), json.loads(by_path.out)
+    assert from_path["config"]["partitions"] == 2
+    assert from_stdin["rows"] == from_path["rows"] and len(from_path["rows"]) == 2

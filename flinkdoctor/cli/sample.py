@@ -26,10 +26,10 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Optional, TextIO
+from typing import Annotated, Any, Optional
 
 import typer
 from dateutil import parser as date_parser
@@ -39,6 +39,7 @@ from rich.text import Text
 
 from flinkdoctor.cli import guard
 from flinkdoctor.cli.inputs import load_script_file, read_text
+from flinkdoctor.cli.line_output import DeferredInterrupt, LineOutput
 from flinkdoctor.diagnosis.rowtime import RowtimeConversion, find_rowtime_conversion
 from flinkdoctor.errors import InputError, KafkaUnavailableError
 from flinkdoctor.events import MISSING, field_path
@@ -52,7 +53,7 @@ from flinkdoctor.events.settings import (
     properties_from_env,
     resolve_settings,
 )
-from flinkdoctor.files import check_writable, open_text_for_writing, write_failure
+from flinkdoctor.files import check_writable
 from flinkdoctor.render.console import make_console
 from flinkdoctor.render.sample_json import summary_json
 from flinkdoctor.render.sample_text import render_sample_summary
@@ -462,22 +463,21 @@ def sample(
         err = make_console(stderr=True, width=160)  # logs: keep table rows whole
     interrupted = False
     with open_sample(settings, request) as opened:
-        handle = _open_out(out)  # only now: a failed connection leaves an existing file alone
+        output = LineOutput(out)  # only now: a failed connection leaves an existing file alone
         try:
-            _write(opened.lines(), handle, err, progress and err.is_terminal, opened.planned)
-        except KeyboardInterrupt:  # also while blocked writing, outside the sampler's loop
+            with DeferredInterrupt() as ctrl_c:  # acted on between lines: the account stays exact
+                opened.stop_requested = ctrl_c
+                _write(opened.lines(), output, ctrl_c, err, progress and err.is_terminal, opened)
+            interrupted = ctrl_c.requested
+        except KeyboardInterrupt:  # a second Ctrl-C: stop at once
             interrupted = True
-            opened.summary.stop_reason = "interrupted"
         except BrokenPipeError:  # `sample | head`: the reader has what it wanted
             opened.summary.stop_reason = "output-closed"
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
-        except OSError as error:  # a full disk, a file system gone read-only
-            raise write_failure(out or Path("<stdout>"), error) from None
         finally:
-            if handle is sys.stdout:
-                handle.flush()
-            else:
-                handle.close()
+            output.close()
+        if interrupted:
+            opened.summary.stop_reason = "interrupted"
         elapsed = time.monotonic() - began
         if summary_format == "json":
             sys.stderr.write(summary_json(opened.summary, elapsed) + "\n")
@@ -524,23 +524,27 @@ def flink_event_time(conversion: RowtimeConversion) -> EventTime:
 
 
 def _write(
-    lines: Iterator[str], handle: TextIO, err: Console, show_progress: bool, planned: int | None
+    lines: Iterator[str],
+    output: LineOutput,
+    stop: Callable[[], bool],
+    err: Console,
+    show_progress: bool,
+    opened: Any,
 ) -> None:
+    """Each line out before the next is asked for (the sampler counts a record then)."""
     if not show_progress:
         for line in lines:
-            handle.write(line)
+            if not output.write(line, stop):
+                return
         return
     columns = (TextColumn("sampling"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task("sample", total=planned)
+        task = bar.add_task("sample", total=opened.planned)
         for count, line in enumerate(lines, start=1):
-            handle.write(line)
+            if not output.write(line, stop):
+                return
             if count % 2000 == 0:
                 bar.update(task, completed=count)
-
-
-def _open_out(path: Path | None) -> TextIO:
-    return sys.stdout if path is None else open_text_for_writing(path)  # closed by sample()
 
 
 def _key_values(pairs: list[str]) -> dict[str, str]:

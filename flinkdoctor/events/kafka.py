@@ -142,6 +142,8 @@ class KafkaSample:
         self._consumer: Any = None
         self.metadata: TopicMetadata | None = None
         self.summary = SampleSummary.for_partitions(topic, request.start, [], request.event_time)
+        self.stop_requested: Callable[[], bool] = _never
+        """Checked between records: a caller's deferred Ctrl-C ends the sample cleanly."""
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -275,9 +277,13 @@ class KafkaSample:
         deadline = self.deadline
         clock = time.monotonic
         taken = 0
+        stop_requested = self.stop_requested
         self._log.reading()
         try:
             while pending:
+                if stop_requested():
+                    summary.stop_reason = "interrupted"
+                    return
                 remaining = deadline - clock()
                 if remaining <= 0:
                     summary.stop_reason = self._timeout_reason()
@@ -294,6 +300,9 @@ class KafkaSample:
                             break
                         if clock() >= deadline:  # a slow reader of the output: checked per record
                             summary.stop_reason = "timeout"
+                            return
+                        if stop_requested():
+                            summary.stop_reason = "interrupted"
                             return
                         record, output = convert(message)
                         yield output
@@ -501,6 +510,10 @@ class KafkaSample:
 
     def _remaining_ms(self) -> int:
         return max(1, int(self._remaining() * 1000))
+
+
+def _never() -> bool:
+    return False
 
 
 def open_sample(settings: KafkaSettings, request: SampleRequest) -> KafkaSample:

@@ -277,3 +277,55 @@ def test_envelopes_on_stdin_read_like_the_file(
     from_stdin, from_path = json.loads(by_stdin.out), json.loads(by_path.out)
     assert from_path["config"]["partitions"] == 2
     assert from_stdin["rows"] == from_path["rows"] and len(from_path["rows"]) == 2
+
+
+# -- 13. sampling options that cannot work fail at once -----------------------------------------
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "1e308"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("sample", "-b", "127.0.0.1:9", "-t", "x"),
+        ("check-pattern", "yyyy", "--field", "ts", "-b", "127.0.0.1:9", "-t", "x"),
+        ("simulate-windows", "examples/seed/case2_seed_fixed.sql", "-b", "127.0.0.1:9"),
+    ],
+)
+def test_a_timeout_that_is_not_a_number_of_seconds_is_a_usage_error(
+    cli: Callable[..., Run], command: tuple[str, ...], value: str
+) -> None:
+    run = cli(*command, "--timeout", value)
+    assert run.code == 2, run.err
+    assert "--timeout" in run.err and "Traceback" not in run.err
+    assert "OverflowError" not in run.err
+
+
+def _refused_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_missing_tls_file_is_named_at_once(cli: Callable[..., Run]) -> None:
+    started = time.monotonic()
+    run = cli(
+        "sample", "-b", f"127.0.0.1:{_refused_port()}", "-t", "x", "--timeout", "30",
+        "-X", "security.protocol=SSL", "-X", "ssl.ca.location=/missing/ca.pem",
+    )  # fmt: skip
+    line = one_line_error(run, 2)
+    assert line == "flinkdoctor: error: ssl.ca.location /missing/ca.pem (from -X): no such file"
+    assert time.monotonic() - started < 15  # not after the 30 s timeout
+
+
+def test_a_refused_connection_fails_fast(cli: Callable[..., Run], tmp_path: Path) -> None:
+    port = _refused_port()
+    ddl = tmp_path / "job.sql"
+    ddl.write_text(SCRIPT.replace("'h:1'", f"'127.0.0.1:{port}'"))
+    started = time.monotonic()
+    run = cli("check-pattern", "--ddl", str(ddl), "--timeout", "40")
+    line = one_line_error(run, 3)
+    assert line == (
+        f"flinkdoctor: error: Kafka unreachable: connection to 127.0.0.1:{port} refused "
+        "(is the broker running there?)"
+    )
+    assert time.monotonic() - started < 20  # not after the 40 s timeout

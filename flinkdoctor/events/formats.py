@@ -60,6 +60,12 @@ def detect_format(first: Any) -> EventFormat:
     return EventFormat.PLAIN
 
 
+def _json_reason(error: json.JSONDecodeError) -> str:
+    """json's message without its own trailing "at" ("Invalid control character at"): we say
+    where ourselves."""
+    return error.msg.removesuffix(" at")
+
+
 def shorten(text: str, limit: int = _SHOWN) -> str:
     """``text`` cut to ``limit`` characters, for quoting bad input in a one-line message."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -77,7 +83,7 @@ def decode_line(line: str, location: Location) -> Any:
             else (f"at column {error.pos + 1}")
         )
         raise InputError(
-            f"not valid JSON ({error.msg} {where}): {shorten(line.strip())!r}", location
+            f"not valid JSON ({_json_reason(error)} {where}): {shorten(line.strip())!r}", location
         ) from None
     except RecursionError:
         raise InputError(f"JSON nested too deeply: {shorten(line.strip())!r}", location) from None
@@ -230,7 +236,7 @@ def decode_payload_text(payload: bytes | None) -> tuple[Any, str | None, str | N
     except UnicodeDecodeError as error:
         reason = f"not UTF-8 (byte 0x{payload[error.start]:02x} at {error.start})"
     except json.JSONDecodeError as error:
-        reason = f"not JSON ({error.msg} at char {error.pos})"
+        reason = f"not JSON ({_json_reason(error)} at char {error.pos})"
     except _NotJson as error:
         reason = f"not JSON ({error})"
     except RecursionError:

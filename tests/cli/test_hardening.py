@@ -329,3 +329,25 @@ def test_a_refused_connection_fails_fast(cli: Callable[..., Run], tmp_path: Path
         "(is the broker running there?)"
     )
     assert time.monotonic() - started < 20  # not after the 40 s timeout
+
+
+def test_markup_in_table_and_column_names_is_literal(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    script = tmp_path / "names.sql"
+    script.write_text(
+        "CREATE TABLE `[red]ev` (`[b]host` STRING, ts TIMESTAMP(3),\n"
+        "  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)\n"
+        "  WITH ('connector' = 'kafka', 'topic' = 't', 'format' = 'json');\n"
+        "SELECT `[b]host`, window_start, COUNT(*) AS `[/]n`\n"
+        "  FROM TABLE(TUMBLE(TABLE `[red]ev`, DESCRIPTOR(ts), INTERVAL '1' MINUTE))\n"
+        "  GROUP BY `[b]host`, window_start, window_end;\n"
+    )
+    events = tmp_path / "names.jsonl"
+    events.write_text(
+        '{"[b]host": "a", "ts": "2024-01-01 00:00:00"}\n'
+        '{"[b]host": "a", "ts": "2024-01-01 00:05:00"}\n'
+    )
+    run = cli("simulate-windows", str(script), "--events", str(events))
+    assert run.code == 1, run.err
+    assert "[red]ev" in run.out and "[b]host" in run.out and "[/]n" in run.out

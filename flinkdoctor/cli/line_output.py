@@ -68,17 +68,20 @@ class LineOutput:
             self.fd = sys.stdout.fileno()
         else:
             self.fd = self._file.fileno()
-        self._may_block = not stat.S_ISREG(os.fstat(self.fd).st_mode)  # pipes, terminals
+        self._poll: select.poll | None = None
+        if not stat.S_ISREG(os.fstat(self.fd).st_mode):  # pipes, terminals: writes may block
+            self._poll = select.poll()
+            self._poll.register(self.fd, select.POLLOUT)
 
     def write(self, line: str, stop: Callable[[], bool]) -> bool:
         """Write ``line`` completely and return True; or, when ``stop()`` turns true before any
         of it went out, write nothing and return False. A line once begun is finished."""
         data = memoryview(line.encode("utf-8", "surrogatepass"))
-        fd, begun = self.fd, False
+        fd, begun, poll = self.fd, False, self._poll
         try:
             while data:
-                if self._may_block:
-                    while not select.select((), (fd,), (), 0.2)[1]:
+                if poll is not None:
+                    while not poll.poll(200):
                         if not begun and stop():
                             return False
                     if not begun and stop():

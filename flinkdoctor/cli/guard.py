@@ -29,9 +29,9 @@ DEBUG_VARIABLE = "FLINKDOCTOR_DEBUG"
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 _SECRETS: set[str] = set()
-# 'properties.sasl.password' = 'x', password: x, "ssl.key.password" = "x" in free text.
+# 'properties.sasl.password' = 'x', password=x, "ssl.key.password" = "x" in free text.
 _SECRET_ASSIGNMENT = re.compile(
-    r"""(?P<head>(?:password|passwd|secret|token|api[._-]?key)[\w.-]*['"]?\s*[=:]\s*)"""
+    r"""(?P<head>(?:password|passwd|secret|token|api[._-]?key)[\w.-]*['"]?\s*=\s*)"""
     r"""(?P<value>"[^"]*"?|'[^']*'?|[^\s,;)'"]+)""",
     re.IGNORECASE,
 )

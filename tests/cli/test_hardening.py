@@ -51,8 +51,9 @@ def job(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def markup_events(tmp_path: Path) -> Path:
-    lines = [
-        json.dumps({"host": host, "ts": f"2024-01-01 00:00:0{i}"})
+    lines = [  # each host in a window that fires and in one that stays open
+        json.dumps({"host": host, "ts": f"2024-01-01 00:0{minute}:0{i}"})
+        for minute in (0, 5)
         for i, host in enumerate(MARKUP_HOSTS)
     ]
     lines.append(json.dumps({"host": "later", "ts": "2024-01-01 00:05:00"}))
@@ -138,7 +139,7 @@ def test_svg_and_html_together_both_hold_the_report(
         "--svg", str(svg), "--html", str(html),
     )  # fmt: skip
     assert run.code in (0, 1), run.err
-    assert "later" in html.read_text() and "Rows the sink receives" in html.read_text()
+    assert "[bold red]x" in html.read_text() and "Rows the sink receives" in html.read_text()
     assert "Rows&#160;the&#160;sink&#160;receives" in svg.read_text()
 
 

@@ -352,3 +352,54 @@ def test_markup_in_table_and_column_names_is_literal(
     run = cli("simulate-windows", str(script), "--events", str(events))
     assert run.code == 1, run.err
     assert "[red]ev" in run.out and "[b]host" in run.out and "[/]n" in run.out
+
+
+# -- 14. wrong words ---------------------------------------------------------------------------
+
+
+def test_an_unknown_statement_is_reported_where_it_is(
+    cli: Callable[..., Run], tmp_path: Path, markup_events: Path
+) -> None:
+    script = tmp_path / "typo.sql"
+    script.write_text(SCRIPT.replace("CREATE TABLE ev", "CREATE TABEL ev"))
+    line = one_line_error(cli("simulate-windows", str(script), "--events", str(markup_events)), 2)
+    assert line.startswith(f"flinkdoctor: error: {script}:2:8: unknown statement CREATE TABEL")
+    assert "did you mean CREATE TABLE?" in line and "is not created" not in line
+
+
+def test_a_planning_failure_neither_restarts_nor_lacks_input(
+    cli: Callable[..., Run], tmp_path: Path, markup_events: Path
+) -> None:
+    script = tmp_path / "host_window.sql"
+    script.write_text(
+        "SET 'execution.checkpointing.interval' = '10 s';\n"
+        + SCRIPT.replace("DESCRIPTOR(ts)", "DESCRIPTOR(host)")
+    )
+    run = cli("simulate-windows", str(script), "--events", str(markup_events))
+    assert run.code == 1, run.err
+    text = " ".join(run.out.split())
+    assert "requires the timecol is a time attribute type" in text
+    assert "no restart strategy without checkpointing" not in text
+    assert "no input records" not in text
+    assert "Flink rejects the job while planning it" in text
+    data = json.loads(
+        cli("simulate-windows", str(script), "--events", str(markup_events), "--format", "json").out
+    )
+    assert not any("R5.7" in finding for finding in data.get("findings", []))
+
+
+def test_check_pattern_on_an_empty_events_file_is_a_finding(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    run = cli("check-pattern", "yyyy", "--events", str(empty), "--field", "ts")
+    assert run.code == 1, run.err
+    assert "no input records" in " ".join(run.out.split())
+    data = json.loads(
+        cli(
+            "check-pattern", "yyyy", "--events", str(empty), "--field", "ts", "--format", "json"
+        ).out
+    )
+    assert data["summary"]["total"] == 0
+    assert any("no input records" in note for note in data["notes"])

@@ -16,7 +16,8 @@ imports nothing heavy at module level:
   application with every command, for tests and for checks that must see every command.
 
 ``main`` turns every ``FlinkDoctorError`` into one line on stderr and that error's exit code, so
-bad input never ends in a traceback.
+bad input never ends in a traceback; any other exception is a bug: one line and exit 4 (see
+``cli/guard.py``).
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ def build_app(argv: Sequence[str] = ()) -> typer.Typer:
     names none or an unknown one, so the usage error lists them all)."""
     import typer
 
+    from flinkdoctor.cli import guard
     from flinkdoctor.cli.help import Group
     from flinkdoctor.cli.root import root
 
@@ -126,6 +128,9 @@ def build_app(argv: Sequence[str] = ()) -> typer.Typer:
     names = [wanted] if wanted in COMMANDS else list(COMMANDS)
     for module in dict.fromkeys(COMMANDS[name].module for name in names):  # aliases: once
         importlib.import_module(f"flinkdoctor.cli.{module}").register(app)
+    for command in app.registered_commands:  # Ctrl-C and `| head` past typer's own handlers
+        if command.callback is not None:
+            command.callback = guard.guarded(command.callback)
     return app
 
 
@@ -169,22 +174,21 @@ def main() -> None:
         sys.exit(0)
     import typer
 
+    from flinkdoctor.cli import guard
     from flinkdoctor.errors import FlinkDoctorError
 
     app = build_app(argv)
     try:
         code = app(standalone_mode=False)
     except FlinkDoctorError as error:
-        typer.echo(f"flinkdoctor: error: {error}", err=True)
+        guard.say(f"flinkdoctor: error: {error}")
         sys.exit(error.exit_code)
     except typer.TyperException as usage:  # bad option, missing argument, unknown command
-        show = getattr(usage, "show", None)  # click's formatting: "Usage: ... Error: ..."
-        if callable(show):
-            show()
-        else:
-            typer.echo(f"flinkdoctor: error: {usage}", err=True)
-        sys.exit(2)
-    except (KeyboardInterrupt, typer.Abort):
-        typer.echo("flinkdoctor: interrupted", err=True)
-        sys.exit(130)
+        guard.usage_error(usage)
+    except (KeyboardInterrupt, typer.Abort, guard.Interrupted):
+        guard.interrupted()
+    except (BrokenPipeError, guard.OutputClosed):
+        guard.output_closed()
+    except Exception as error:  # a bug: one line and exit 4, never "1 = findings"
+        guard.internal_error(error)
     sys.exit(code if isinstance(code, int) else 0)

@@ -33,7 +33,7 @@ from flinkdoctor.cli.live import (
     sample_live,
 )
 from flinkdoctor.cli.progress import QuietOpt, Work, wanted
-from flinkdoctor.errors import InputError
+from flinkdoctor.errors import InputError, Location
 
 HELP = command_help(
     """Check timestamp values against a TO_TIMESTAMP pattern (or a DDL's rowtime conversion)
@@ -237,12 +237,29 @@ def _values(
     values: list[str | None] = []
     for arg in args:
         if arg == "-":
-            values.extend(line.rstrip("\r\n") for line in sys.stdin)
+            values.extend(_stdin_lines())
         else:
             values.append(arg)
     if not values:
         raise InputError("no values to check: give them as arguments, '-' for stdin, or --events")
     return FieldValues(values, missing=0, seen=frozenset())
+
+
+def _stdin_lines() -> list[str]:
+    """The lines of stdin as text; a line that is not UTF-8 is an input error naming it."""
+    lines: list[str] = []
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:  # a text stream handed in (tests, embedding)
+        return [line.rstrip("\r\n") for line in sys.stdin]
+    for number, line in enumerate(raw, start=1):
+        try:
+            lines.append(line.decode("utf-8").rstrip("\r\n"))
+        except UnicodeDecodeError as error:
+            raise InputError(
+                f"not UTF-8 (byte 0x{line[error.start]:02x} at column {error.start + 1})",
+                Location("<stdin>", number),
+            ) from None
+    return lines
 
 
 def register(app: typer.Typer) -> None:

@@ -13,26 +13,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from flinkdoctor.errors import InputError
+from flinkdoctor.cli import guard
+from flinkdoctor.events.redact import secret_literals
+from flinkdoctor.files import read_text
 
-
-def read_text(path: Path) -> str:
-    """A UTF-8 text file, or one clear InputError naming it."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a file") from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read: {error.strerror}") from None
+__all__ = ["FieldValues", "field_values", "load_script_file", "read_event_values", "read_text"]
 
 
 def load_script_file(path: Path) -> Script:
     """A Flink SQL script, or the SQL inside a PyFlink ``.py`` job."""
     text = read_text(path)  # a missing file fails before the SQL parser is imported
+    guard.remember_secrets(secret_literals(text))  # masked in any message, parse errors too
     from flinkdoctor.sql import load_script
 
     return load_script(text, str(path))

@@ -26,9 +26,11 @@ from flinkdoctor.cli.sample import (
     KafkaOptionOpt,
     KafkaOptions,
     TopicOpt,
+    finite_seconds,
     kafka_settings,
     sample_request_args,
 )
+from flinkdoctor.errors import KafkaUnavailableError
 
 LiveFromOpt = Annotated[
     str,
@@ -53,6 +55,7 @@ LiveTimeoutOpt = Annotated[
     float,
     typer.Option(
         "--timeout",
+        callback=finite_seconds,
         min=0.1,
         metavar="SECONDS",
         help="With Kafka input: the read ends by then.",
@@ -120,6 +123,11 @@ def sample_live(
     ):
         records = _interleave(work.track(opened, every=200))
         metadata = opened.metadata
+    if opened.summary.stop_reason == "connection-lost":
+        raise KafkaUnavailableError(
+            f"the connection to {','.join(settings.bootstrap_servers)} was lost while sampling "
+            f"{settings.topic} ({len(records)} records read)"
+        )
     partitions = len(metadata.partitions) if metadata is not None else None
     note = f"sampled {len(records)} records ({partitions} partitions) via {settings.describe()}"
     stderr_console(quiet).print(Text(note, style="dim"))

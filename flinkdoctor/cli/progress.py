@@ -42,8 +42,10 @@ QuietOpt = Annotated[
 
 
 def stderr_console(quiet: bool = False) -> Console:
-    """The console for notes on stderr: silent with ``--quiet``."""
-    return Console(stderr=True, highlight=False, quiet=quiet)
+    """The console for notes on stderr: silent with ``--quiet``; user text is never markup."""
+    from flinkdoctor.render.console import make_console
+
+    return make_console(stderr=True, quiet=quiet)
 
 
 def wanted(quiet: bool = False, machine_output: bool = False) -> bool:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from rich.console import Console
 
     from flinkdoctor.diagnosis.rowtime import RowtimeConversion
     from flinkdoctor.events.sampling import EventTime
@@ -33,22 +34,26 @@ if TYPE_CHECKING:
 import datetime as dt
 import enum
 import json
+import math
 import os
 import re
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Optional, TextIO
+from typing import Annotated, Any, Optional
 
 import typer
 
+from flinkdoctor.cli import guard
 from flinkdoctor.cli.help import EXIT_CODES, choices, command_help
 from flinkdoctor.cli.help import register as register_command
 from flinkdoctor.cli.inputs import load_script_file, read_text
-from flinkdoctor.cli.progress import QuietOpt, Work, stderr_console, wanted
-from flinkdoctor.errors import InputError
+from flinkdoctor.cli.line_output import DeferredInterrupt, LineOutput
+from flinkdoctor.cli.progress import QuietOpt, stderr_console, wanted
+from flinkdoctor.errors import InputError, KafkaUnavailableError
+from flinkdoctor.files import check_writable
 
 HELP = command_help(
     """Save a bounded sample of a Kafka topic as JSONL envelopes, read-only: no consumer group,
@@ -214,10 +219,21 @@ MaxTotalOpt = Annotated[
         rich_help_panel=SAMPLING_PANEL,
     ),
 ]
+
+
+def finite_seconds(value: float) -> float:
+    """``--timeout``: a finite number of seconds (inf and nan are not a time limit)."""
+    if not math.isfinite(value) or value > MAX_TIMEOUT:
+        raise typer.BadParameter(f"{value} is not a number of seconds from 0.1 to {MAX_TIMEOUT:g}")
+    return value
+
+
+MAX_TIMEOUT = 86_400.0
 TimeoutOpt = Annotated[
     float,
     typer.Option(
         "--timeout",
+        callback=finite_seconds,
         min=0.1,
         metavar="SECONDS",
         help="The whole read ends by then, with what it has.",
@@ -263,6 +279,7 @@ def kafka_settings(
     """Settings from, lowest priority first: the DDL's Kafka table, ``KAFKA_*`` environment,
     ``--kafka-config``, ``-X`` and the dedicated flags. ``script`` saves re-reading ``--ddl``.
     """
+    from flinkdoctor.events.redact import is_secret_name, secret_literals
     from flinkdoctor.events.settings import (
         parse_properties,
         placeholders_in_ddl,
@@ -297,8 +314,14 @@ def kafka_settings(
         "sasl.username": options.sasl_username or "",
     }
     layers.append(("flags", {k: v for k, v in flags.items() if v}))
+    for _, props in layers:  # every secret given, used or not, is masked in any message
+        guard.remember_secrets(v for k, v in props.items() if is_secret_name(k))
+        if props.get("sasl.jaas.config"):
+            guard.remember_secrets(
+                secret_literals(f"'sasl.jaas.config' = '{props['sasl.jaas.config']}'")
+            )
     try:
-        return resolve_settings(layers)
+        settings = resolve_settings(layers)
     except InputError as error:
         if placeholders:
             raise InputError(
@@ -306,6 +329,27 @@ def kafka_settings(
                 "filled at deploy time)"
             ) from None
         raise
+    _check_ssl_files(settings)
+    return settings
+
+
+def _check_ssl_files(settings: KafkaSettings) -> None:
+    """A TLS file that is not there is bad input, said at once (not a silent broker later)."""
+    if settings.security_protocol not in ("SSL", "SASL_SSL"):
+        return
+    for prop, path in (
+        ("ssl.ca.location", settings.ssl_cafile),
+        ("ssl.certificate.location", settings.ssl_certfile),
+        ("ssl.key.location", settings.ssl_keyfile),
+    ):
+        if path is None:
+            continue
+        origin = settings.origin(prop)
+        where = f" (from {origin})" if origin else ""
+        if not os.path.exists(path):
+            raise InputError(f"{prop} {path}{where}: no such file")
+        if not os.access(path, os.R_OK) or os.path.isdir(path):
+            raise InputError(f"{prop} {path}{where}: cannot read it")
 
 
 def kafka_table(script: Script, name: str | None) -> CreateTable:
@@ -476,6 +520,8 @@ def sample(
         ddl,
         table,
     )
+    if out is not None:
+        check_writable(out, "--out")  # before connecting: say it at once
     script = load_script_file(ddl) if ddl is not None else None
     settings = kafka_settings(options, script=script)
     event_time, label = None, None
@@ -494,22 +540,22 @@ def sample(
     err = stderr_console(quiet)
     interrupted = False
     with open_sample(settings, request) as opened:
-        handle = _open_out(out)  # only now: a failed connection leaves an existing file alone
+        output = LineOutput(out)  # only now: a failed connection leaves an existing file alone
         try:
-            show = progress and wanted(machine_output=summary_format is SummaryFormat.json)
-            with Work("sampling", show, opened.planned) as work:
-                for line in work.track(opened.lines(), every=500):
-                    handle.write(line)
-        except KeyboardInterrupt:
+            show = progress and wanted(quiet, summary_format is SummaryFormat.json)
+            with DeferredInterrupt() as ctrl_c:  # acted on between lines: the account stays exact
+                opened.stop_requested = ctrl_c
+                _write(opened.lines(), output, ctrl_c, err, show, opened)
+            interrupted = ctrl_c.requested
+        except KeyboardInterrupt:  # a second Ctrl-C: stop at once
             interrupted = True
         except BrokenPipeError:  # `sample | head`: the reader has what it wanted
             opened.summary.stop_reason = "output-closed"
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
         finally:
-            if handle is sys.stdout:
-                handle.flush()
-            else:
-                handle.close()
+            output.close()
+        if interrupted:
+            opened.summary.stop_reason = "interrupted"
         elapsed = time.monotonic() - began
         if summary_format is SummaryFormat.json:
             sys.stderr.write(summary_json(opened.summary, elapsed) + "\n")
@@ -518,6 +564,11 @@ def sample(
             render_sample_summary(opened.summary, elapsed, err, label)
     if interrupted:
         raise typer.Exit(130)
+    if opened.summary.stop_reason == "connection-lost":
+        raise KafkaUnavailableError(
+            f"the connection to {','.join(settings.bootstrap_servers)} was lost while sampling "
+            f"({opened.summary.total} records read; every written line is complete)"
+        )
 
 
 def ddl_rowtime(script: Script, table: CreateTable) -> RowtimeConversion | None:
@@ -555,13 +606,30 @@ def flink_event_time(conversion: RowtimeConversion) -> EventTime:
     return event_time
 
 
-def _open_out(path: Path | None) -> TextIO:
-    if path is None:
-        return sys.stdout
-    try:
-        return open(path, "w", encoding="utf-8", newline="\n")  # closed by sample()
-    except OSError as error:
-        raise InputError(f"{path}: cannot write: {error.strerror}") from None
+def _write(
+    lines: Iterator[str],
+    output: LineOutput,
+    stop: Callable[[], bool],
+    err: Console,
+    show_progress: bool,
+    opened: Any,
+) -> None:
+    """Each line out before the next is asked for (the sampler counts a record then)."""
+    if not show_progress:
+        for line in lines:
+            if not output.write(line, stop):
+                return
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("sampling"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("sample", total=opened.planned)
+        for count, line in enumerate(lines, start=1):
+            if not output.write(line, stop):
+                return
+            if count % 2000 == 0:
+                bar.update(task, completed=count)
 
 
 def _key_values(pairs: list[str]) -> dict[str, str]:

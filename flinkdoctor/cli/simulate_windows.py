@@ -7,19 +7,25 @@ exit code (0 clean, 1 a diagnosis, 2 usage or input error).
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import enum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from flinkdoctor.engine.result import SimulationResult
     from flinkdoctor.events import Record
     from flinkdoctor.sql.model import Script
 
 import io
 import json
+import os
 import re
 import shlex
 import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -41,7 +47,9 @@ from flinkdoctor.cli.live import (
     sample_live,
 )
 from flinkdoctor.cli.progress import QuietOpt, Work, wanted
-from flinkdoctor.errors import InputError
+from flinkdoctor.errors import InputError, Location
+from flinkdoctor.events.formats import MAX_PARTITION_ID, partition_id_problem
+from flinkdoctor.files import check_writable, open_binary, read_chunks, write_text
 
 HELP = command_help(
     """Replay events through a Flink SQL script (or PyFlink job) and its windowed query exactly
@@ -92,8 +100,8 @@ class Arrival(str, enum.Enum):
     backlog = "backlog"
 
 
-# the first "partition" of each line, as a per-line search would find it
-_PARTITION = re.compile(rb'^[^\n]*?"partition"[^\S\n]*:[^\S\n]*(-?\d+)', re.MULTILINE)
+_PARTITION = re.compile(rb'"partition"\s*:\s*(-?\d+)')
+_OFFSET = re.compile(rb'"offset"\s*:')
 
 
 def simulate_windows(
@@ -134,7 +142,13 @@ def simulate_windows(
     ] = None,
     parallelism: Annotated[
         int | None,
-        typer.Option("--parallelism", min=1, metavar="N", help="Overrides parallelism.default."),
+        typer.Option(
+            "--parallelism",
+            min=1,
+            max=32768,
+            metavar="N",
+            help="Overrides parallelism.default (Flink's maximum: 32768).",
+        ),
     ] = None,
     arrival: Annotated[
         Arrival,
@@ -210,12 +224,15 @@ def simulate_windows(
     quiet: QuietOpt = False,
 ) -> None:
     """Run the simulation and exit with 0 / 1 / 2."""
+    for option, path in (("--svg", svg), ("--html", html)):
+        if path is not None:
+            check_writable(path, option)
     parsed = load_script_file(script)  # input errors first, before the engine is imported
-    from rich.console import Console
 
     from flinkdoctor.diagnosis.simulation import simulation_findings
     from flinkdoctor.engine import Overrides, build_plan, simulate
     from flinkdoctor.events import read_events
+    from flinkdoctor.render.console import make_console
     from flinkdoctor.render.simulation_json import simulation_json
     from flinkdoctor.render.simulation_text import render_simulation
 
@@ -244,9 +261,12 @@ def simulate_windows(
             raise InputError(
                 "give --events or Kafka options (--bootstrap-server/--topic), not both"
             )
-        if partitions is None and str(events) != "-":
-            partitions = _scan_partitions(events)
-        records = read_events(str(events))
+        name = "<stdin>" if str(events) == "-" else str(events)
+        if partitions is None and str(events) == "-":
+            events = _spool_stdin()
+        if partitions is None:
+            partitions = _scan_partitions(events, name)
+        records = read_events(str(events), name)
     overrides = Overrides(
         settings=overrides_map,
         partitions=partitions,
@@ -274,8 +294,7 @@ def simulate_windows(
         )
     if output_format is OutputFormat.text or svg is not None or html is not None:
         record = svg is not None or html is not None
-        console = Console(
-            highlight=False,
+        console = make_console(
             record=record,
             file=None if output_format is OutputFormat.text else io.StringIO(),
             width=None if output_format is OutputFormat.text else 160,
@@ -284,10 +303,7 @@ def simulate_windows(
         if events is not None and str(events) != "-":
             check += " --events " + shlex.quote(str(events))
         render_simulation(result, console, check=check)
-        if svg is not None:
-            console.save_svg(str(svg), title="flinkdoctor simulate-windows")
-        if html is not None:
-            console.save_html(str(html))
+        _save_reports(console, svg, html)
     raise typer.Exit(code)
 
 
@@ -323,33 +339,62 @@ def _settings(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def _scan_partitions(path: Path) -> int | None:
-    """Partitions implied by the envelopes (max partition + 1), from a quick byte scan: 1 MiB
-    chunks cut at a line end, searched whole (plain events without envelopes cost one pass of
-    a literal search, not a regex call per line)."""
-    try:
-        handle = open(path, "rb")  # noqa: SIM115
-    except OSError:
-        return None  # read_events reports the problem with its own message
+def _scan_partitions(path: Path, name: str) -> int | None:
+    """Partitions implied by the envelopes (highest partition + 1), from a quick byte scan of
+    the lines that carry Kafka coordinates; a partition id Kafka cannot have is an input error
+    naming its line (before anything is allocated for it)."""
     highest = -1
-    rest = b""
-    with handle:
-        while True:
-            chunk = handle.read(1 << 20)
-            if not chunk:
-                break
-            cut = chunk.rfind(b"\n") + 1
-            if cut == 0:
-                rest += chunk
+    with open_binary(str(path), "events file") as handle:
+        number = 0
+        tail: list[bytes] = []  # an unfinished line (it may span chunks)
+        for chunk in read_chunks(handle, name, 1 << 16, "events file"):
+            end = chunk.rfind(b"\n")
+            if end < 0:
+                tail.append(chunk)
                 continue
-            block, rest = rest + chunk[:cut], chunk[cut:]
-            if b'"partition"' not in block:
-                continue
-            for match in _PARTITION.finditer(block):
-                highest = max(highest, int(match.group(1)))
-        for match in _PARTITION.finditer(rest):
-            highest = max(highest, int(match.group(1)))
+            tail.append(chunk[:end])
+            lines = b"".join(tail).split(b"\n")
+            tail = [chunk[end + 1 :]]
+            for line in lines:
+                number += 1
+                highest = max(highest, _line_partition(line, name, number))
+        if any(tail):
+            highest = max(highest, _line_partition(b"".join(tail), name, number + 1))
     return highest + 1 if highest >= 0 else None
+
+
+def _line_partition(line: bytes, name: str, number: int) -> int:
+    match = _PARTITION.search(line)
+    if match is None or _OFFSET.search(line) is None:
+        return -1
+    partition = int(match.group(1))
+    if not 0 <= partition <= MAX_PARTITION_ID:
+        raise InputError(partition_id_problem(partition), Location(name, number))
+    return partition
+
+
+def _spool_stdin() -> Path:
+    """stdin copied to a temporary file (removed at exit), so envelopes read from a pipe give
+    their partition count the way a file does."""
+    spool = tempfile.NamedTemporaryFile(prefix="flinkdoctor-stdin-", suffix=".jsonl", delete=False)  # noqa: SIM115
+    atexit.register(_remove, spool.name)
+    with spool:
+        for chunk in read_chunks(sys.stdin.buffer, "<stdin>", 1 << 16, "events"):
+            spool.write(chunk)
+    return Path(spool.name)
+
+
+def _remove(name: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(name)
+
+
+def _save_reports(console: Console, svg: Path | None, html: Path | None) -> None:
+    """The recorded text report as SVG and/or HTML (both from the same recording)."""
+    if svg is not None:
+        write_text(svg, console.export_svg(title="flinkdoctor simulate-windows", clear=False))
+    if html is not None:
+        write_text(html, console.export_html(clear=False))
 
 
 def register(app: typer.Typer) -> None:

@@ -54,6 +54,12 @@ class Suggestion:
         return None if self.pattern is None else escape_sql_literal(self.pattern)
 
 
+NO_VALUES = (
+    "no input records: nothing was checked, and a job reading this input writes nothing "
+    "(an empty events file or topic sample, or the wrong one)"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class PatternReport:
     """Everything ``check-pattern`` shows, in input order."""
@@ -71,7 +77,10 @@ class PatternReport:
 
     @property
     def all_ok(self) -> bool:
-        return all(result.conversion.status is Status.OK for result in self.results)
+        """Every value parses; no values at all is a finding too (nothing was checked)."""
+        return bool(self.results) and all(
+            result.conversion.status is Status.OK for result in self.results
+        )
 
     @property
     def first_problem(self) -> tuple[int, ValueResult] | None:
@@ -100,6 +109,8 @@ def check_values(
     if any(result.status is not Status.OK for result in conversions):
         target = conversion if field is None else replace(conversion, field=field)
         suggestion = _suggest(target, [value for value in values if value is not None])
+    if not values:
+        notes = (*notes, NO_VALUES)
     return PatternReport(conversion=conversion, results=results, suggestion=suggestion, notes=notes)
 
 

@@ -37,6 +37,11 @@ from flinkdoctor.sql import model as m
 ColumnKind = Literal["window_start", "window_end", "window_time", "key", "agg"]
 PUSH_DOWN_CONNECTORS = frozenset({"kafka", "upsert-kafka"})
 
+MAX_PARALLELISM = 1 << 15
+"""KeyGroupRangeAssignment.UPPER_BOUND_MAX_PARALLELISM: Flink rejects a larger parallelism."""
+MAX_PARTITIONS = 10_000
+"""The most Kafka partitions simulated (a limit of this tool, not of Kafka)."""
+
 
 @dataclass(frozen=True, slots=True)
 class OutputColumn:
@@ -240,6 +245,11 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
     parallelism = ov.parallelism or parse_int(
         "parallelism.default", _setting(settings, "parallelism.default", "1")
     )
+    if parallelism > MAX_PARALLELISM:
+        raise InputError(
+            f"parallelism {parallelism} is above Flink's maximum parallelism {MAX_PARALLELISM}: "
+            f"Flink rejects the job (Operator parallelism not within bounds: {parallelism})"
+        )
     checkpoint_interval = (
         parse_duration(
             "execution.checkpointing.interval", settings["execution.checkpointing.interval"]
@@ -298,6 +308,11 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
         bounded = ov.bounded
     topic = options.get("topic", options.get("topic-pattern", str(table.name)))
     partitions = ov.partitions or 1
+    if partitions > MAX_PARTITIONS:
+        raise InputError(
+            f"{partitions} Kafka partitions: flinkdoctor simulates topics of at most "
+            f"{MAX_PARTITIONS} partitions (every partition is a split with its own watermark)"
+        )
     arrival: ArrivalMode = ov.arrival or "file"
 
     # -- rowtime and watermark ------------------------------------------------------------------

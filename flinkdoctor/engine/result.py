@@ -91,6 +91,9 @@ class JobFailure:
     """The event field flink-json could not decode (R4.5), when that is the failure."""
     value: str | None = None
     """That field's raw text in the failing record."""
+    at_planning: bool = False
+    """True when Flink rejects the job while planning it: it never starts (no restarts, no
+    records read)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -407,6 +407,7 @@ class _Simulation:
                 plan.planning_error.message,
                 plan.planning_error.location,
                 False,
+                at_planning=True,
             )
             return self._result(LONG_MIN)
         try:
@@ -690,6 +691,8 @@ class _Simulation:
 
         name, _, line = (rec.source or "<input>").rpartition(":")
         loc = Location(name, int(line)) if line.isdigit() else None
+        if not 0 <= p <= 2**31 - 1:
+            raise InputError(f"partition {p} is not a Kafka partition id (0 to 2147483647)", loc)
         raise InputError(
             f"record is in partition {p} but the topic has {self.plan.partitions} partitions "
             f"(use --partitions {p + 1} or more)",
@@ -895,7 +898,7 @@ class _Simulation:
             timestamp_columns=ts_cols,
             display_zone=plan.zone_name if plan.rowtime_type == "TIMESTAMP_LTZ" else "UTC",
             findings=tuple(n for n in plan.notes if n.startswith("R3.8"))
-            + _no_input(self.count)
+            + (_no_input(self.count) if plan.planning_error is None else ())
             + _null_rowtimes(self.null_rowtimes),
             null_rowtime_records=self.null_rowtimes,
             regular_aggregate=plan.regular_parts is not None,

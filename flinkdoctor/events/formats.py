@@ -32,6 +32,8 @@ SAMPLE_KEYS = frozenset(
     {"partition", "offset", "timestamp", "timestamp_type", "key", "value", "headers"}
 )
 _SAMPLE_OPTIONAL = frozenset({"value_base64", "decode_error"})
+MAX_PARTITION_ID = 2**31 - 1
+"""Kafka partition ids are a Java int, from 0."""
 _SAMPLE_REQUIRED = frozenset({"partition", "offset", "timestamp", "value"})
 _KCAT_TSTYPES = {"create": "CreateTime", "logappend": "LogAppendTime"}
 TIMESTAMP_TYPES = ("CreateTime", "LogAppendTime")
@@ -58,6 +60,12 @@ def detect_format(first: Any) -> EventFormat:
     return EventFormat.PLAIN
 
 
+def _json_reason(error: json.JSONDecodeError) -> str:
+    """json's message without its own trailing "at" ("Invalid control character at"): we say
+    where ourselves."""
+    return error.msg.removesuffix(" at")
+
+
 def shorten(text: str, limit: int = _SHOWN) -> str:
     """``text`` cut to ``limit`` characters, for quoting bad input in a one-line message."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -75,7 +83,7 @@ def decode_line(line: str, location: Location) -> Any:
             else (f"at column {error.pos + 1}")
         )
         raise InputError(
-            f"not valid JSON ({error.msg} {where}): {shorten(line.strip())!r}", location
+            f"not valid JSON ({_json_reason(error)} {where}): {shorten(line.strip())!r}", location
         ) from None
     except RecursionError:
         raise InputError(f"JSON nested too deeply: {shorten(line.strip())!r}", location) from None
@@ -145,7 +153,7 @@ def records_from_values(
                         pass
                     else:
                         if (
-                            (p is None or type(p) is int)
+                            (p is None or (type(p) is int and 0 <= p <= MAX_PARTITION_ID))
                             and (o is None or type(o) is int)
                             and (ts is None or type(ts) is int)
                             and (kind is None or kind == "CreateTime" or kind == "LogAppendTime")
@@ -228,7 +236,7 @@ def decode_payload_text(payload: bytes | None) -> tuple[Any, str | None, str | N
     except UnicodeDecodeError as error:
         reason = f"not UTF-8 (byte 0x{payload[error.start]:02x} at {error.start})"
     except json.JSONDecodeError as error:
-        reason = f"not JSON ({error.msg} at char {error.pos})"
+        reason = f"not JSON ({_json_reason(error)} at char {error.pos})"
     except _NotJson as error:
         reason = f"not JSON ({error})"
     except RecursionError:
@@ -308,7 +316,7 @@ def _from_sample(obj: dict[str, Any], location: Location) -> Record:
     decode_error = obj.get("decode_error")
     return new_record(
         obj["value"],
-        _int_or_none(obj, "partition", location),
+        _partition_or_none(obj, location),
         _int_or_none(obj, "offset", location),
         _int_or_none(obj, "timestamp", location),
         timestamp_type,
@@ -334,7 +342,7 @@ def _from_kcat(obj: dict[str, Any], location: Location) -> Record:
     key = obj.get("key")
     return Record(
         value=value,
-        partition=_int_or_none(obj, "partition", location),
+        partition=_partition_or_none(obj, location),
         offset=_int_or_none(obj, "offset", location),
         timestamp=timestamp if timestamp is not None and timestamp >= 0 else None,
         timestamp_type=_KCAT_TSTYPES.get(tstype) if isinstance(tstype, str) else None,
@@ -364,6 +372,18 @@ def _int_or_none(obj: dict[str, Any], name: str, location: Location) -> int | No
     if isinstance(value, bool) or not isinstance(value, int):
         raise InputError(f"{name} must be an integer, got {_quote(value)}", location)
     return value
+
+
+def _partition_or_none(obj: dict[str, Any], location: Location) -> int | None:
+    partition = _int_or_none(obj, "partition", location)
+    if partition is not None and not 0 <= partition <= MAX_PARTITION_ID:
+        raise InputError(partition_id_problem(partition), location)
+    return partition
+
+
+def partition_id_problem(partition: int) -> str:
+    """Why ``partition`` cannot be a Kafka partition id (Kafka's ids are a Java int >= 0)."""
+    return f"partition {partition} is not a Kafka partition id (0 to {MAX_PARTITION_ID})"
 
 
 def _str_or_none(value: Any, name: str, location: Location) -> str | None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
@@ -141,6 +142,8 @@ class KafkaSample:
         self._consumer: Any = None
         self.metadata: TopicMetadata | None = None
         self.summary = SampleSummary.for_partitions(topic, request.start, [], request.event_time)
+        self.stop_requested: Callable[[], bool] = _never
+        """Checked between records: a caller's deferred Ctrl-C ends the sample cleanly."""
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -149,6 +152,7 @@ class KafkaSample:
         deadline); raises ``KafkaUnavailableError`` / ``InputError`` for what the user must fix.
         """
         self._log.install()
+        self._probe()
         self._log.watch_handshake(self.settings.sasl_mechanism is not None)
         try:
             self._consumer = KafkaConsumer(**consumer_config(self.settings, self._remaining()))
@@ -166,6 +170,30 @@ class KafkaSample:
         self.summary.metadata = self.metadata
         self.summary.ranges = self._plan()
         return self
+
+    def _probe(self) -> None:
+        """Fail fast when no bootstrap server accepts a TCP connection (refused, or a host that
+        does not resolve): kafka-python would retry until the timeout."""
+        failures: list[str] = []
+        for server in self.settings.bootstrap_servers:
+            host, _, port = server.rpartition(":")
+            budget = max(0.1, min(3.0, self._remaining()))
+            try:
+                socket.create_connection((host.strip("[]"), int(port)), timeout=budget).close()
+                return
+            except ConnectionRefusedError:
+                failures.append("ECONNREFUSED")
+            except socket.gaierror:
+                failures.append("DNS lookup failed")
+            except OSError:  # a timeout or an unreachable network: let the client try it
+                return
+        if failures:
+            cause = "ECONNREFUSED" if "ECONNREFUSED" in failures else failures[0]
+            servers = ",".join(self.settings.bootstrap_servers)
+            message = explain_failure(
+                cause, self.settings, "connecting", servers, self.request.timeout
+            )
+            raise KafkaUnavailableError(scrub(message, self.settings.secrets()))
 
     def close(self) -> None:
         """Disconnect; safe to call twice. Nothing is committed anywhere."""
@@ -191,12 +219,17 @@ class KafkaSample:
     @property
     def planned(self) -> int | None:
         """How many records the offset ranges hold (capped by ``max_total``); None = open-ended."""
-        ranges = self.summary.ranges.values()
-        if any(r.stop is None for r in ranges):
-            return self.request.max_total
-        total = sum(max(0, (r.stop or 0) - r.start) for r in ranges)
+        total = self._planned_records()
         cap = self.request.max_total
         return total if cap is None else min(total, cap)
+
+    def _planned_records(self) -> int:
+        """Records the offset ranges hold (``max_per_partition`` for an open-ended range)."""
+        per_partition = self.request.max_per_partition
+        return sum(
+            per_partition if r.stop is None else max(0, r.stop - r.start)
+            for r in self.summary.ranges.values()
+        )
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -238,14 +271,22 @@ class KafkaSample:
         for p, planned in pending.items():
             consumer.seek(partitions[p], planned.start)
         cap = self.request.max_total
+        per_partition = self.request.max_per_partition  # open-ended (latest) ranges stop here
         summary = self.summary
         event_time = summary.event_time
+        deadline = self.deadline
+        clock = time.monotonic
         taken = 0
+        stop_requested = self.stop_requested
+        self._log.reading()
         try:
             while pending:
-                remaining = self._remaining()
+                if stop_requested():
+                    summary.stop_reason = "interrupted"
+                    return
+                remaining = deadline - clock()
                 if remaining <= 0:
-                    summary.stop_reason = "timeout"
+                    summary.stop_reason = self._timeout_reason()
                     return
                 batches = consumer.poll(timeout_ms=int(min(remaining, 0.5) * 1000))
                 for tp, messages in batches.items():
@@ -257,23 +298,44 @@ class KafkaSample:
                     for message in messages:
                         if stop is not None and message.offset >= stop:
                             break
+                        if clock() >= deadline:  # a slow reader of the output: checked per record
+                            summary.stop_reason = "timeout"
+                            return
+                        if stop_requested():
+                            summary.stop_reason = "interrupted"
+                            return
                         record, output = convert(message)
+                        yield output
+                        # counted once the consumer took it (a write cut short is not sampled)
                         stats.add(record)
                         if event_time is not None:
                             stats.add_event_time(event_time(record.value))
-                        yield output
                         taken += 1
-                        if taken == cap:
-                            summary.stop_reason = "max-total"
+                        if taken == cap:  # a cap equal to the whole plan is a complete sample
+                            whole = taken >= self._planned_records()
+                            summary.stop_reason = "complete" if whole else "max-total"
                             return
-                    if stop is not None and consumer.position(tp) >= stop:
+                        if stop is None and stats.count >= per_partition:
+                            break
+                    if stop is None:
+                        if stats.count >= per_partition:
+                            del pending[tp.partition]
+                            consumer.pause(tp)
+                    elif consumer.position(tp) >= stop:
                         del pending[tp.partition]
                         consumer.pause(tp)
                 if not batches:
                     self._retire_finished(pending, partitions)
+                    if pending and self._log.connection_lost():
+                        summary.stop_reason = "connection-lost"
+                        return
         except KeyboardInterrupt:
             summary.stop_reason = "interrupted"
             raise
+
+    def _timeout_reason(self) -> str:
+        """``timeout``, or ``connection-lost`` when the broker went away while reading."""
+        return "connection-lost" if self._log.connection_lost() else "timeout"
 
     def _retire_finished(
         self, pending: dict[int, OffsetRange], partitions: dict[int, TopicPartition]
@@ -450,6 +512,10 @@ class KafkaSample:
         return max(1, int(self._remaining() * 1000))
 
 
+def _never() -> bool:
+    return False
+
+
 def open_sample(settings: KafkaSettings, request: SampleRequest) -> KafkaSample:
     """A sample to use as a context manager (``with open_sample(...) as sample``)."""
     return KafkaSample(settings, request)
@@ -541,6 +607,16 @@ _TELLING = (
     "socket disconnected",
 )
 """Fragments of kafka-python's log lines, most telling first."""
+_LOST = (
+    "ECONNREFUSED",
+    "Connection refused",
+    "error 111",
+    "socket disconnected",
+    "Connection reset",
+    "Broken pipe",
+    "Node Disconnected",
+)
+"""Fragments of kafka-python's log lines when an established connection goes away."""
 
 
 class _KafkaLogCapture(logging.Handler):
@@ -562,6 +638,9 @@ class _KafkaLogCapture(logging.Handler):
         self.telling: dict[str, str] = {}
         self.last: str | None = None
         self.handshake_accepted = False
+        self.is_reading = False
+        self.lost: str | None = None
+        """The first complaint about the connection after reading began."""
         self._saved: bool | None = None
         self._parser_level: int | None = None
 
@@ -581,6 +660,8 @@ class _KafkaLogCapture(logging.Handler):
         except Exception:  # a broken log call in the library must not break sampling
             message = str(record.msg)
         self.last = message
+        if self.is_reading and self.lost is None and any(f in message for f in _LOST):
+            self.lost = message
         for fragment in _TELLING:
             if fragment in message:
                 self.telling.setdefault(fragment, message)
@@ -609,6 +690,14 @@ class _KafkaLogCapture(logging.Handler):
         elif not on and self._parser_level is not None:
             parser.setLevel(self._parser_level)
             self._parser_level = None
+
+    def reading(self) -> None:
+        """From now on, a complaint about the connection means it was lost mid-sample."""
+        self.is_reading = True
+
+    def connection_lost(self) -> bool:
+        """Whether the broker connection failed after reading began."""
+        return self.lost is not None
 
     def cause(self) -> str | None:
         """The most telling complaint seen: auth and TLS failures outrank generic ones."""

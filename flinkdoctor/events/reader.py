@@ -24,6 +24,7 @@ from flinkdoctor.events.formats import (
     shorten,
 )
 from flinkdoctor.events.record import Record
+from flinkdoctor.files import open_binary, read_chunks
 
 
 def parse_lines(lines: Iterable[str | bytes], file_name: str = "<input>") -> Iterator[Record]:
@@ -232,17 +233,16 @@ def _file_batches(path: str, name: str) -> Iterator[Batch]:
     lazily, closed when exhausted (or when the stream is dropped). Lines are split on ``\\n``
     only, as binary line iteration does; the newline itself is not kept (it changes nothing)."""
     if path == "-":
-        yield from _chunk_batches(sys.stdin.buffer)
+        yield from _chunk_batches(sys.stdin.buffer, name)
         return
-    with _open(path, name) as handle:
-        yield from _chunk_batches(handle)
+    with open_binary(path, "events file") as handle:
+        yield from _chunk_batches(handle, name)
 
 
-def _chunk_batches(handle: BinaryIO) -> Iterator[Batch]:
-    read = getattr(handle, "read1", handle.read)  # read1: what is there, without waiting for more
+def _chunk_batches(handle: BinaryIO, name: str) -> Iterator[Batch]:
     first = 1
     tail: list[bytes] = []  # an unfinished line (it may span chunks)
-    while chunk := read(_CHUNK):
+    for chunk in read_chunks(handle, name, _CHUNK, "events file"):
         end = chunk.rfind(b"\n")
         if end < 0:
             tail.append(chunk)
@@ -260,13 +260,6 @@ def _chunk_batches(handle: BinaryIO) -> Iterator[Batch]:
     if tail:
         last = b"".join(tail)
         yield first, [last], last, b""
-
-
-def _open(path: str, name: str) -> BinaryIO:
-    try:
-        return open(path, "rb")  # closed by the caller's with-block
-    except OSError as error:
-        raise InputError(f"cannot read events file: {error.strerror}", Location(name)) from None
 
 
 def _text(raw: str | bytes, location: Location) -> tuple[str, int | None]:

@@ -73,3 +73,36 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
     for secret in sorted((s for s in secrets if len(s) >= 3), key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     return text
+
+
+# 'secret-named key' [=] 'value' (or "value") in a script, even a malformed one.
+_SCRIPT_OPTION = re.compile(
+    r"""'(?P<name>[^'\n]{1,200})'\s*=?\s*(?:'(?P<single>(?:[^']|'')*)'|"(?P<double>[^"\n]*)")"""
+)
+
+
+def secret_literals(text: str) -> set[str]:
+    """Secret values written in a script's text (secret-named options, JAAS passwords), found
+    without parsing it, so that even an error in a script that does not parse can be scrubbed of
+    them."""
+    found: set[str] = set()
+    for match in _SCRIPT_OPTION.finditer(text):
+        value = match["single"] if match["single"] is not None else match["double"]
+        if value is None:
+            continue
+        name = match["name"]
+        if name.lower().endswith("jaas.config") or "LoginModule" in value:
+            found.update(_jaas_secrets(value.replace("''", "'")))
+        elif is_secret_name(name):
+            found.add(value.replace("''", "'"))
+    found.update(_jaas_secrets(text))
+    return {s for s in found if len(s) >= 3}
+
+
+def _jaas_secrets(text: str) -> set[str]:
+    secrets: set[str] = set()
+    for match in _JAAS_OPTION.finditer(text):
+        if is_secret_name(match["name"]) or match["name"].startswith("user_"):
+            value = match["value"]
+            secrets.add(value[1:-1] if value.startswith('"') else value)
+    return secrets

@@ -217,7 +217,8 @@ EventTime = Callable[[Any], "int | None"]
 class SampleSummary:
     """A sample's per-partition statistics plus how it ended; ``stop_reason`` is one of
     ``complete`` (every partition read to its range end), ``max-total``, ``timeout``,
-    ``interrupted`` (Ctrl-C) and ``output-closed`` (set by a caller whose reader went away).
+    ``interrupted`` (Ctrl-C), ``output-closed`` (set by a caller whose reader went away) and
+    ``connection-lost`` (the broker went away mid-sample).
     """
 
     topic: str

@@ -201,6 +201,9 @@ def resolve_settings(layers: Sequence[tuple[str, Mapping[str, str]]]) -> KafkaSe
             "sasl.jaas.config",
             "sasl.username",
             "sasl.password",
+            "ssl.ca.location",
+            "ssl.certificate.location",
+            "ssl.key.location",
         )
         if p in origins
     ]
@@ -314,7 +317,7 @@ def _split_property(line: str, location: Location) -> tuple[str, str]:
     assert match is not None  # the pattern matches any text
     key, value = _unescape(match[1]), _unescape(match[2])
     if not key:
-        raise InputError(f"property line without a key: {line[:40]!r}", location)
+        raise InputError("property line without a key (it starts with '=' or ':')", location)
     return key, value
 
 

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from flinkdoctor.diagnosis.pattern_check import PatternReport
+from flinkdoctor.render.console import make_console
 from flinkdoctor.timeformat import Status
 
 _STYLE = {
@@ -32,7 +33,7 @@ def render_pattern_report(
     report: PatternReport, limit: int = 20, console: Console | None = None
 ) -> None:
     """Print the report; ``limit`` caps the table rows (0 = all), problems are listed first."""
-    out = console or Console(highlight=False)
+    out = console or make_console()
     conversion = report.conversion
     out.print(Text.assemble(("Conversion: ", "bold"), conversion.describe()))
     if conversion.origin:
@@ -119,7 +120,7 @@ def render_pattern_report(
         if suggestion.ddl:
             out.print(Text("Paste into the DDL:", style="bold"))
             _say(out, Text(suggestion.ddl, style="green"))
-    elif not report.all_ok:
+    elif not report.all_ok and report.results:
         out.print(
             Text("No single pattern parses these values; see the reasons above.", style="dim")
         )

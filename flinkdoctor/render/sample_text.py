@@ -17,6 +17,7 @@ _STOPS = {
     "timeout": "stopped at --timeout (partial sample)",
     "interrupted": "interrupted (partial sample, every written line is complete)",
     "output-closed": "stopped when the reader of the output went away",
+    "connection-lost": "stopped: the connection to the broker was lost (partial sample)",
 }
 
 

@@ -36,15 +36,7 @@ def render_simulation(
         if f.source:
             parts.append(Padding(Text(f"at {f.source}"), (0, 0, 0, 2)))
         parts.append(
-            Padding(
-                Text(
-                    "The job restarts forever (checkpointing is on) and the sink gets nothing "
-                    "more."
-                    if f.restarts
-                    else "The job fails (no restart strategy without checkpointing)."
-                ),
-                (0, 0, 0, 2),
-            )
+            Padding(Text(_failure_outcome(f).strip()), (0, 0, 0, 2))
         )
         fix = _failure_fix(f, check)
         if fix:
@@ -147,6 +139,14 @@ def _cited(result: SimulationResult) -> list[str]:
     texts += list(result.dropped_by_rule)
     texts += [f"{d.rule} {d.reason}" for d in result.dropped]
     return rule_ids(texts)
+
+
+def _failure_outcome(failure: JobFailure) -> str:
+    if failure.at_planning:
+        return "\n  Flink rejects the job while planning it: it never starts, no record is read."
+    if failure.restarts:
+        return "\n  The job restarts forever (checkpointing is on) and the sink gets nothing more."
+    return "\n  The job fails (no restart strategy without checkpointing)."
 
 
 def _rows(result: SimulationResult, console: Console, limit: int) -> None:

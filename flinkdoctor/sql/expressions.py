@@ -40,7 +40,7 @@ from flinkdoctor.sql.model import (
     UnaryOp,
 )
 from flinkdoctor.sql.reserved import RESERVED
-from flinkdoctor.sql.tokens import HINT, NUMBER, OP, QIDENT, STRING, WORD, Token, tokenize
+from flinkdoctor.sql.tokens import EOF, HINT, NUMBER, OP, QIDENT, STRING, WORD, Token, tokenize
 from flinkdoctor.sql.types import TypeParser
 
 _NOT = 3
@@ -173,12 +173,30 @@ class ExprParser(TypeParser):
             if locations is not None:
                 key_loc = self.loc()
             if self.tok.kind == STRING or strict:
-                key = self.parse_string(f"an option key {context}, written 'key' = 'value'")
+                if self.tok.kind != STRING:
+                    raise self.error(
+                        f"expected a string literal (an option key {context}, written "
+                        "'key' = 'value')"
+                    )
+                parts = self._string_tokens()
+                key = "".join(t.value for t in parts)
+                if len(parts) > 1 and not self.at("="):
+                    # 'k' 'v': Calcite joins adjacent literals into one key; the '=' is missing
+                    # after the first (and the joined text may hold a secret: never echo it).
+                    raise self.error(
+                        f"expected '=' after option key {parts[0].value!r}", parts[1], found=False
+                    )
             else:
                 key = ".".join(self.parse_object_name(f"an option key {context}").parts)
             self.expect("=", f"after option key {key!r}")
             if self.tok.kind == STRING or strict:
-                value = self.parse_string(f"the value of option {key!r}")
+                if self.tok.kind != STRING:  # its text may be the secret, written in "quotes"
+                    raise self.error(
+                        f"expected a string literal in single quotes (the value of option "
+                        f"{key!r}), found {_kind_of(self.tok)}",
+                        found=False,
+                    )
+                value = "".join(t.value for t in self._string_tokens())
             elif self.tok.kind in (WORD, NUMBER):
                 value = self.advance().text
             else:
@@ -681,3 +699,15 @@ class ExprParser(TypeParser):
 
 def _name(t: Token) -> str:
     return t.value if t.kind == QIDENT else t.text
+
+
+def _kind_of(token: Token) -> str:
+    """A token described without its text (for places where the text may be a secret)."""
+    if token.kind == QIDENT:
+        quote = token.text[:1]
+        return "a double-quoted name" if quote == '"' else "a quoted name"
+    if token.kind == EOF:
+        return "end of input"
+    if token.kind in (OP, HINT):
+        return repr(token.text)
+    return {WORD: "a word", NUMBER: "a number", STRING: "a string"}.get(token.kind, "a token")

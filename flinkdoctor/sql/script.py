@@ -6,8 +6,11 @@ EXPLAIN, DROP, ALTER, ...) become ``RawStatement`` so an unfamiliar script still
 
 from __future__ import annotations
 
+import difflib
+
 from flinkdoctor.errors import Location
 from flinkdoctor.sql.ddl import DdlParser
+from flinkdoctor.sql.errors import SqlError
 from flinkdoctor.sql.model import (
     CreateTable,
     CreateView,
@@ -25,6 +28,17 @@ from flinkdoctor.sql.splitter import Chunk, split_statements
 from flinkdoctor.sql.tokens import EOF, STRING, WORD, Locator, SourceMap, tokenize
 
 _MODIFIERS = frozenset(["OR", "REPLACE", "TEMPORARY", "SYSTEM", "IF", "NOT", "EXISTS", "FULL"])
+# What Flink 1.20's parser accepts after CREATE [OR REPLACE] [TEMPORARY] [SYSTEM].
+_CREATABLE = frozenset(["TABLE", "VIEW", "FUNCTION", "CATALOG", "DATABASE", "MODEL"])
+# First words of the statements Flink's SQL parser and SQL client know.
+_VERBS = frozenset(
+    [
+        "ADD", "ALTER", "ANALYZE", "BEGIN", "CALL", "CLEAR", "COMPILE", "CREATE", "DELETE",
+        "DESC", "DESCRIBE", "DROP", "END", "EXECUTE", "EXPLAIN", "HELP", "INSERT", "LOAD",
+        "QUIT", "REMOVE", "RESET", "SELECT", "SET", "SHOW", "STOP", "TRUNCATE", "UNLOAD",
+        "UPDATE", "USE", "VALUES", "WITH",
+    ]
+)  # fmt: skip
 _KEYWORD_VERBS = frozenset(
     ["CREATE", "DROP", "ALTER", "SHOW", "LOAD", "UNLOAD", "DESCRIBE", "DESC", "ANALYZE"]
 )
@@ -52,6 +66,9 @@ class StatementParser(DdlParser):
                 return self.parse_create_table(loc, temporary)
             if self.at("VIEW"):
                 return self.parse_create_view(loc, temporary)
+            self.accept("SYSTEM")
+            if self.tok.kind != WORD or self.tok.value not in _CREATABLE:
+                raise self._unknown("CREATE", _CREATABLE)
             return self._raw()
         if self.at("EXECUTE", "STATEMENT", "SET") or self.at("BEGIN", "STATEMENT", "SET"):
             return self._statement_set()
@@ -67,7 +84,28 @@ class StatementParser(DdlParser):
             q = self.parse_query()
             self._end("query")
             return QueryStatement(q, location=loc)
+        first = self.chunk.tokens[0]
+        if first.kind == WORD and first.value not in _VERBS:
+            close = difflib.get_close_matches(first.value, sorted(_VERBS), n=1, cutoff=0.75)
+            if close:  # a typo of a statement Flink knows (SELCT, INSRET): Flink rejects it
+                raise self.error(
+                    f"unknown statement {first.text!r} (did you mean {close[0]}?)",
+                    first,
+                    found=False,
+                )
         return self._raw()
+
+    def _unknown(self, verb: str, known: frozenset[str]) -> SqlError:
+        """Flink's parser stops at a word it does not expect here: say so where it is."""
+        word = self.tok
+        close = difflib.get_close_matches(word.value, sorted(known), n=1, cutoff=0.6)
+        hint = f" (did you mean {verb} {close[0]}?)" if close else ""
+        return self.error(
+            f"unknown statement {verb} {word.text}: Flink's parser expects one of "
+            f"{', '.join(sorted(known))} after {verb}{hint}",
+            word,
+            found=False,
+        )
 
     def _explain(self) -> RawStatement:
         """EXPLAIN runs no job, so it stays raw; but Flink parses what it explains, so we do

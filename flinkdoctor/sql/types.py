@@ -1,7 +1,7 @@
 """Parsing of Flink SQL data types, with Flink's defaults applied.
 
-Defaults (Flink's LogicalType constructors): CHAR / VARCHAR / BINARY / VARBINARY length 1,
-STRING = VARCHAR(2147483647), BYTES = VARBINARY(2147483647), DECIMAL = DECIMAL(10, 0),
+Defaults (FlinkTypeSystem#getDefaultPrecision): CHAR / BINARY length 1, bare VARCHAR / VARBINARY
+the maximum (STRING = VARCHAR(2147483647), BYTES = VARBINARY(2147483647)), DECIMAL = DECIMAL(10, 0),
 DECIMAL(p) = DECIMAL(p, 0), TIME = TIME(0), TIMESTAMP and TIMESTAMP_LTZ precision 6.
 ``TIMESTAMP(p) WITH LOCAL TIME ZONE`` is ``TIMESTAMP_LTZ(p)``; ``WITHOUT TIME ZONE`` is plain.
 """
@@ -17,10 +17,10 @@ from flinkdoctor.sql.tokens import NUMBER, OP, QIDENT, STRING, WORD
 _SIMPLE: dict[str, tuple[str, int | None, int | None]] = {
     "CHAR": ("CHAR", 1, None),
     "CHARACTER": ("CHAR", 1, None),
-    "VARCHAR": ("VARCHAR", 1, None),
+    "VARCHAR": ("VARCHAR", MAX_LENGTH, None),  # FlinkTypeSystem: bare VARCHAR is STRING
     "STRING": ("VARCHAR", MAX_LENGTH, None),
     "BINARY": ("BINARY", 1, None),
-    "VARBINARY": ("VARBINARY", 1, None),
+    "VARBINARY": ("VARBINARY", MAX_LENGTH, None),  # and bare VARBINARY is BYTES
     "BYTES": ("VARBINARY", MAX_LENGTH, None),
     "DECIMAL": ("DECIMAL", 10, 0),
     "DEC": ("DECIMAL", 10, 0),

@@ -144,6 +144,36 @@ def test_bad_lines_fail_the_same_way_at_the_same_place(
         assert via_file(tmp_path, b"".join(lines), chunk) == expected
 
 
+# What each bad line is reported as, written out (an independent reference for the careful path,
+# which the fast path is compared with above): the bad line is line 2 of a sample file.
+SAMPLE_LINE_2_ERRORS = {
+    0: "not valid JSON (Expecting value at column 1): 'not json'",
+    1: 'not valid JSON (Extra data at column 10): \'{"a": 1} {"b": 2}\'',
+    2: 'not UTF-8 (byte 0xff at column 8): \'{"a": "\ufffd"}\'',
+    3: "expected a sample envelope object, got an array: [1, 2]",
+    4: 'not a sample envelope (missing offset, partition, timestamp, value): {"a": NaN}',
+    7: 'not a sample envelope (missing offset, partition, timestamp, value): {"a": Infinity}',
+    8: "not valid JSON (Unexpected UTF-8 BOM (decode using utf-8-sig) at column 1): '\\ufeff{}'",
+    9: "not valid JSON (Invalid control character at column 2): '\"\\x01\"'",
+    12: "not valid JSON (Expecting property name enclosed in double quotes at the end of the "
+    "line): '{'",
+    13: "not valid JSON (Expecting value at the end of the line): '{\"a\":'",
+    16: 'partition must be an integer, got "x"',
+    18: "timestamp must be an integer, got true",
+    19: "timestamp_type must be CreateTime, LogAppendTime or null, got 'Nope'",
+    20: "key must be a string or null, got 3",
+}
+
+
+@pytest.mark.parametrize(("index", "message"), sorted(SAMPLE_LINE_2_ERRORS.items()))
+def test_the_bad_line_is_named_with_its_reason(index: int, message: str, tmp_path: Path) -> None:
+    lines = [ENVELOPES[0], BAD_LINES[index], *ENVELOPES]
+    first = outcome(parse_lines(ENVELOPES[:1], "f"))[0]
+    assert careful(lines) == (first, f"f:2: {message}")
+    assert outcome(parse_lines(lines, "f")) == (first, f"f:2: {message}")
+    assert via_file(tmp_path, b"".join(lines), 1 << 18) == (first, f"f:2: {message}")
+
+
 def test_a_bad_line_far_into_a_big_file(tmp_path: Path) -> None:
     lines = [b'{"ts": %d, "k": "a"}\n' % i for i in range(5000)]
     lines[4321] = b'{"ts": 1,, "k": "a"}\n'
@@ -170,7 +200,7 @@ def test_read_events_stays_lazy_and_streams(tmp_path: Path) -> None:
     assert sum(1 for _ in zip(range(9), records, strict=False)) == 9
     with pytest.raises(InputError, match=r"^ev:11: not valid JSON"):
         next(records)
-    with pytest.raises(InputError, match="cannot read events file"):
+    with pytest.raises(InputError, match=r"missing.jsonl: no such file"):
         next(read_events(tmp_path / "missing.jsonl"))
 
 

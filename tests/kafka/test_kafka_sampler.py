@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import os
 import shutil
 import subprocess
 import threading
@@ -167,7 +170,7 @@ def test_latest_follows_new_records_until_the_timeout(kafka_broker: KafkaBroker)
         producer.join()
     assert sorted(r.timestamp for r in records if r.timestamp) == [T0 + i for i in range(4)]
     assert s.summary.stop_reason == "timeout"
-    assert time.monotonic() - started < 6
+    assert time.monotonic() - started < 4 + 30  # ends by the timeout (margin: a loaded machine)
 
 
 def test_log_append_time_topics(kafka_broker: KafkaBroker) -> None:
@@ -258,7 +261,7 @@ def test_bad_credentials_are_not_authorised_without_the_secret(
     assert message.startswith("not authorised:"), message
     assert wrong not in message and SASL_USER in message
     assert caught.value.exit_code == 3
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 3 + 30  # not a hang (margin: a loaded machine)
 
 
 def test_untrusted_certificate_says_which_file_to_give(
@@ -289,12 +292,30 @@ def test_unknown_partition(kafka_broker: KafkaBroker, shaped: str) -> None:
         run(plain(kafka_broker, shaped), Tail(1), partitions=(9,))
 
 
+def _open_sockets() -> int:
+    """Sockets this process holds (each Kafka connection is one)."""
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
+    return count
+
+
 def test_stopping_early_closes_cleanly(kafka_broker: KafkaBroker, shaped: str) -> None:
+    kafka_logger = logging.getLogger("kafka")
+    handlers, propagate = list(kafka_logger.handlers), kafka_logger.propagate
+    before = _open_sockets()
     records: Generator[Record, None, None] = sample_records(
         plain(kafka_broker, shaped), SampleRequest(start=Earliest())
     )
     assert next(records).partition is not None
+    assert _open_sockets() > before  # connected
     records.close()
+    deadline = time.monotonic() + 10
+    while _open_sockets() > before and time.monotonic() < deadline:
+        time.sleep(0.1)  # a closing socket may take a moment to be released
+    assert _open_sockets() == before, "the consumer's connections stayed open"
+    assert kafka_logger.handlers == handlers and kafka_logger.propagate == propagate
 
 
 def test_our_sample_and_kcat_json_read_back_the_same(
@@ -302,6 +323,8 @@ def test_our_sample_and_kcat_json_read_back_the_same(
 ) -> None:
     kcat = shutil.which("kcat") or shutil.which("kafkacat")
     if kcat is None:
+        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+            pytest.fail("kcat is not installed (.ci/run installs the Debian package kcat)")
         pytest.skip("kcat is not installed (apt-get install kcat)")
     dump = tmp_path / "kcat.json"
     with open(dump, "wb") as out:

@@ -5,8 +5,11 @@ with Flink's own message where we promise it, and the reserved-word list still h
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from flinkdoctor.errors import Location
 from flinkdoctor.sql.errors import SqlError
 from flinkdoctor.sql.reserved import RESERVED
 from flinkdoctor.sql.script import parse_script
@@ -137,6 +140,19 @@ CASES: list[tuple[str, str | None]] = [
 ]
 
 
+def _encountered(flink_error: str) -> str:
+    """The token Calcite's parser stopped at: ``Encountered "x" at line 1, column 44``."""
+    match = re.search(r'Encountered "(.*?)" at line \d+, column \d+', flink_error)
+    assert match is not None, flink_error
+    return match.group(1)
+
+
+def _text_at(script: str, where: Location) -> str:
+    """The script from ``where`` (1-based line and column) on."""
+    line = script.splitlines()[where.line - 1]
+    return line[where.column - 1 :]
+
+
 def _flink_accepts(flink: FlinkRuntime, scripts: list[str]) -> list[str | None]:
     return [r.root_cause or r.error for r in flink.run_scripts(scripts, timeout=60)]
 
@@ -146,10 +162,11 @@ def test_parser_agrees_with_flink(flink: FlinkRuntime) -> None:
     flink_errors = _flink_accepts(flink, [script for script, _ in CASES])
     for (script, message), flink_error in zip(CASES, flink_errors, strict=True):
         ours: str | None = None
+        ours_at: Location | None = None
         try:
             parse_script(script)
         except SqlError as e:
-            ours = e.message
+            ours, ours_at = e.message, e.location
         if message is None:
             assert flink_error is None, (script, flink_error)
             assert ours is None, (script, ours)
@@ -158,6 +175,14 @@ def test_parser_agrees_with_flink(flink: FlinkRuntime) -> None:
             assert ours is not None, script
             if message != "Encountered":
                 assert message in ours, (script, ours)
+            else:  # the same cause: both stop at the token Flink's parser names
+                assert ours_at is not None
+                token = _encountered(flink_error)
+                assert _text_at(script, ours_at).lower().startswith(token.lower()), (
+                    script,
+                    flink_error,
+                    ours,
+                )
 
 
 NOT_RESERVED = [
@@ -206,5 +231,15 @@ def test_reserved_words_match_flink(flink: FlinkRuntime) -> None:
         w for w, err in zip(words, errors, strict=True) if (err is not None) != (w in RESERVED)
     ]
     assert wrong == []
+    for word, error in zip(words, errors, strict=True):  # a parse error at the word itself
+        if word in RESERVED:  # (or at the type after it, which Calcite reads as its operand)
+            assert error is not None
+            match = re.search(
+                r"""(?:Encountered "|Incorrect syntax near the keyword ')(.*?)["'] at line 1, """
+                r"column (\d+)\.",
+                error,
+            )
+            assert match is not None, error
+            assert int(match.group(2)) in (17, 18 + len(word)), (word, error)
     for w in NOT_RESERVED:
         parse_script(f"CREATE TABLE x ({w} INT) WITH ('connector'='datagen')")

@@ -27,7 +27,8 @@ def column_type(type_sql: str) -> DataType:
         ("TIMESTAMP_LTZ", "TIMESTAMP_LTZ", 6, None, "TIMESTAMP_LTZ(6)"),
         ("timestamp_ltz(0)", "TIMESTAMP_LTZ", 0, None, "TIMESTAMP_LTZ(0)"),
         ("STRING", "VARCHAR", MAX_LENGTH, None, "STRING"),
-        ("VARCHAR", "VARCHAR", 1, None, "VARCHAR(1)"),
+        ("VARCHAR", "VARCHAR", MAX_LENGTH, None, "STRING"),  # real Flink: test_types_flink.py
+        ("VARBINARY", "VARBINARY", MAX_LENGTH, None, "BYTES"),
         ("VARCHAR(20)", "VARCHAR", 20, None, "VARCHAR(20)"),
         ("CHAR", "CHAR", 1, None, "CHAR(1)"),
         ("BYTES", "VARBINARY", MAX_LENGTH, None, "BYTES"),

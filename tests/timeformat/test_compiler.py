@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from flinkdoctor.errors import FlinkDoctorError
-from flinkdoctor.timeformat import PatternError, compile_pattern
+from flinkdoctor.timeformat import (
+    PatternError,
+    Status,
+    compile_pattern,
+    format_timestamp,
+    to_timestamp,
+)
 
 VALID = [
     "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'",
@@ -58,8 +64,21 @@ INVALID = [
 
 @pytest.mark.parametrize("pattern", VALID)
 def test_r4_2_valid_patterns_compile(pattern: str) -> None:
-    """R4.2: every pattern JDK 17 accepts compiles (unsupported ones raise only when parsing)."""
-    compile_pattern(pattern)
+    """R4.2: every pattern JDK 17 accepts compiles (unsupported ones raise only when parsing),
+    and a value that does not match is a parse failure, never Flink's "invalid pattern"."""
+    compiled = compile_pattern(pattern)
+    assert compiled.pattern == pattern
+    assert compiled.root.nodes or pattern == "[", "an accepted pattern has printer-parsers"
+    reason = to_timestamp("\u0000 not a date", pattern).reason or ""
+    assert "invalid pattern" not in reason, reason
+
+
+def test_r4_2_a_valid_pattern_parses_what_jdk_parses() -> None:
+    """The first VALID pattern on the seed's value: Flink 1.20.3 printed this (flink-observed)."""
+    conv = to_timestamp("2024-12-14T03:12:45.123Z", VALID[0])
+    assert conv.status is Status.OK
+    assert conv.millis is not None
+    assert format_timestamp(conv.millis, 3, conv.nano_of_milli) == "2024-12-14 03:12:45.123"
 
 
 @pytest.mark.parametrize(("pattern", "index"), INVALID)

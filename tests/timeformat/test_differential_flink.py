@@ -52,14 +52,24 @@ def _run(flink: FlinkRuntime, script: str, files: dict[str, str]) -> list[list[s
     return res.queries[-1].rows
 
 
+def _cause(error: str) -> str:
+    """The last line of Flink's cause chain ("Class: message"), the error that started it."""
+    return [line for line in error.splitlines() if line.strip()][-1]
+
+
 def _compare(
     label: str,
     rows: list[list[str | None]],
     expected: Callable[[int, int], str | None],
     describe: Callable[[int], str],
     columns: Sequence[str],
+    total: int,
 ) -> int:
-    """Compare every (row id, column) and fail listing all disagreements; returns the count."""
+    """Compare every (row id, column) and fail listing all disagreements; returns the count.
+    Flink must have returned every one of the ``total`` rows (ids 0..total-1), once: a run
+    that returned nothing, or lost rows, is a failure, not an agreement."""
+    ids = sorted(int(row[0]) for row in rows if row[0] is not None)
+    assert ids == list(range(total)), f"{label}: Flink returned {len(rows)} of {total} rows"
     mismatches = []
     for row in rows:
         rid = int(row[0] or -1)
@@ -117,6 +127,7 @@ def test_to_timestamp_random_pairs_agree_with_flink(flink: FlinkRuntime) -> None
         expected,
         lambda rid: f"pattern={pairs[rid][0]!r} value={pairs[rid][1]!r}",
         ["TO_TIMESTAMP(v, p)", "TO_TIMESTAMP(v)", "TRY_CAST(v AS TIMESTAMP(3))"],
+        len(pairs),
     )
     assert checked >= 3 * 5000
 
@@ -152,6 +163,7 @@ def test_to_timestamp_exotic_patterns_agree_with_flink(flink: FlinkRuntime) -> N
         expected,
         lambda rid: f"pattern={pairs[rid][0]!r} value={pairs[rid][1]!r}",
         ["TO_TIMESTAMP(v, p)"],
+        len(pairs),
     )
 
 
@@ -220,6 +232,13 @@ def test_cast_fails_the_job_exactly_when_we_say_so(flink: FlinkRuntime, value: s
     ours = cast_to_timestamp(value)
     if ours.status is Status.FAIL:
         assert res.error is not None, f"Flink accepted {value!r}: {res.rows}"
+        # the job failed for our reason: the parse of this text, at our index (not a timeout,
+        # a JVM crash or another error)
+        cause = _cause(res.error)
+        assert cause.startswith(
+            f"java.time.format.DateTimeParseException: Text '{value}' could not be parsed"
+        ), cause
+        assert cause.endswith(f"at index {ours.error_index}"), (cause, ours.error_index)
     else:
         assert res.error is None, res.error
         assert res.queries[0].rows == [[_printed(ours)]]
@@ -259,6 +278,7 @@ def test_to_timestamp_ltz_random_numbers_agree_with_flink(flink: FlinkRuntime) -
         expected,
         lambda rid: f"n={numbers[rid]} d={doubles[rid]!r}",
         ["LTZ(n,0)", "LTZ(n,3)", "LTZ(d,0)", "LTZ(d,3)"],
+        len(numbers),
     )
 
 
@@ -266,7 +286,12 @@ def test_to_timestamp_ltz_other_precision_fails(flink: FlinkRuntime) -> None:
     """R4.4: precisions other than 0 and 3 fail at runtime."""
     [res] = flink.run_scripts(["SELECT TO_TIMESTAMP_LTZ(5, 6)"])
     assert res.error is not None
-    assert to_timestamp_ltz(5, 6).status is Status.FAIL
+    assert res.root_cause is not None and res.root_cause.startswith(
+        "The precision value '6' for function TO_TIMESTAMP_LTZ(numeric, precision) is unsupported"
+    ), res.root_cause
+    ours = to_timestamp_ltz(5, 6)
+    assert ours.status is Status.FAIL
+    assert ours.reason is not None and "precision 6 is unsupported" in ours.reason
 
 
 @pytest.mark.parametrize("standard", ["SQL", "ISO-8601"])
@@ -299,7 +324,9 @@ def test_json_timestamp_decoding_agrees_with_flink(flink: FlinkRuntime, standard
         )
         return _printed(conv)
 
-    _compare("JSON " + standard, out, expected, lambda rid: repr(values[rid]), ["ts", "tl"])
+    _compare(
+        "JSON " + standard, out, expected, lambda rid: repr(values[rid]), ["ts", "tl"], len(values)
+    )
 
 
 @pytest.mark.parametrize(
@@ -328,6 +355,8 @@ def test_json_parse_error_fails_the_job(
     ours = json_timestamp(value, ltz=ltz, standard=standard)
     if ours.status is Status.FAIL:
         assert res.error is not None, f"Flink decoded {value!r}: {res.rows}"
+        assert res.root_cause == "Fail to deserialize at field: ts.", res.root_cause
+        assert ours.reason is not None and "Failed to deserialize JSON" in ours.reason
     else:
         assert res.error is None, res.error
         assert res.queries[-1].rows == [[_printed(ours)]]

@@ -76,7 +76,16 @@ def test_conversions_never_raise(value: str, pattern: str) -> None:
     assert cast_to_timestamp(value).status in (Status.OK, Status.FAIL)
     for ltz in (False, True):
         for standard in ("SQL", "ISO-8601"):
-            json_timestamp(value, ltz=ltz, standard=standard)
+            strict = json_timestamp(value, ltz=ltz, standard=standard)
+            lenient = json_timestamp(value, ltz=ltz, standard=standard, ignore_parse_errors=True)
+            # flink-json: a field parses (OK) or fails the job; ignore-parse-errors turns every
+            # failure into a NULL field and changes nothing else
+            assert strict.status in (Status.OK, Status.FAIL)
+            assert (strict.millis is None) == (strict.status is Status.FAIL)
+            if strict.status is Status.OK:
+                assert lenient == strict
+            else:
+                assert lenient.status is Status.NULL and lenient.millis is None
 
 
 @given(date_times, st.sampled_from(ROUND_TRIP_PATTERNS))

@@ -179,7 +179,7 @@ def _boom(*_: object, **__: object) -> None:
 def test_internal_error_is_exit_4_and_one_line(
     cli: Callable[..., Run], job: Path, markup_events: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("flinkdoctor.cli.simulate_windows.simulate", _boom)
+    monkeypatch.setattr("flinkdoctor.engine.simulate", _boom)  # imported when the command runs
     monkeypatch.delenv("FLINKDOCTOR_DEBUG", raising=False)
     line = one_line_error(cli("simulate-windows", str(job), "--events", str(markup_events)), 4)
     assert line.startswith(
@@ -190,7 +190,7 @@ def test_internal_error_is_exit_4_and_one_line(
 def test_internal_error_traceback_with_debug(
     cli: Callable[..., Run], job: Path, markup_events: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("flinkdoctor.cli.simulate_windows.simulate", _boom)
+    monkeypatch.setattr("flinkdoctor.engine.simulate", _boom)  # imported when the command runs
     monkeypatch.setenv("FLINKDOCTOR_DEBUG", "1")
     run = cli("simulate-windows", str(job), "--events", str(markup_events))
     assert run.code == 4

@@ -207,7 +207,7 @@ def test_an_internal_error_carrying_the_secret_does_not_print_it(
     def leak(*_: object, **__: object) -> None:
         raise RuntimeError(f"a bug that quotes the config: password={CANARY} {CANARY}")
 
-    monkeypatch.setattr("flinkdoctor.cli.simulate_windows.simulate", leak)
+    monkeypatch.setattr("flinkdoctor.engine.simulate", leak)
     for debug in ("0", "1"):
         monkeypatch.setenv("FLINKDOCTOR_DEBUG", debug)
         run = cli("simulate-windows", str(script), "--events", str(events))

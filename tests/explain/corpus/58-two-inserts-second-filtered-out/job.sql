@@ -39,7 +39,7 @@ INSERT INTO per_minute
 SELECT window_start, window_end, host, COUNT(*) AS c, SUM(v) AS s
 FROM TABLE(TUMBLE(TABLE ev, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
 GROUP BY window_start, window_end, host;
-INSERT INTO out_c
+INSERT INTO per_minute_c
 SELECT window_start, window_end, host, COUNT(*) AS c, SUM(v) AS s
 FROM TABLE(TUMBLE(TABLE ev, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
 WHERE host = 'c'

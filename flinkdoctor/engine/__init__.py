@@ -15,7 +15,7 @@ Parts are named after Flink's: ``split_watermarks`` (per-split generators, multi
 (legacy group windows, sessions), ``aggregates``, ``arrival``, ``simulator``.
 """
 
-from flinkdoctor.engine.plan import EnginePlan, Overrides, build_plan
+from flinkdoctor.engine.plan import EnginePlan, Overrides, build_plan, windowed_queries
 from flinkdoctor.engine.result import (
     Column,
     DroppedRecord,
@@ -41,4 +41,5 @@ __all__ = [
     "TimelinePoint",
     "build_plan",
     "simulate",
+    "windowed_queries",
 ]

@@ -131,9 +131,11 @@ def _loc(node: Any) -> Location | None:
     return loc if isinstance(loc, Location) else None
 
 
-def _find_query(
-    script: m.Script, index: int | None
-) -> tuple[m.Select, str | None, m.Insert | m.QueryStatement]:
+def windowed_queries(
+    script: m.Script,
+) -> list[tuple[m.Select, str | None, m.Insert | m.QueryStatement]]:
+    """Every windowed SELECT of the script in order (what ``Overrides.query_index`` counts):
+    the SELECT, its sink table (None for a bare query) and its statement."""
     candidates: list[tuple[m.Select, str | None, m.Insert | m.QueryStatement]] = []
     for q in script.queries:
         query = q.query
@@ -148,6 +150,13 @@ def _find_query(
             if sel.windows() or sel.group_by:
                 sink = str(q.target) if isinstance(q, m.Insert) else None
                 candidates.append((sel, sink, q))
+    return candidates
+
+
+def _find_query(
+    script: m.Script, index: int | None
+) -> tuple[m.Select, str | None, m.Insert | m.QueryStatement]:
+    candidates = windowed_queries(script)
     if not candidates:
         raise InputError(
             "the script has no windowed query (a SELECT with a window TVF or GROUP BY "

@@ -26,6 +26,17 @@ class Holder:
     last_event_time: int | None
     reason: str
     rule: str
+    kind: str = ""
+    """Why, as a fact: ``no-partition`` (a subtask owning no split, R2.3), ``no-data`` (no
+    record yet), ``null-rowtime`` (only NULL rowtimes, R1.7), ``no-emission`` (periodic
+    emission off, R1.8), ``behind`` (its newest event time is too old), ``not-emitted`` (ahead,
+    but its watermark has not been emitted yet)."""
+    partition: int | None = None
+    """The Kafka partition, for a split."""
+    subtask: int | None = None
+    """The source subtask that reads it (or is it)."""
+    records: int = 0
+    """Records it has read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +52,13 @@ class PendingWindow:
     current_watermark: int | None
     held_back_by: tuple[Holder, ...]
     explanation: str
+    buffered: bool = False
+    """The watermark has passed it but its rows wait in an aggregation buffer."""
+    release_event_time: int | None = None
+    """The event time every holding input must reach for it to fire (needed watermark plus the
+    WATERMARK delay); None when the delay is not a constant or nothing can release it."""
+    all_idle: bool = False
+    """Every input is idle: idleness never advances event time past the data (R2.6, R2.7)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +72,10 @@ class DroppedRecord:
     rule: str
     reason: str
     watermark: int | None
+    cause: str = ""
+    """Why, as a fact: ``late``, ``late-null-rowtime`` (NULL read as epoch 0 by a legacy
+    window), ``null-rowtime`` (a window TVF drops it), ``local-buffer`` (late after waiting in a
+    local pre-aggregation buffer), ``lost-in-buffer`` (kept without a timer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +142,14 @@ class SimulationResult:
     findings: tuple[str, ...] = ()
     """Diagnoses that are neither a failure, a drop nor an open window (e.g. R3.8: the query is
     a regular aggregate emitting updates), each starting with its rule id."""
+    null_rowtime_records: int = 0
+    """Records whose rowtime was NULL and that a legacy group window read as epoch 0 (R6.8)."""
+    regular_aggregate: bool = False
+    """The query is a regular GroupAggregate over a window TVF, emitting updates (R3.8)."""
+    max_event_time: int | None = None
+    """The newest rowtime any input saw (epoch ms), None when none."""
+    watermark_delay: int | None = None
+    """The WATERMARK's constant delay in ms (``rowtime - INTERVAL ...``), None otherwise."""
 
     @property
     def clean(self) -> bool:

@@ -697,6 +697,7 @@ class _Simulation:
                     "NULL rowtime: the window table function drops it silently "
                     "(numNullRowTimeRecordsDropped)",
                     _opt(self.op.progress),
+                    "null-rowtime",
                 )
             )
 
@@ -726,7 +727,14 @@ class _Simulation:
                 why += f" ({count} record(s) of the same key and slice)"
             self.dropped.append(
                 DroppedRecord(
-                    rec.source, rec.partition, rec.offset, rt, "R3.4", why, _opt(self.op.progress)
+                    rec.source,
+                    rec.partition,
+                    rec.offset,
+                    rt,
+                    "R3.4",
+                    why,
+                    _opt(self.op.progress),
+                    "lost-in-buffer",
                 )
             )
 
@@ -757,12 +765,15 @@ class _Simulation:
         else:
             rule = "R3.4"
             why = "the last window containing it had already fired (wm >= last window end - 1)"
+        cause = "late"
         if rt is None:
+            cause = "late-null-rowtime"
             why = (
                 "its rowtime is NULL, read as epoch 0 by the legacy group window: the 1970 "
                 "window had already fired (seed-case §3.5)"
             )
         if local:
+            cause = "local-buffer"
             why = (
                 "not late when it was read, but it waited in the local pre-aggregation buffer "
                 "of its source subtask (two-phase window aggregation), which flushes only when a "
@@ -783,6 +794,7 @@ class _Simulation:
                     rule,
                     f"late: {why}",
                     _opt(self.op.progress),
+                    cause,
                 )
             )
 
@@ -873,7 +885,21 @@ class _Simulation:
             findings=tuple(n for n in plan.notes if n.startswith("R3.8"))
             + _no_input(self.count)
             + _null_rowtimes(self.null_rowtimes),
+            null_rowtime_records=self.null_rowtimes,
+            regular_aggregate=plan.regular_parts is not None,
+            max_event_time=self._max_event_time(),
+            watermark_delay=plan.watermark_delay,
         )
+
+    def _max_event_time(self) -> int | None:
+        times = [
+            s.last_event_time
+            for r in self.readers
+            for s in r.splits.values()
+            if s.last_event_time is not None
+        ]
+        times += [a.last_event_time for a in self.assigners if a.last_event_time is not None]
+        return max(times) if times else None
 
     def _window_text(self) -> str:
         p = self.plan
@@ -950,7 +976,7 @@ class _Simulation:
             if self.plan.offset:
                 explanation += "; with a window offset these rows are dropped as late when flushed"
             return PendingWindow(
-                w.start, w.end, key, w.records, w.trigger, current, (), explanation
+                w.start, w.end, key, w.records, w.trigger, current, (), explanation, buffered=True
             )
         if holders:
             h = holders[0]
@@ -988,8 +1014,23 @@ class _Simulation:
             explanation = (
                 f"needs watermark >= {needed_text}; the watermark is {self._wm_text(final_wm)}"
             )
+        release_at = (
+            w.trigger + plan.watermark_delay
+            if plan.watermark_delay is not None
+            and not any(h.kind in ("no-partition", "null-rowtime", "no-emission") for h in holders)
+            else None
+        )
         return PendingWindow(
-            w.start, w.end, key, w.records, w.trigger, current, tuple(holders), explanation
+            w.start,
+            w.end,
+            key,
+            w.records,
+            w.trigger,
+            current,
+            tuple(holders),
+            explanation,
+            release_event_time=release_at,
+            all_idle=not holders and self.valve.idle,
         )
 
     def _wm_text(self, wm: int | None) -> str:
@@ -1020,6 +1061,8 @@ class _Simulation:
                             "idle without an idle timeout, so it pins the watermark at "
                             "Long.MIN_VALUE",
                             "R2.3",
+                            kind="no-partition",
+                            subtask=reader.index,
                         )
                     )
                     continue
@@ -1038,6 +1081,9 @@ class _Simulation:
                             "its partitions are ahead, but it has not emitted a watermark "
                             "that high yet",
                             "R2.1",
+                            kind="not-emitted",
+                            subtask=reader.index,
+                            records=sum(sp.records for sp in reader.splits.values()),
                         )
                     )
         else:
@@ -1052,7 +1098,17 @@ class _Simulation:
                         if plan.idle_timeout > 0
                         else " and has no idle timeout (table.exec.source.idle-timeout)"
                     )
-                    out.append(Holder(assigner.name, None, None, reason, "R2.6"))
+                    out.append(
+                        Holder(
+                            assigner.name,
+                            None,
+                            None,
+                            reason,
+                            "R2.6",
+                            kind="no-data",
+                            subtask=assigner.index,
+                        )
+                    )
                 else:
                     reason = (
                         f"its newest event time is {self._ts_text(assigner.last_event_time)}, so "
@@ -1068,6 +1124,9 @@ class _Simulation:
                             assigner.last_event_time,
                             reason,
                             "R1.4",
+                            kind="behind",
+                            subtask=assigner.index,
+                            records=got,
                         )
                     )
         out.sort(key=lambda h: -1 << 64 if h.watermark is None else h.watermark)
@@ -1082,19 +1141,23 @@ class _Simulation:
             if plan.idle_timeout <= 0:
                 reason += " and no idle timeout is set, so it holds the watermark at Long.MIN_VALUE"
             rule = "R2.1"
+            kind = "no-data"
         elif split.last_event_time is None and split.generated == LONG_MIN:
             reason = (
                 f"all {split.records} of its record(s) have a NULL rowtime, so its watermark "
                 f"never advanced (R1.7)"
             )
             rule = "R1.7"
+            kind = "null-rowtime"
         elif plan.interval == 0 and not plan.emit_on_event:
             reason = (
                 "pipeline.auto-watermark-interval is 0 with the default on-periodic emit "
                 "strategy: the Kafka source never emits a watermark (R1.8)"
             )
             rule = "R1.8"
+            kind = "no-emission"
         else:
+            kind = "behind"
             reason = (
                 f"its newest event time is {self._ts_text(split.last_event_time)}, so its "
                 f"watermark is {self._wm_text(split.watermark)}"
@@ -1109,6 +1172,10 @@ class _Simulation:
             split.last_event_time,
             reason,
             rule,
+            kind=kind,
+            partition=split.partition,
+            subtask=reader.index,
+            records=split.records,
         )
 
     def _ts_text(self, ts: int | None) -> str:

@@ -63,9 +63,10 @@ class DdlParser(QueryParser):
             partitioned = self._column_names()
         self._skip_distribution()
         options: dict[str, str] = {}
+        option_locations: dict[str, Location] = {}
         if self.accept("WITH"):
             self.expect("(", "after WITH")
-            options = self.parse_options_list("in WITH (...)")
+            options = self.parse_options_list("in WITH (...)", locations=option_locations)
         like = self._like() if self.at("LIKE") else None
         as_query: Query | None = None
         if self.accept("AS"):
@@ -85,6 +86,7 @@ class DdlParser(QueryParser):
             comment,
             as_query,
             location=loc,
+            option_locations=option_locations,
         )
 
     def _element(

@@ -157,12 +157,21 @@ class ExprParser(TypeParser):
                 sub.accept(",")
         return out
 
-    def parse_options_list(self, context: str, *, strict: bool = True) -> dict[str, str]:
+    def parse_options_list(
+        self,
+        context: str,
+        *,
+        strict: bool = True,
+        locations: dict[str, Location] | None = None,
+    ) -> dict[str, str]:
         """``'k' = 'v' {, ...} )`` after the opening parenthesis; consumes the ``)``. Flink
         wants string literals on both sides; ``strict=False`` also takes names and numbers
-        (hint options, static partition specs)."""
+        (hint options, static partition specs). ``locations`` receives where each key was
+        written (lint points at the option)."""
         out: dict[str, str] = {}
         while not self.at(")"):
+            if locations is not None:
+                key_loc = self.loc()
             if self.tok.kind == STRING or strict:
                 key = self.parse_string(f"an option key {context}, written 'key' = 'value'")
             else:
@@ -175,6 +184,8 @@ class ExprParser(TypeParser):
             else:
                 raise self.error(f"expected a value for option {key!r}")
             out[key] = value
+            if locations is not None:
+                locations[key] = key_loc
             if not self.accept(","):
                 break
         self.expect(")", f"after the options {context}")
@@ -415,8 +426,14 @@ class ExprParser(TypeParser):
             raise self.error(
                 f"Interval fractional second precision '{frac}' out of range", start, found=False
             )
+        overflow: str | None = None
         try:
             value = intervals.evaluate(text, unit, end_unit, precision, frac)
+        except intervals.PrecisionOverflow as e:
+            if not intervals.tolerating_overflow():
+                raise self.error(str(e), start, found=False) from None
+            overflow = str(e)
+            value = intervals.evaluate(text, unit, end_unit, intervals.MAX_PRECISION, frac)
         except intervals.IntervalError as e:
             raise self.error(str(e), start, found=False) from None
         millis = None if value.millis is None else sign * value.millis
@@ -431,6 +448,7 @@ class ExprParser(TypeParser):
             frac if seconds_last else None,
             millis,
             months,
+            overflow,
             location=loc,
         )
 

@@ -10,6 +10,9 @@ milliseconds. The string may carry its own sign (``'-5'``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 DEFAULT_PRECISION = 2
@@ -26,6 +29,30 @@ _SEPARATOR = {"MONTH": "-", "HOUR": " ", "MINUTE": ":", "SECOND": ":"}
 
 class IntervalError(ValueError):
     """An interval literal Flink rejects; the message is Calcite's wording."""
+
+
+class PrecisionOverflow(IntervalError):
+    """The leading field has more digits than its precision allows (``INTERVAL '300' SECOND``)."""
+
+
+_TOLERATE_OVERFLOW: ContextVar[bool] = ContextVar("tolerate_interval_overflow", default=False)
+
+
+def tolerating_overflow() -> bool:
+    """True inside ``tolerate_overflow()``: the parser records a precision overflow on the
+    literal (``IntervalLiteral.overflow``) instead of raising, so lint can report it as a
+    finding and go on checking the rest of the script."""
+    return _TOLERATE_OVERFLOW.get()
+
+
+@contextmanager
+def tolerate_overflow() -> Iterator[None]:
+    """Parse with precision overflows recorded rather than raised (see ``tolerating_overflow``)."""
+    token = _TOLERATE_OVERFLOW.set(True)
+    try:
+        yield
+    finally:
+        _TOLERATE_OVERFLOW.reset(token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +91,7 @@ def evaluate(
     fields = [int(g) for g in m.groups()[: len(units)]]
     if fields[0] >= 10**precision:
         shown = -fields[0] if sign < 0 else fields[0]
-        raise IntervalError(
+        raise PrecisionOverflow(
             f"Interval field value {shown} exceeds precision of {unit}({precision}) field"
         )
     if any(v >= _LIMIT[u] for u, v in zip(units[1:], fields[1:], strict=True)):

@@ -344,6 +344,9 @@ class IntervalLiteral(Expr):
     fraction_precision: int | None = None
     millis: int | None = None
     months: int | None = None
+    overflow: str | None = field(default=None, compare=False)
+    """Calcite's message when the leading field exceeds its precision; only ever set when the
+    script was parsed under ``intervals.tolerate_overflow()`` (lint), else the parser raises."""
     location: Location = field(default=UNKNOWN, compare=False)
 
     def to_sql(self) -> str:
@@ -1106,6 +1109,8 @@ class CreateTable:
     comment: str | None = None
     as_query: Query | None = None
     location: Location = field(default=UNKNOWN, compare=False)
+    option_locations: dict[str, Location] = field(default_factory=dict, compare=False)
+    """Where each WITH option's key was written (empty for tables built by code)."""
 
     def column(self, name: str) -> Column | None:
         """The column called ``name`` (exact match first, then case-insensitive)."""

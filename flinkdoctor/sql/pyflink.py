@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 
 from flinkdoctor.errors import Location
 from flinkdoctor.sql.errors import SqlError
@@ -161,12 +162,16 @@ class _Collector(ast.NodeVisitor):
         self.generic_visit(node)
 
 
-def extract_pyflink(source: str, file: str) -> Script:
+def extract_pyflink(source: str, file: str, env: Mapping[str, str] | None = None) -> Script:
     """The ``Script`` a PyFlink job would run. Raises ``SqlError`` if the file is not valid
-    Python or its (resolved) SQL is not valid Flink SQL; unresolved parts never raise."""
+    Python or its (resolved) SQL is not valid Flink SQL; unresolved parts never raise.
+
+    ``env``: the environment the job would see; ``os.environ.get('X')`` / ``os.getenv('X')``
+    lookups resolve from it (or their default) and stay holes when unset. None keeps every
+    lookup a hole (the core reads no environment of its own)."""
     try:
         tree = ast.parse(source, file)
-        return _extract(tree, source, file)
+        return _extract(tree, source, file, env)
     except SyntaxError as e:
         raise SqlError(
             f"not valid Python: {e.msg}", Location(file, e.lineno or 0, e.offset or 0)
@@ -175,11 +180,13 @@ def extract_pyflink(source: str, file: str) -> Script:
         raise SqlError("Python source nested too deeply to analyse", Location(file)) from None
 
 
-def _extract(tree: ast.Module, source: str, file: str) -> Script:
+def _extract(
+    tree: ast.Module, source: str, file: str, environ: Mapping[str, str] | None = None
+) -> Script:
     src = PySource(source)
     collector = _Collector()
     collector.visit(tree)
-    evaluator = Evaluator(src, collector.module)
+    evaluator = Evaluator(src, collector.module, environ)
     holes = _Holes(src, file)
 
     def parse_query(value: Value) -> Query | None:

@@ -15,7 +15,7 @@ import bisect
 import operator
 import re
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 _MAX_DEPTH = 150  # guards self-referencing or very long assignment and + chains
@@ -114,10 +114,15 @@ _PERCENT = re.compile(r"%%|%[sdr]")
 class Evaluator:
     """Evaluates string expressions against the scopes of one module."""
 
-    def __init__(self, src: PySource, module: Scope) -> None:
+    def __init__(
+        self, src: PySource, module: Scope, env: Mapping[str, str] | None = None
+    ) -> None:
         self.src = src
         self.module = module
         self.depth = 0
+        self.env = env
+        """Environment variables the job would see (``--env`` / the process), or None to keep
+        every ``os.environ`` lookup a hole."""
 
     def value(self, node: ast.AST, scope: Scope) -> Value:
         """The (partly) known value of ``node`` evaluated where it stands in ``scope``."""
@@ -156,6 +161,26 @@ class Evaluator:
             return self._name(node, scope)
         if isinstance(node, ast.Call):
             return self._call(node, scope)
+        if isinstance(node, ast.Subscript) and _is_os_environ(node.value):
+            return self._env_lookup(node, node.slice, None, scope)
+        return [self.unknown(node)]
+
+    def _env_lookup(
+        self, node: ast.AST, name_node: ast.AST, default: ast.AST | None, scope: Scope
+    ) -> Value:
+        """``os.environ.get('X'[, d])`` / ``os.getenv`` / ``os.environ['X']`` as the job would
+        see it: the value from ``env``, else the default; a hole when neither is known."""
+        if self.env is None:
+            return [self.unknown(node)]
+        name = self.value(name_node, scope)
+        if len(name) != 1 or not isinstance(name[0], Text):
+            return [self.unknown(node)]
+        key = name[0].text
+        if key in self.env:
+            text = self.env[key]
+            return [Text(text, (self.src.start(node),) * len(text))]
+        if default is not None:
+            return self.value(default, scope)
         return [self.unknown(node)]
 
     def _fstring(self, node: ast.JoinedStr, scope: Scope) -> Value:
@@ -200,6 +225,9 @@ class Evaluator:
 
     def _call(self, node: ast.Call, scope: Scope) -> Value:
         func = node.func
+        if _is_env_getter(func) and 1 <= len(node.args) <= 2 and not node.keywords:
+            default = node.args[1] if len(node.args) == 2 else None
+            return self._env_lookup(node, node.args[0], default, scope)
         if isinstance(func, ast.Attribute):
             if func.attr == "format" and not node.args and not node.keywords:
                 return self.value(func.value, scope)
@@ -313,6 +341,22 @@ _INT_OPS: dict[type[ast.operator], Callable[[int, int], int]] = {
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
 }
+
+
+def _is_os_environ(node: ast.AST) -> bool:
+    """``os.environ`` (or ``environ`` imported from os)."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "environ" and isinstance(node.value, ast.Name) and node.value.id == "os"
+    return isinstance(node, ast.Name) and node.id == "environ"
+
+
+def _is_env_getter(func: ast.AST) -> bool:
+    """``os.environ.get`` or ``os.getenv`` (or ``getenv`` imported from os)."""
+    if isinstance(func, ast.Attribute):
+        if func.attr == "get":
+            return _is_os_environ(func.value)
+        return func.attr == "getenv" and isinstance(func.value, ast.Name) and func.value.id == "os"
+    return isinstance(func, ast.Name) and func.id == "getenv"
 
 
 def _int_arithmetic(node: ast.AST) -> int | None:

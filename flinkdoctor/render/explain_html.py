@@ -47,7 +47,8 @@ h3 { font-size: 15px; margin: 0; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 14px 18px;
   margin: 12px 0; }
 .finding { border-left: 6px solid var(--info); }
-.finding.error { border-left-color: var(--err); } .finding.warning { border-left-color: var(--warn); }
+.finding.error { border-left-color: var(--err); }
+.finding.warning { border-left-color: var(--warn); }
 .badge { display: inline-block; border-radius: 999px; padding: 1px 9px; font-size: 12px;
   font-weight: 600; color: #fff; background: var(--info); margin-right: 6px; }
 .badge.error { background: var(--err); } .badge.warning { background: var(--warn); }
@@ -55,7 +56,8 @@ h3 { font-size: 15px; margin: 0; }
 .code { color: var(--mute); font-size: 13px; }
 pre { background: #f2f4f7; border-radius: 6px; padding: 10px 12px; overflow-x: auto;
   font: 12.5px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; margin: 8px 0; }
-pre.diff .add { color: #067647; } pre.diff .del { color: #b42318; } pre.diff .hunk { color: #6941c6; }
+pre.diff .add { color: #067647; } pre.diff .del { color: #b42318; }
+pre.diff .hunk { color: #6941c6; }
 .verified { background: #ecfdf3; border: 1px solid #abefc6; border-radius: 6px; padding: 6px 10px; }
 .verified.failed { background: #fef3f2; border-color: #fecdca; }
 details summary { cursor: pointer; color: var(--mute); font-size: 13px; }
@@ -285,7 +287,9 @@ def _window_ends(pending: Sequence[PendingWindow]) -> list[PendingWindow]:
     return list(seen.values())[:MAX_WINDOW_LINES]
 
 
-def _span(inputs: Iterable[InputTimeline], pending: Sequence[PendingWindow]) -> tuple[int, int] | None:
+def _span(
+    inputs: Iterable[InputTimeline], pending: Sequence[PendingWindow]
+) -> tuple[int, int] | None:
     points: list[int] = []
     for t in inputs:
         wm, _ = _final(t)
@@ -312,7 +316,7 @@ def _axis_svg(lo: int, hi: int, windows: Sequence[PendingWindow], index: int) ->
         f'<svg class="axis" data-query="{index}" xmlns="http://www.w3.org/2000/svg" '
         f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-label="event-time axis">',
-        f'<text x="4" y="16" class="small">event time (UTC)</text>',
+        '<text x="4" y="16" class="small">event time (UTC)</text>',
         f'<text x="4" y="32" class="small">{_e(_ts(lo)[:10])}</text>',
     ]
     for t in _ticks(lo, hi):

@@ -46,9 +46,10 @@ def _register_commands() -> None:
     # once per process, however often main() runs (tests call it many times).
     if app.registered_commands:
         return
-    from flinkdoctor.cli import check_pattern, sample, simulate_windows
+    from flinkdoctor.cli import check_pattern, explain, sample, simulate_windows
 
     check_pattern.register(app)
+    explain.register(app)
     sample.register(app)
     simulate_windows.register(app)
 

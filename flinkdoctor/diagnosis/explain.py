@@ -141,6 +141,8 @@ class ExplainResult:
 
 def verdict_sentence(verdict: str, sink_rows: int) -> str:
     if verdict == "fails":
+        if sink_rows:
+            return f"the job fails and restarts, after the sink received {sink_rows} row(s)"
         return "the job fails and restarts: the sink gets nothing"
     if verdict == "rows":
         return f"the sink receives {sink_rows} row(s)"
@@ -255,7 +257,7 @@ def explain(
             fixed_text = apply_edits(script_text, edits)
     sink_rows = sum(q.visible_rows for q in run.reports)
     failed = any(q.failure is not None for q in run.reports)
-    verdict = "fails" if failed and sink_rows == 0 else "rows" if sink_rows else "empty"
+    verdict = "fails" if failed else "rows" if sink_rows else "empty"
     records = max((q.result.records_in for q in run.reports if q.result), default=len(sample))
     if placeholders:
         assumptions.append(
@@ -374,8 +376,19 @@ def _replay_all(
         if unresolved is not None:
             run.reports.append(
                 QueryReport(
-                    index, sink, location, str(table.name) if table else None, None, arrival,
-                    why, 0, 0, 0, 0, None, None,
+                    index,
+                    sink,
+                    location,
+                    str(table.name) if table else None,
+                    None,
+                    arrival,
+                    why,
+                    0,
+                    0,
+                    0,
+                    0,
+                    None,
+                    None,
                     error=f"the rowtime of {table.name if table else '?'} depends on "
                     f"{unresolved}, unknown without the job's environment: pass --env",
                 )
@@ -395,8 +408,20 @@ def _replay_all(
         except FlinkDoctorError as error:
             run.reports.append(
                 QueryReport(
-                    index, sink, location, str(table.name) if table else None, None, arrival,
-                    why, 0, 0, 0, 0, None, None, error=str(error),
+                    index,
+                    sink,
+                    location,
+                    str(table.name) if table else None,
+                    None,
+                    arrival,
+                    why,
+                    0,
+                    0,
+                    0,
+                    0,
+                    None,
+                    None,
+                    error=str(error),
                 )
             )
             continue
@@ -436,7 +461,7 @@ def _replay_all(
             query_index=index,
             query_location=location,
             table_location=table.location if table else None,
-            where_location=select.where.location if select.where is not None else None,  # type: ignore[attr-defined]
+            where_location=select.where.location if select.where is not None else None,
             sink=sink,
             rowtime_cause_known=rowtime_known,
             json_cause_known=json_known,
@@ -514,7 +539,9 @@ def _verify(
     failures = [q.failure for q in run.reports if q.failure]
     errors = [q.error for q in run.reports if q.error]
     if failures:
-        return Verification(rows, fired, f"with this change the job still fails: {failures[0]}", True), fixed
+        return Verification(
+            rows, fired, f"with this change the job still fails: {failures[0]}", True
+        ), fixed
     if errors:
         return Verification(rows, fired, f"with this change: {errors[0]}", True), fixed
     summary = f"with this change: {rows} row(s) in {fired} window(s)"
@@ -525,9 +552,7 @@ def _verify(
 
 
 def _newest_pending(run: _Run) -> str:
-    pending = [
-        p for q in run.reports if q.result is not None for p in q.result.pending
-    ]
+    pending = [p for q in run.reports if q.result is not None for p in q.result.pending]
     if not pending:
         return ""
     newest = max(pending, key=lambda p: p.window_end)

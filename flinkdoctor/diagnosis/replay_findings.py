@@ -186,6 +186,12 @@ def _drops(result: SimulationResult, ctx: ReplayContext, base: dict[str, Any]) -
         f"{total_late} record(s) were dropped as late: the window they belong to had already "
         "fired, so their rows are missing from the sink"
     )
+    nulls = late.get("late-null-rowtime", 0)
+    if nulls:
+        message += (
+            f"; {nulls} of the listed ones have a NULL rowtime, read as epoch 0 (the 1970 "
+            "window had fired)"
+        )
     if buffered:
         message += (
             f" ({buffered} of the listed ones waited in an aggregation buffer until after their "
@@ -214,15 +220,19 @@ def _pending(result: SimulationResult, ctx: ReplayContext, base: dict[str, Any])
         if window.buffered or window.all_idle:
             newest.append(window)
             continue
-        holders = [h for h in window.held_back_by if h.kind != "null-rowtime"]
-        if not holders:
+        real = [h for h in window.held_back_by if h.kind != "null-rowtime"]
+        if not real:
             if not window.held_back_by:
                 newest.append(window)
             continue  # NULL rowtimes: the rowtime causes explain it
-        for holder in holders:
-            key = _holder_class(holder, window, result)
+        classes = [(_holder_class(h, window, result), h) for h in real]
+        idle_classes = [(c, h) for c, h in classes if c in ("idle-subtask", "idle-partition")]
+        for key, holder in idle_classes or classes:
             by_holder.setdefault(key, []).append((window, holder))
     newest += [w for w, _ in by_holder.get("newest", [])]
+    if "idle-subtask" in by_holder or "idle-partition" in by_holder:
+        # what the idle inputs hold back is the cause; the newest data only ends the sample
+        newest += [w for w, _ in by_holder.pop("window-not-closed", [])]
     subtasks = by_holder.get("idle-subtask", [])
     if subtasks:
         names = sorted({h.input for _, h in subtasks})
@@ -248,17 +258,17 @@ def _pending(result: SimulationResult, ctx: ReplayContext, base: dict[str, Any])
         )
     idle = by_holder.get("idle-partition", [])
     if idle:
-        holders = {h.input: h for _, h in idle}
-        described = "; ".join(_holder_text(h) for h in holders.values())
+        idle_holders = {h.input: h for _, h in idle}
+        described = "; ".join(_holder_text(h) for h in idle_holders.values())
         out.append(
             _finding(
                 "idle-partition",
-                f"{len(holders)} partition(s) without fresh data hold the watermark back while "
-                f"the others are ahead: {described}",
+                f"{len(idle_holders)} partition(s) without fresh data hold the watermark back "
+                f"while the others are ahead: {described}",
                 ctx.table_location,
                 {
                     **base,
-                    "inputs": [_holder_json(h) for h in holders.values()],
+                    "inputs": [_holder_json(h) for h in idle_holders.values()],
                     "windows": _window_list(idle),
                 },
                 "R2.1",
@@ -331,9 +341,7 @@ def _holder_class(holder: Holder, window: PendingWindow, result: SimulationResul
         return "idle-partition"
     if holder.kind == "behind" and result.max_event_time is not None:
         delay = result.watermark_delay
-        ahead = (
-            delay is not None and result.max_event_time - delay >= window.needed_watermark
-        )
+        ahead = delay is not None and result.max_event_time - delay >= window.needed_watermark
         if ahead:
             return "idle-partition"  # only stale data: the others are past this window
     if holder.kind == "behind" and result.rows and window.release_event_time is not None:

@@ -70,7 +70,9 @@ def check_rowtime_data(
     total = len(records)
     if missing:
         alternative = _did_you_mean(path, seen, records)
-        cause = _missing_field(script, text, table, conversion, path, missing, total, seen, alternative)
+        cause = _missing_field(
+            script, text, table, conversion, path, missing, total, seen, alternative
+        )
         causes.append(cause)
         if alternative is not None:
             # evaluate past it: what would the conversion do with the field the events carry?
@@ -195,9 +197,9 @@ def _rename_ops(table: CreateTable, old: str, new: str) -> list[LineOp]:
     """Rename physical column ``old`` to ``new`` where the table declares and reads it."""
     lines: set[int] = set()
     for column in table.columns:
-        if isinstance(column, PhysicalColumn) and column.name.lower() == old.lower():
-            lines.add(_loc_line(column.location))
-        elif isinstance(column, ComputedColumn) and old.lower() in column.expr.to_sql().lower():
+        declares = isinstance(column, PhysicalColumn) and column.name.lower() == old.lower()
+        reads = isinstance(column, ComputedColumn) and old.lower() in column.expr.to_sql().lower()
+        if declares or reads:
             lines.add(_loc_line(column.location))
     if table.watermark is not None and old.lower() in table.watermark.expr.to_sql().lower():
         lines.add(_loc_line(table.watermark.location))
@@ -312,7 +314,12 @@ def _pattern_line(text: str, old: str, near: int) -> int:
     return before[-1] if before else hits[0]
 
 
-_JSON_CHOICES: tuple[tuple[bool, str], ...] = ((False, "SQL"), (False, "ISO-8601"), (True, "SQL"), (True, "ISO-8601"))
+_JSON_CHOICES: tuple[tuple[bool, str], ...] = (
+    (False, "SQL"),
+    (False, "ISO-8601"),
+    (True, "SQL"),
+    (True, "ISO-8601"),
+)
 
 
 def _json_cause(
@@ -331,7 +338,10 @@ def _json_cause(
             choice = (ltz, standard)
             break
     ops: list[LineOp] = []
-    fix_text = "declare the column so flink-json can read the values, or compute the rowtime with TO_TIMESTAMP"
+    fix_text = (
+        "declare the column so flink-json can read the values, or compute the rowtime with "
+        "TO_TIMESTAMP"
+    )
     if choice is not None:
         ltz, standard = choice
         type_name = "TIMESTAMP_LTZ" if ltz else "TIMESTAMP"

@@ -131,8 +131,14 @@ def source_findings(
             rule = "R5.2"
         out.append(
             Finding(
-                entry.code, entry.name, entry.severity, message, table.location, evidence,
-                None, rule,
+                entry.code,
+                entry.name,
+                entry.severity,
+                message,
+                table.location,
+                evidence,
+                None,
+                rule,
             )
         )
     out += _startup(script, queries, reports, lint)
@@ -189,15 +195,27 @@ def _startup(
                 first = existing[0]
                 out.append(
                     Finding(
-                        first.code, first.name, first.severity, message, first.location,
-                        {**first.evidence, **evidence}, first.fix, first.rule,
+                        first.code,
+                        first.name,
+                        first.severity,
+                        message,
+                        first.location,
+                        {**first.evidence, **evidence},
+                        first.fix,
+                        first.rule,
                     )
                 )
             else:
                 out.append(
                     Finding(
-                        entry.code, entry.name, entry.severity, message, table.location,
-                        evidence, None, "R5.7",
+                        entry.code,
+                        entry.name,
+                        entry.severity,
+                        message,
+                        table.location,
+                        evidence,
+                        None,
+                        "R5.7",
                     )
                 )
         elif mode == "group-offsets" and not any(f.name == "startup-group-offsets" for f in lint):

@@ -22,9 +22,16 @@ from flinkdoctor.sql.model import Script
 @dataclass(frozen=True, slots=True)
 class LintContext:
     """What a rule sees: the parsed script (locations in the user's own file, the .py line for a
-    PyFlink job)."""
+    PyFlink job) and, when the caller has it, the file's text as lines, so a fix can carry the
+    exact replacement lines (``Edit``); without it fixes are words only."""
 
     script: Script
+    lines: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, script: Script, text: str | None = None) -> LintContext:
+        """The context for ``script`` read from ``text``."""
+        return cls(script, tuple(text.splitlines()) if text is not None else ())
 
 
 class Rule(ABC):

@@ -1,0 +1,155 @@
+"""``explain`` for people: the verdict first, then the top cause with its evidence and verified
+fix (a unified diff of the user's own file), then the other findings, ranked. Every piece of user
+text goes in through ``Text`` (never markup), so brackets in values print as they are; lines
+wrap to the console width (80 columns read well)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.padding import Padding
+from rich.syntax import Syntax
+from rich.text import Text
+
+from flinkdoctor.diagnosis.edits import unified_diff
+from flinkdoctor.diagnosis.explain import ExplainResult
+from flinkdoctor.findings import Finding, Severity
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_VERDICT_STYLE = {"rows": "bold green", "empty": "bold red", "fails": "bold red"}
+_EVIDENCE_SHOWN = 8
+
+
+def render_explain(result: ExplainResult, console: Console) -> None:
+    """Print the whole report."""
+    head = Text.assemble(
+        ("flinkdoctor explain ", "bold"),
+        (result.source, "cyan"),
+        f" · {result.records} event(s)",
+    )
+    verdict = Text.assemble(
+        ("Verdict: ", "bold"), (result.verdict_text, _VERDICT_STYLE.get(result.verdict, "bold"))
+    )
+    console.print(verdict)
+    console.print(head, style="dim")
+    top = result.top
+    if top is None or top.severity is not Severity.ERROR:
+        console.print(Text("No error-level cause found: the job works on these events.", "green"))
+    console.print()
+    if top is not None:
+        console.print(Text("Top cause", style="bold underline"))
+        _finding(console, top, result, full=True)
+    rest = list(result.findings[1:])
+    if rest:
+        console.print()
+        console.print(Text("Other findings, ranked", style="bold underline"))
+        for number, finding in enumerate(rest, start=2):
+            _finding(console, finding, result, full=False, number=number)
+    if result.fix is not None and _distinct_combined(result):
+        console.print()
+        console.print(Text("All fixes together", style="bold underline"))
+        _fix(console, result, result.fix.text, result.fix.edits, result.fix.verified)
+    console.print()
+    _queries(console, result)
+    for note in result.assumptions:
+        console.print(Text(f"assumed: {note}", style="dim"))
+
+
+def _distinct_combined(result: ExplainResult) -> bool:
+    assert result.fix is not None
+    top = result.top
+    return top is None or top.fix is None or top.fix.edits != result.fix.edits
+
+
+def _finding(
+    console: Console, finding: Finding, result: ExplainResult, *, full: bool, number: int = 1
+) -> None:
+    title = Text.assemble(
+        (f"{number}. " if not full else "", "bold"),
+        (f"{finding.severity.value} ", _STYLE[finding.severity]),
+        (f"[{finding.code} {finding.name}]", "bold"),
+    )
+    console.print(title)
+    if finding.location is not None:
+        console.print(Padding(Text(f"at {finding.location}", "dim"), (0, 0, 0, 3)))
+    console.print(Padding(Text(finding.message), (0, 0, 0, 3)))
+    if full:
+        for line in _evidence_lines(finding.evidence):
+            console.print(Padding(Text(line, style="dim"), (0, 0, 0, 3)))
+    fix = finding.fix
+    if fix is None:
+        return
+    if fix.edits and full:
+        _fix(console, result, fix.text, fix.edits, fix.verified)
+        return
+    top_fix = result.top.fix if result.top is not None else None
+    if fix.edits and top_fix is not None and top_fix.edits == fix.edits:
+        console.print(Padding(Text("fix: the same change as above", "green"), (0, 0, 0, 3)))
+        return
+    console.print(Padding(Text(f"fix: {fix.text}", "green"), (0, 0, 0, 3)))
+    if fix.edits:
+        _diff(console, result, fix.edits)
+    if fix.verified is not None:
+        console.print(Padding(_verified(fix.verified), (0, 0, 0, 3)))
+
+
+def _fix(console: Console, result: ExplainResult, text: str, edits: Any, verified: Any) -> None:
+    console.print(Padding(Text(f"fix: {text}", "green"), (0, 0, 0, 3)))
+    _diff(console, result, edits)
+    if verified is not None:
+        console.print(Padding(_verified(verified), (0, 0, 0, 3)))
+
+
+def _diff(console: Console, result: ExplainResult, edits: Any) -> None:
+    diff = unified_diff(result.script_text, edits, result.source)
+    if diff:
+        syntax = Syntax(diff.rstrip("\n"), "diff", theme="ansi_dark", word_wrap=True)
+        console.print(Padding(syntax, (0, 0, 0, 3)))
+
+
+def _verified(verified: Any) -> Text:
+    mark, style = ("✗ replayed: ", "bold red") if verified.failed else ("✓ verified: ", "green")
+    return Text.assemble((mark, style), verified.summary)
+
+
+def _evidence_lines(evidence: Any) -> list[str]:
+    lines: list[str] = []
+    for key, value in evidence.items():
+        if value is None or value == [] or value == {}:
+            continue
+        if key == "examples" and isinstance(value, list):
+            for example in value[:3]:
+                if isinstance(example, dict):
+                    at = f" ({example.get('at')})" if example.get("at") else ""
+                    shown = example.get("value", example.get("event_time", ""))
+                    lines.append(f"e.g. {shown!r}{at}")
+            continue
+        text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            text = "; ".join(
+                ", ".join(f"{k} {v}" for k, v in d.items() if v is not None) for d in value[:3]
+            )
+        lines.append(f"{key}: {text}")
+        if len(lines) >= _EVIDENCE_SHOWN:
+            break
+    return lines
+
+
+def _queries(console: Console, result: ExplainResult) -> None:
+    for q in result.queries:
+        where = f" ({q.location})" if q.location is not None else ""
+        sink = q.sink or "(no sink: a SELECT)"
+        if q.error is not None:
+            line = Text.assemble((f"query {q.index}", "bold"), where, f": not replayed: {q.error}")
+        else:
+            visible = f", {q.visible_rows} visible" if q.visible_rows != q.rows else ""
+            line = Text.assemble(
+                (f"query {q.index}", "bold"),
+                where,
+                f" → {sink}: {q.rows} row(s){visible}, {q.windows_fired} window(s) fired, "
+                f"{q.pending_windows} open; {q.window}; arrival {q.arrival}",
+            )
+            if q.failure:
+                line.append(f"; fails: {q.failure}", style="red")
+        console.print(line)

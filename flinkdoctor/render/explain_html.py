@@ -148,8 +148,15 @@ def _finding(rank: int, finding: Finding, result: ExplainResult) -> str:
         parts.append(_evidence(finding.evidence))
     if finding.fix is not None:
         parts.append(f"<div><b>Fix:</b> {_e(finding.fix.text)}</div>")
-        parts.append(_diff(result, finding.fix))
-        parts.append(_verification(finding.fix))
+        combined = result.fix is not None and finding.fix.edits == result.fix.edits
+        if combined and finding.fix.edits:
+            parts.append(
+                "<details><summary>The same edit as the verified fix above</summary>"
+                f"{_diff(result, finding.fix)}</details>"
+            )
+        else:
+            parts.append(_diff(result, finding.fix))
+            parts.append(_verification(finding.fix))
     parts.append("</article>")
     return "".join(parts)
 

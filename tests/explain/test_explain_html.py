@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -223,6 +224,24 @@ def test_user_text_is_escaped(chromium: str, tmp_path: Path) -> None:
     assert dom.all("script") == [] and dom.all("img") == []
     assert evil in dom.visible
     assert "job<img src=x onerror=alert(2)>.sql" in dom.visible
+    assert page.requests == []
+
+
+def test_cli_html_option_writes_the_page(chromium: str, tmp_path: Path) -> None:
+    """``flinkdoctor explain SCRIPT --events FILE --html FILE``, end to end: exit 1 for the
+    seed-like job, the page names both causes, key first, and loads nothing from the network."""
+    case = by_name("seed-like-key")
+    html = tmp_path / "report.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "flinkdoctor", "explain", str(case.script), "--events",
+         str(case.events), "--html", str(html)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    page = open_page(chromium, html, tmp_path / "browser")
+    text = dom_of(page).visible
+    assert "The sink receives nothing" in text
+    assert text.index("rowtime-field-missing") < text.index("pattern-mismatch")
     assert page.requests == []
 
 

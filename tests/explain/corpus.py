@@ -12,7 +12,8 @@ by running flinkdoctor:
 * ``flink``: what real Flink 1.20.3 does with the same job and events, checked by
   test_corpus_flink.py (``rows``: an unbounded run emits exactly that many rows; ``fails``: the job
   fails with that text; ``unread``: latest-offset never reads what was produced before the start;
-  ``uncommitted``: a streaming filesystem sink leaves only hidden in-progress files), or
+  ``uncommitted``: a streaming filesystem sink leaves only hidden in-progress files;
+  ``uncommitted-kafka``: an exactly-once Kafka sink's rows stay in an open transaction), or
   ``flink_unchecked`` saying why the harness cannot run it.
 """
 

@@ -30,7 +30,9 @@ def replace_text(
     return (Edit(location.file, n, n, (lines[n - 1].replace(old, new),)),)
 
 
-def insert_option(context: LintContext, first_option: Location | None, text: str) -> tuple[Edit, ...]:
+def insert_option(
+    context: LintContext, first_option: Location | None, text: str
+) -> tuple[Edit, ...]:
     """Insert ``'key' = 'value',`` (``text``) as its own line before the table's first WITH
     option, indented like it; only when that option starts its line."""
     lines = context.lines
@@ -44,7 +46,9 @@ def insert_option(context: LintContext, first_option: Location | None, text: str
     return (Edit(first_option.file, n, n - 1, (f"{indent}{text},",)),)
 
 
-def insert_line_before(context: LintContext, location: Location | None, text: str) -> tuple[Edit, ...]:
+def insert_line_before(
+    context: LintContext, location: Location | None, text: str
+) -> tuple[Edit, ...]:
     """Insert ``text`` as a line of its own before the line of ``location`` (a statement that
     starts its line)."""
     lines = context.lines

@@ -43,9 +43,13 @@ def pattern_calls(script: Script) -> Iterator[PatternCall]:
         if not (isinstance(node, Call) and node.name in _FUNCTIONS and len(node.args) == 2):
             continue
         arg = node.args[1]
-        if isinstance(arg, Literal) and arg.kind == "string" and isinstance(arg.value, str):
-            if "${" not in arg.value:
-                yield PatternCall(node, arg.value, arg)
+        if (
+            isinstance(arg, Literal)
+            and arg.kind == "string"
+            and isinstance(arg.value, str)
+            and "${" not in arg.value
+        ):
+            yield PatternCall(node, arg.value, arg)
 
 
 @dataclass(frozen=True, slots=True)

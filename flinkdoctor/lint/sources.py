@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from flinkdoctor.errors import Location
 from flinkdoctor.lint.scan import all_selects
@@ -20,9 +21,26 @@ def _refs(item: FromItem | None) -> Iterator[TableRef]:
         yield from _refs(item.table)
 
 
-def source_reads(script: Script) -> Iterator[tuple[CreateTable, bool]]:
+@dataclass(frozen=True, slots=True)
+class SourceRead:
+    """A source table and the places the job reads it (none for a DDL-only file)."""
+
+    table: CreateTable
+    refs: tuple[TableRef, ...]
+
+    def values(self, key: str) -> list[tuple[str | None, Location]]:
+        """The option's effective value at each read, ``/*+ OPTIONS(...) */`` hints over the
+        WITH options (R1.9), with where it was written; the table's own for a DDL-only file."""
+        own = self.table.options.get(key)
+        own_at = self.table.option_locations.get(key, self.table.location)
+        if not self.refs:
+            return [(own, own_at)]
+        return [(r.hints[key], r.location) if key in r.hints else (own, own_at) for r in self.refs]
+
+
+def source_reads(script: Script) -> Iterator[SourceRead]:
     """Each table the script defines and reads, or defines without writing to it (a DDL-only
-    file still declares sources), with True when every read carries an idle-timeout hint."""
+    file still declares sources)."""
     reads: dict[str, list[TableRef]] = {}
     for sel in all_selects(script):
         for ref in _refs(sel.from_):
@@ -42,8 +60,7 @@ def source_reads(script: Script) -> Iterator[tuple[CreateTable, bool]]:
             table = script.effective_table(written_table.name) or written_table
         except SqlError:
             table = written_table
-        hinted = bool(refs) and all("scan.watermark.idle-timeout" in r.hints for r in refs)
-        yield table, hinted
+        yield SourceRead(table, tuple(refs))
 
 
 def first_option(table: CreateTable) -> Location | None:

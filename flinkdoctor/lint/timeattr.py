@@ -80,9 +80,12 @@ def expr_type(expr: Expr, table: CreateTable | None, depth: int = 0) -> DataType
         return _CALL_TYPES.get(expr.name)
     if isinstance(expr, Identifier) and len(expr.parts) == 1 and table is not None:
         return column_type(table, expr.name, depth)
-    if isinstance(expr, BinaryOp) and expr.op in ("+", "-"):
-        if isinstance(expr.right, IntervalLiteral):
-            return expr_type(expr.left, table, depth + 1)
+    if (
+        isinstance(expr, BinaryOp)
+        and expr.op in ("+", "-")
+        and isinstance(expr.right, IntervalLiteral)
+    ):
+        return expr_type(expr.left, table, depth + 1)
     return None
 
 
@@ -166,7 +169,7 @@ def _resolve_select(script: Script, sel: Select, column: str, depth: int) -> Att
     if isinstance(expr, Call) and expr.name in _LEGACY_ROWTIME | _LEGACY_PROCTIME:
         return Attr(True, TIMESTAMP3)
     if sel.group_by or sel.distinct:
-        if column == "window_time" and isinstance(expr, Identifier):
+        if isinstance(expr, Identifier) and expr.name == "window_time":
             inner = resolve(script, sel.from_, "window_time", depth + 1)
             if inner is not None and inner.time and sel.group_window() is not None:
                 return inner

@@ -57,6 +57,8 @@ class IgnoreParseErrors(Rule):
                     "become NULL (or are skipped) without a word"
                 )
                 edits = replace_text(context, location, f"'{value}'", "'false'")
-                fix = Fix(f"set '{key}' = 'false' (or remove it) and fix what does not parse", edits)
+                fix = Fix(
+                    f"set '{key}' = 'false' (or remove it) and fix what does not parse", edits
+                )
                 evidence = {"table": str(table.name), "option": key}
                 yield self.finding(message, location, evidence=evidence, fix=fix, rule="R4.5")

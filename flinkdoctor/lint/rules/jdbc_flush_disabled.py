@@ -8,7 +8,13 @@ from typing import ClassVar
 
 from flinkdoctor.findings import Finding, Fix
 from flinkdoctor.lint.edits import replace_text
-from flinkdoctor.lint.job import checkpointing_on, connector, option_location, sink_tables, streaming
+from flinkdoctor.lint.job import (
+    checkpointing_on,
+    connector,
+    option_location,
+    sink_tables,
+    streaming,
+)
 from flinkdoctor.lint.rule import LintContext, Rule
 
 ROWS = "sink.buffer-flush.max-rows"
@@ -55,10 +61,14 @@ class JdbcFlushDisabled(Rule):
     passes = (
         _S + _J.format(r=ROWS, rv="0", i=INTERVAL, iv="1s") + _INS,
         _S + _J.format(r=ROWS, rv="100", i=INTERVAL, iv="0") + _INS,
-        "SET 'execution.checkpointing.interval' = '10 s';\n" + _S
-        + _J.format(r=ROWS, rv="0", i=INTERVAL, iv="0") + _INS,
-        "SET 'execution.runtime-mode' = 'batch';\n" + _S
-        + _J.format(r=ROWS, rv="0", i=INTERVAL, iv="0") + _INS,
+        "SET 'execution.checkpointing.interval' = '10 s';\n"
+        + _S
+        + _J.format(r=ROWS, rv="0", i=INTERVAL, iv="0")
+        + _INS,
+        "SET 'execution.runtime-mode' = 'batch';\n"
+        + _S
+        + _J.format(r=ROWS, rv="0", i=INTERVAL, iv="0")
+        + _INS,
     )
 
     def check(self, context: LintContext) -> Iterator[Finding]:

@@ -64,9 +64,9 @@ class NoIdleTimeout(Rule):
         _K.format(extra="") + _Q,
         _K.format(extra=",\n  'scan.watermark.idle-timeout' = '0'") + _Q,
         "SET 'table.exec.source.idle-timeout' = '0 ms';\n" + _K.format(extra="") + _Q,
-        _K.format(extra="").replace("'kafka'", "'upsert-kafka'").replace(
-            "v INT,", "v INT, PRIMARY KEY (v) NOT ENFORCED,"
-        ),
+        _K.format(extra="")
+        .replace("'kafka'", "'upsert-kafka'")
+        .replace("v INT,", "v INT, PRIMARY KEY (v) NOT ENFORCED,"),
     )
     passes = (
         _K.format(extra=",\n  'scan.watermark.idle-timeout' = '1 min'") + _Q,
@@ -87,15 +87,17 @@ class NoIdleTimeout(Rule):
         global_on = global_value is not None and (
             is_placeholder(global_value) or not _zero(global_value)
         )
-        for table, hinted in source_reads(script):
+        for read in source_reads(script):
+            table = read.table
             if table.watermark is None or connector(table) not in ("kafka", "upsert-kafka"):
                 continue
-            own = table.options.get(TABLE_OPTION)
-            if own is not None and (is_placeholder(own) or not _zero(own)):
-                continue
-            if own is None and (global_on or hinted):
-                continue
-            yield self._finding(context, script, table, own)
+            for value, _ in read.values(TABLE_OPTION):
+                if value is None and not global_on:
+                    yield self._finding(context, script, table, None)
+                    break
+                if value is not None and not is_placeholder(value) and _zero(value):
+                    yield self._finding(context, script, table, value)
+                    break
 
     def _finding(
         self, context: LintContext, script: Script, table: CreateTable, own: str | None
@@ -117,8 +119,10 @@ class NoIdleTimeout(Rule):
             "connector": connector(table),
             "parallelism": script.settings.get("parallelism.default"),
         }
-        edits = () if own is not None else insert_option(
-            context, first_option(table), f"'{TABLE_OPTION}' = '1 min'"
+        edits = (
+            ()
+            if own is not None
+            else insert_option(context, first_option(table), f"'{TABLE_OPTION}' = '1 min'")
         )
         fix = Fix(f"add '{TABLE_OPTION}' = '1 min' to its WITH options", edits)
         return self.finding(message, wm.location, evidence=evidence, fix=fix, rule="R2.4")

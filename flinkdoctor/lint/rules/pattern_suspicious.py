@@ -18,7 +18,7 @@ from flinkdoctor.lint.patterns import (
     sql_quote,
 )
 from flinkdoctor.lint.rule import LintContext, Rule
-from flinkdoctor.timeformat import PatternError, compile_pattern
+from flinkdoctor.timeformat import PatternError, Status, compile_pattern, to_timestamp
 
 _HOURS = frozenset("HhKk")
 
@@ -45,9 +45,12 @@ def issues(pattern: str) -> list[Issue]:
         if r.letter == "Y" and "w" not in present:
             found.append(Issue(r, f"{text} is the week-based year, not the year", "y" * r.count))
         elif r.letter == "D" and present & {"M", "L"} and "d" not in present:
-            found.append(Issue(r, f"{text} is the day of the year, not of the month", "d" * r.count))
+            found.append(
+                Issue(r, f"{text} is the day of the year, not of the month", "d" * r.count)
+            )
         elif r.letter in "hK" and "a" not in present and "B" not in present:
-            meaning = f"{text} is the {'1-12' if r.letter == 'h' else '0-11'} hour of AM/PM but the pattern has no a"
+            hours = "1-12" if r.letter == "h" else "0-11"
+            meaning = f"{text} is the {hours} hour of AM/PM but the pattern has no a"
             found.append(Issue(r, meaning, "H" * r.count))
         elif r.letter == "m" and r in date_part and not any(x.letter == "M" for x in date_part):
             found.append(Issue(r, f"{text} in the date is minutes, not the month", "M" * r.count))
@@ -90,6 +93,8 @@ class PatternSuspicious(Rule):
         "CREATE VIEW v AS SELECT TO_TIMESTAMP(s, 'yyyy-mm-dd HH:MM:ss') AS ts FROM e;",
         "CREATE TABLE e (s STRING) WITH ('connector' = 'datagen');\n"
         "SELECT TO_TIMESTAMP(s, 'yyyy-MM-DD''T''HH:mm:ss') FROM e;",
+        "CREATE TABLE e (s STRING) WITH ('connector' = 'datagen');\n"
+        "SELECT TO_TIMESTAMP(s, 'yyyy-MM-DD HH:mm:ss'), TO_TIMESTAMP(s, 'dd.MM.YY KK:mm') FROM e;",
     )
     passes = (
         "CREATE TABLE e (s STRING, ts AS TO_TIMESTAMP(s, 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z'''),"
@@ -112,9 +117,7 @@ class PatternSuspicious(Rule):
             problems = issues(found.pattern)
             if not problems:
                 continue
-            intended = replace_runs(
-                found.pattern, {i.run.index: i.replacement for i in problems}
-            )
+            intended = replace_runs(found.pattern, {i.run.index: i.replacement for i in problems})
             yield self._finding(context, found.pattern, intended, problems, found.literal)
 
     def _finding(
@@ -141,8 +144,11 @@ class PatternSuspicious(Rule):
                 message += f"; Flink returns NULL for {value!r}"
             elif result != expected:
                 message += f"; Flink turns {value!r} into {result}"
-            else:
-                message += f"; {value!r} parses only by luck (Flink's java.sql fallback)"
+            elif to_timestamp(value, pattern).status is Status.FALLBACK:
+                message += (
+                    f"; the pattern fails on {value!r}, which only Flink's java.sql fallback "
+                    "rescues (a value it cannot read, e.g. with a T, gets NULL)"
+                )
         edits = replace_text(context, literal.location, literal.raw, sql_quote(intended))
         if not edits:
             edits = replace_text(context, literal.location, pattern, intended)

@@ -15,9 +15,9 @@ SECRET_KEY = re.compile(
     r"(?:^|[._-])(?:password|passwd|pwd|secret|secret[._-]key|api[._-]key|private[._-]key|token)$",
     re.IGNORECASE,
 )
-_JAAS_SECRET = re.compile(r"""\b(password|secret|token)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s;"']+))""",
-                          re.IGNORECASE)  # fmt: skip
-_JAAS_USER = re.compile(r"""\busername\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s;"']+))""", re.IGNORECASE)
+_VALUE = r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s;"']+))"""
+_JAAS_SECRET = re.compile(r"\b(password|secret|token)" + _VALUE, re.IGNORECASE)
+_JAAS_USER = re.compile(r"\busername" + _VALUE, re.IGNORECASE)
 PLACEHOLDERS = frozenset(
     ["secret", "password", "passwd", "changeme", "change-me", "change_me", "key", "token",
      "redacted", "todo", "xxx", "none", "null", "your-password", "your_password", "<password>"]
@@ -29,7 +29,7 @@ _J += "  'table-name' = 'x',\n  'username' = 'app',\n  'password' = '{pw}'\n);\n
 _KJ = (
     "CREATE TABLE k (v INT) WITH (\n  'connector' = 'kafka',\n  'topic' = 't',\n"
     "  'properties.sasl.jaas.config' = 'org.apache.kafka.common.security.plain.PlainLoginModule"
-    ' required username="app" password="{pw}";\',\n  \'format\' = \'json\'\n);\n'
+    " required username=\"app\" password=\"{pw}\";',\n  'format' = 'json'\n);\n"
 )
 
 
@@ -82,12 +82,12 @@ class PlaintextSecret(Rule):
 
     ## Example
     ```sql
-    'properties.sasl.jaas.config' = '... PlainLoginModule required username="app" password="s3cr3t!";'
+    'properties.sasl.jaas.config' = '... required username="app" password="s3cr3t!";'
     ```
 
     ## Use instead
     ```sql
-    'properties.sasl.jaas.config' = '... PlainLoginModule required username="app" password="${KAFKA_PASSWORD}";'
+    'properties.sasl.jaas.config' = '... required username="app" password="${KAFKA_PASSWORD}";'
     ```
     (in a PyFlink job, build the DDL from `os.environ["KAFKA_PASSWORD"]`).
     """
@@ -107,8 +107,7 @@ class PlaintextSecret(Rule):
             for key, what in secrets(table):
                 location = option_location(table, key)
                 message = (
-                    f"option '{key}' of {table.name} holds {what} in plain text "
-                    "(not shown here)"
+                    f"option '{key}' of {table.name} holds {what} in plain text (not shown here)"
                 )
                 fix = Fix(
                     "read it at deploy time instead: a ${VAR} placeholder filled from a secret "

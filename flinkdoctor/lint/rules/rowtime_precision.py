@@ -47,7 +47,8 @@ class RowtimePrecision(Rule):
         "SELECT * FROM t;",
         "CREATE TABLE t (ts TIMESTAMP_LTZ(6), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)"
         " WITH ('connector' = 'datagen');\nSELECT * FROM t;",
-        "CREATE TABLE t (ts_ms BIGINT, WATERMARK FOR ts_ms AS ts_ms) WITH ('connector' = 'datagen');\n"
+        "CREATE TABLE t (ts_ms BIGINT, WATERMARK FOR ts_ms AS ts_ms)"
+        " WITH ('connector' = 'datagen');\n"
         "SELECT * FROM t;",
         "CREATE TABLE t (s STRING, ts AS CAST(s AS TIMESTAMP), WATERMARK FOR ts AS ts)"
         " WITH ('connector' = 'datagen');\nSELECT * FROM t;",
@@ -112,5 +113,7 @@ class RowtimePrecision(Rule):
                 "data type to have the same type as the time field"
             )
             evidence["watermark_type"] = str(wm_type)
-            fix = Fix(f"compute the watermark as {dtype.root}, e.g. {wm.column} - INTERVAL '5' SECOND")
+            fix = Fix(
+                f"compute the watermark as {dtype.root}, e.g. {wm.column} - INTERVAL '5' SECOND"
+            )
             yield self.finding(message, wm.location, evidence=evidence, fix=fix, rule="R1.3")

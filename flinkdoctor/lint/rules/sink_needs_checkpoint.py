@@ -64,8 +64,10 @@ class SinkNeedsCheckpoint(Rule):
     fires = (
         _S + _FS + _INS,
         _S + _KX.format(g="exactly-once") + _INS,
-        "SET 'execution.runtime-mode' = 'streaming';\n" + _S
-        + _FS.replace("'filesystem'", "'paimon'") + _INS,
+        "SET 'execution.runtime-mode' = 'streaming';\n"
+        + _S
+        + _FS.replace("'filesystem'", "'paimon'")
+        + _INS,
     )
     passes = (
         "SET 'execution.checkpointing.interval' = '1 min';\n" + _S + _FS + _INS,
@@ -91,6 +93,9 @@ class SinkNeedsCheckpoint(Rule):
                 fix = Fix("enable checkpointing: env.enable_checkpointing(60000)")
             else:
                 line = "SET 'execution.checkpointing.interval' = '1 min';"
-                fix = Fix(f"enable checkpointing: {line}", insert_line_before(context, table.location, line))
+                fix = Fix(
+                    f"enable checkpointing: {line}",
+                    insert_line_before(context, table.location, line),
+                )
             evidence = {"table": str(table.name), "connector": connector(table)}
             yield self.finding(message, table.location, evidence=evidence, fix=fix, rule="R5.2")

@@ -46,33 +46,56 @@ class StartupGroupOffsets(Rule):
     fires = (
         _K.format(extra=""),
         _K.format(extra=",\n  'scan.startup.mode' = 'group-offsets'"),
+        _K.format(extra=",\n  'scan.startup.mode' = 'earliest-offset'").replace(
+            "FROM k;", "FROM k /*+ OPTIONS('scan.startup.mode'='group-offsets') */;"
+        ),
     )
     passes = (
         _K.format(extra=",\n  'scan.startup.mode' = 'earliest-offset'"),
         _K.format(extra=",\n  'properties.auto.offset.reset' = 'earliest'"),
+        _K.format(extra="").replace(
+            "FROM k;", "FROM k /*+ OPTIONS('scan.startup.mode'='earliest-offset') */;"
+        ),
         # upsert-kafka always reads from the earliest offset
-        _K.format(extra=",\n  'key.format' = 'json'").replace("'kafka'", "'upsert-kafka'")
-        .replace("(v INT)", "(v INT, PRIMARY KEY (v) NOT ENFORCED)").replace("'format'", "'value.format'"),
+        _K.format(extra=",\n  'key.format' = 'json'")
+        .replace("'kafka'", "'upsert-kafka'")
+        .replace("(v INT)", "(v INT, PRIMARY KEY (v) NOT ENFORCED)")
+        .replace("'format'", "'value.format'"),
     )
 
     def check(self, context: LintContext) -> Iterator[Finding]:
-        for table, _ in source_reads(context.script):
+        for read in source_reads(context.script):
+            table = read.table
             if not is_kafka(table):
                 continue
-            mode = table.options.get("scan.startup.mode")
-            if mode not in (None, "group-offsets"):
+            modes = [v for v, _ in read.values("scan.startup.mode") if v in (None, "group-offsets")]
+            if not modes:
                 continue
-            if "properties.auto.offset.reset" in table.options:
+            mode = modes[0]
+            if read.values("properties.auto.offset.reset")[0][0] is not None:
                 continue
-            said = "no 'scan.startup.mode'" if mode is None else "'scan.startup.mode' = 'group-offsets'"
+            said = (
+                "no 'scan.startup.mode'"
+                if mode is None
+                else "'scan.startup.mode' = 'group-offsets'"
+            )
             message = (
                 f"Kafka source {table.name} has {said} and no 'properties.auto.offset.reset': "
                 "it starts from the group's committed offsets and fails when the group has none"
             )
             location = option_location(table, "scan.startup.mode" if mode else "connector")
-            edits = () if mode else insert_option(
-                context, first_option(table), "'scan.startup.mode' = 'earliest-offset'"
+            edits = (
+                ()
+                if mode
+                else insert_option(
+                    context, first_option(table), "'scan.startup.mode' = 'earliest-offset'"
+                )
             )
-            fix = Fix("set 'scan.startup.mode' = 'earliest-offset' (or another explicit start)", edits)
-            evidence = {"table": str(table.name), "group_id": table.options.get("properties.group.id")}
+            fix = Fix(
+                "set 'scan.startup.mode' = 'earliest-offset' (or another explicit start)", edits
+            )
+            evidence = {
+                "table": str(table.name),
+                "group_id": table.options.get("properties.group.id"),
+            }
             yield self.finding(message, location, evidence=evidence, fix=fix, rule="R5.7")

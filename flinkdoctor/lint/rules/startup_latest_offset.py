@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from flinkdoctor.findings import Finding, Fix
-from flinkdoctor.lint.job import is_kafka, option_location
+from flinkdoctor.lint.job import is_kafka
 from flinkdoctor.lint.rule import LintContext, Rule
 from flinkdoctor.lint.sources import source_reads
 
@@ -40,19 +40,37 @@ class StartupLatestOffset(Rule):
     """
 
     name: ClassVar[str] = "startup-latest-offset"
-    fires = (_K.format(mode="latest-offset"),)
+    fires = (
+        _K.format(mode="latest-offset"),
+        # read through a view; a DDL-only file still declares the source
+        _K.format(mode="latest-offset").replace(
+            "SELECT * FROM k;", "CREATE VIEW kv AS SELECT v FROM k;"
+        ),
+        _K.format(mode="latest-offset").replace("SELECT * FROM k;", ""),
+        # an OPTIONS hint overrides the WITH options for that query (R1.9)
+        _K.format(mode="earliest-offset").replace(
+            "FROM k;", "FROM k /*+ OPTIONS('scan.startup.mode'='latest-offset') */;"
+        ),
+    )
     passes = (
         _K.format(mode="earliest-offset"),
         _K.format(mode="group-offsets").replace(
             "'format'", "'properties.auto.offset.reset' = 'latest',\n  'format'"
         ),
+        _K.format(mode="latest-offset").replace(
+            "FROM k;", "FROM k /*+ OPTIONS('scan.startup.mode'='earliest-offset') */;"
+        ),
     )
 
     def check(self, context: LintContext) -> Iterator[Finding]:
-        for table, _ in source_reads(context.script):
-            if not is_kafka(table) or table.options.get("scan.startup.mode") != "latest-offset":
+        for read in source_reads(context.script):
+            table = read.table
+            if not is_kafka(table):
                 continue
-            location = option_location(table, "scan.startup.mode")
+            at = [loc for v, loc in read.values("scan.startup.mode") if v == "latest-offset"]
+            if not at:
+                continue
+            location = at[0]
             message = (
                 f"Kafka source {table.name} starts at the latest offset: only events produced "
                 "after the job starts are read"

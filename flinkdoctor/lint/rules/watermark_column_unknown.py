@@ -37,7 +37,8 @@ class WatermarkColumnUnknown(Rule):
 
     name: ClassVar[str] = "watermark-column-unknown"
     fires = (
-        "CREATE TABLE t (ts TIMESTAMP(3), WATERMARK FOR tss AS tss) WITH ('connector' = 'datagen');\n"
+        "CREATE TABLE t (ts TIMESTAMP(3), WATERMARK FOR tss AS tss)"
+        " WITH ('connector' = 'datagen');\n"
         "SELECT * FROM t;",
         "CREATE TABLE t (ts TIMESTAMP(3), WATERMARK FOR TS AS TS) WITH ('connector' = 'datagen');\n"
         "SELECT * FROM t;",
@@ -72,12 +73,21 @@ class WatermarkColumnUnknown(Rule):
             if written.like is not None and not names:
                 continue
             yield self._finding(
-                context, str(table.name), wm.column, names, written.watermark.location,
+                context,
+                str(table.name),
+                wm.column,
+                names,
+                written.watermark.location,
                 wm.expr.to_sql(),
             )
 
     def _finding(
-        self, context: LintContext, table: str, column: str, names: list[str], loc: Location,
+        self,
+        context: LintContext,
+        table: str,
+        column: str,
+        names: list[str],
+        loc: Location,
         expr: str,
     ) -> Finding:
         folded = [n for n in names if n.lower() == column.lower()]
@@ -95,9 +105,7 @@ class WatermarkColumnUnknown(Rule):
         evidence = {"table": table, "column": column, "columns": names}
         if guess is not None:
             fixed = re.sub(rf"(?<![\w`]){re.escape(column)}(?![\w`])", guess, expr)
-            edits = replace_text(
-                context, loc, f"FOR {column} AS {expr}", f"FOR {guess} AS {fixed}"
-            )
+            edits = replace_text(context, loc, f"FOR {column} AS {expr}", f"FOR {guess} AS {fixed}")
             fix = Fix(f"WATERMARK FOR {guess} (and use {guess} in its expression)", edits)
         else:
             fix = Fix("name a TIMESTAMP(3) column of the table, or add a computed column for it")

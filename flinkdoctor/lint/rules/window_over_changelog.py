@@ -72,9 +72,8 @@ def changelog_source(script: Script, item: FromItem | None, depth: int = 0) -> C
         if view is not None and isinstance(view.query, Select) and not view.query.group_by:
             return changelog_source(script, view.query.from_, depth + 1)
         return None
-    if isinstance(item, SubqueryRef) and isinstance(item.query, Select):
-        if not item.query.group_by:
-            return changelog_source(script, item.query.from_, depth + 1)
+    if isinstance(item, SubqueryRef) and isinstance(item.query, Select) and not item.query.group_by:
+        return changelog_source(script, item.query.from_, depth + 1)
     return None
 
 
@@ -184,9 +183,13 @@ class WindowOverChangelog(Rule):
     name: ClassVar[str] = "window-over-changelog"
     fires = (
         _U + _TOPN.format(src="u"),
-        _U + _TOPN.format(src="u").replace("PARTITION BY window_start, window_end",
-                                           "PARTITION BY window_start, window_end, id")
-        .replace("ORDER BY v DESC", "ORDER BY ts ASC").replace("rn <= 3", "rn <= 1"),
+        _U
+        + _TOPN.format(src="u")
+        .replace(
+            "PARTITION BY window_start, window_end", "PARTITION BY window_start, window_end, id"
+        )
+        .replace("ORDER BY v DESC", "ORDER BY ts ASC")
+        .replace("rn <= 3", "rn <= 1"),
         _D + _TOPN.format(src="d"),
         _U + _K + _JOIN.format(l="u", r="k"),
     )
@@ -219,9 +222,8 @@ class WindowOverChangelog(Rule):
         if source is None:
             return
         alias, over = found
-        order = [o.expr for o in over.order_by]
-        on_time = len(order) == 1 and isinstance(order[0], Identifier)
-        on_time = on_time and order[0].name == tvf.time_col  # type: ignore[union-attr]
+        order = [o.expr.name for o in over.order_by if isinstance(o.expr, Identifier)]
+        on_time = len(over.order_by) == 1 and order == [tvf.time_col]
         dedup = on_time and _first_row_only(sel.where, alias)
         operator = "StreamPhysicalWindowDeduplicate" if dedup else "StreamPhysicalWindowRank"
         what = "window deduplication" if dedup else "window Top-N"
@@ -248,7 +250,12 @@ class WindowOverChangelog(Rule):
             f"{what} over {source.name}, a changelog source ({origin}: updates and deletes): "
             f"Flink rejects it ({operator} doesn't support consuming update and delete changes)"
         )
-        evidence = {"table": str(source.name), "connector": kind, "format": fmt, "operator": operator}
+        evidence = {
+            "table": str(source.name),
+            "connector": kind,
+            "format": fmt,
+            "operator": operator,
+        }
         fix = Fix(
             "read the topic as an append-only table ('connector' = 'kafka' with a plain format), "
             "or aggregate per window first: window aggregations accept a changelog"

@@ -102,6 +102,11 @@ def test_explain_matches_the_expected_causes(
         assert name not in names, (name, names)
     expected_or_allowed = set(causes) | set(exp["also"]) | set(exp["allowed"])
     assert set(errors) <= expected_or_allowed, names
+    if "fix_rows" in exp:
+        fix = doc.get("fix") or {}
+        assert fix.get("edits"), f"no combined fix with an edit: {names}"
+        verified = fix.get("verified") or {}
+        assert verified.get("sink_rows") == exp["fix_rows"], verified
 
 
 def test_corpus_covers_every_slug_of_issue_7() -> None:

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from flinkdoctor.diagnosis.explain import explain
+from flinkdoctor.events.reader import read_events
 from tests.explain.corpus import CASES, CorpusCase
 from tests.kafka_flink.test_flink_on_kafka import printed
 from tests.support.flink import CaseResult, FlinkRuntime, FlinkUnavailable
@@ -54,6 +56,7 @@ def flink_script(
     bootstrap: str,
     fs_path: Path | None = None,
     sink_topic: str | None = None,
+    sql: str | None = None,
 ) -> str:
     """The case's job with its source on ``topic``, print sinks and the ``fd_raw`` read log.
     ``fs_path`` keeps a filesystem sink (writing there), ``sink_topic`` a Kafka sink (writing to
@@ -61,7 +64,7 @@ def flink_script(
     connector's 1 h default exceeds)."""
     sets, tables, inserts = [], [], []
     source = None
-    for raw in _STATEMENT_END.split(case.flink_sql()):
+    for raw in _STATEMENT_END.split(case.flink_sql() if sql is None else sql):
         stmt = "\n".join(line for line in raw.splitlines() if not line.startswith("--")).strip()
         head = stmt.upper()
         if not stmt or head in ("BEGIN STATEMENT SET", "END"):
@@ -127,11 +130,12 @@ class Runner:
         return name
 
     def unbounded(self, case: CorpusCase, script: str, expect_read: int,
-                  during: float | None = None) -> Job:
+                  waits: tuple[float, float] = (WAIT_S, RETRY_WAIT_S),
+                  settle: float = SETTLE_S) -> Job:
         """Run until cancelled; conclusive only if the job read ``expect_read`` events and then
-        ran SETTLE_S more. ``during``: a callback's delay (see test_unread)."""
+        ran ``settle`` seconds more (else one longer run, then failure)."""
         job = None
-        for wait in (WAIT_S, RETRY_WAIT_S):
+        for wait in waits:
             sent = time.time()
             result = self.flink.run_script(script, timeout=wait, use_cache=False)
             assert result.timed_out, f"{case.name}: the job ended: {result.error}"
@@ -141,7 +145,7 @@ class Runner:
             settled = sent + wait - max(read) if read else 0.0
             rows = [cells for sink in sink_names(case) for _, cells in printed(result, sink)]
             job = Job(result, len(raw), rows, settled)
-            if len(raw) == expect_read and settled >= SETTLE_S:
+            if len(raw) == expect_read and settled >= settle:
                 return job
         assert job is not None
         raise AssertionError(
@@ -259,3 +263,24 @@ def test_uncommitted_kafka(runner: Runner, case: CorpusCase) -> None:
     written = _read_topic(runner.broker.bootstrap, out, "read_uncommitted")
     assert len(written) == claim["rows"], written
     assert _read_topic(runner.broker.bootstrap, out, "read_committed") == []
+
+
+FIXED = [c for c in CASES if "fix_rows" in c.expected and c.script.suffix == ".sql"]
+
+
+@pytest.mark.parametrize("case", FIXED, ids=_ids(FIXED))
+def test_fixed_job(runner: Runner, case: CorpusCase) -> None:
+    """explain's own combined fix (the text --write-fixed writes), run on real Flink with the
+    same events: the sink gets the rows the case expects once the causes are fixed (and which
+    explain's verification must report, see test_corpus.py). An idle-timeout fix needs the job
+    to run past the timeout after the backlog, so those runs settle longer."""
+    text = case.script.read_text()
+    result = explain(text, str(case.script), lambda: read_events(case.events))
+    assert result.fixed_text is not None, [f.name for f in result.findings]
+    topic = runner.topic(case)
+    script = flink_script(case, topic, runner.broker.bootstrap, sql=result.fixed_text)
+    idle = re.search(r"idle-timeout' = '(\d+) s'", result.fixed_text)
+    settle = max(SETTLE_S, int(idle.group(1)) + 3.0) if idle else SETTLE_S
+    waits = (max(WAIT_S, settle + 8.0), RETRY_WAIT_S + settle)
+    job = runner.unbounded(case, script, len(case.envelopes()), waits=waits, settle=settle)
+    assert len(job.rows) == case.expected["fix_rows"], job.rows

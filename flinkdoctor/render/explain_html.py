@@ -254,7 +254,7 @@ def _timeline(sim: SimulationResult, index: int) -> str:
     """One lane (an ``<svg>``) per input on a shared event-time axis."""
     inputs = _ordered(sim.watermarks)
     windows = _window_ends(sim.pending)
-    span = _span(inputs, sim.pending)
+    span = _span(inputs, sim.pending, _result_times(sim))
     if not inputs:
         return ""
     if span is None:
@@ -294,10 +294,23 @@ def _window_ends(pending: Sequence[PendingWindow]) -> list[PendingWindow]:
     return list(seen.values())[:MAX_WINDOW_LINES]
 
 
+def _result_times(sim: SimulationResult) -> list[int]:
+    """Event times the picture must cover besides the inputs: the fired windows' timestamp
+    columns (window_start / window_end) and the dropped records."""
+    times = [
+        value
+        for row in sim.rows
+        for name in sim.timestamp_columns
+        if isinstance(value := row.get(name), int) and value != LONG_MAX
+    ]
+    times += [d.event_time for d in sim.dropped if d.event_time is not None]
+    return [min(times), max(times)] if times else []
+
+
 def _span(
-    inputs: Iterable[InputTimeline], pending: Sequence[PendingWindow]
+    inputs: Iterable[InputTimeline], pending: Sequence[PendingWindow], extra: Sequence[int] = ()
 ) -> tuple[int, int] | None:
-    points: list[int] = []
+    points: list[int] = list(extra)
     for t in inputs:
         wm, _ = _final(t)
         if wm is not None and wm != LONG_MAX:

@@ -26,6 +26,7 @@ from flinkdoctor.cli.live import (
 )
 from flinkdoctor.diagnosis.fields import missing_field_note
 from flinkdoctor.diagnosis.pattern_check import check_values
+from flinkdoctor.diagnosis.pattern_findings import pattern_findings
 from flinkdoctor.diagnosis.rowtime import RowtimeConversion, find_rowtime_conversion
 from flinkdoctor.errors import InputError
 from flinkdoctor.render.pattern_json import pattern_report_json
@@ -122,7 +123,10 @@ def check_pattern(
     )
     report = check_values(conversion, scanned.values, notes=(note,) if note else ())
     if output_format == "json":
-        typer.echo(pattern_report_json(report))
+        findings = pattern_findings(
+            report, field or conversion.field, scanned.missing if note else 0
+        )
+        typer.echo(pattern_report_json(report, findings))
     else:
         render_pattern_report(report, limit=limit)
     raise typer.Exit(0 if report.all_ok else 1)

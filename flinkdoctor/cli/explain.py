@@ -137,7 +137,7 @@ def explain_command(
             topic=topic,
             kafka_config=kafka_config,
             kafka_option=kafka_option,
-            ddl=None,
+            ddl=script,
             table=None,
             script=parsed,
             start=start,

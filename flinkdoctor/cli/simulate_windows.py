@@ -29,6 +29,7 @@ from flinkdoctor.cli.live import (
     TopicOpt,
     sample_live,
 )
+from flinkdoctor.diagnosis.simulation import simulation_findings
 from flinkdoctor.engine import Overrides, build_plan, simulate
 from flinkdoctor.engine.arrival import ARRIVAL_MODES
 from flinkdoctor.errors import InputError
@@ -185,7 +186,12 @@ def simulate_windows(
     code = 0 if result.clean else 1
     if output_format == "json":
         sys.stdout.write(
-            json.dumps(simulation_json(result, code), ensure_ascii=False, indent=2) + "\n"
+            json.dumps(
+                simulation_json(result, code, simulation_findings(parsed, result, query)),
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
         )
     if output_format == "text" or svg is not None or html is not None:
         record = svg is not None or html is not None

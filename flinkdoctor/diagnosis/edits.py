@@ -76,8 +76,9 @@ def unified_diff(text: str, edits: Sequence[Edit], path: str, context: int = 2) 
         return ""
     before = text.splitlines(keepends=False)
     after = apply_edits(text, edits).splitlines(keepends=False)
+    name = path.lstrip("/")
     lines = difflib.unified_diff(
-        before, after, fromfile=f"a/{path}", tofile=f"b/{path}", n=context, lineterm=""
+        before, after, fromfile=f"a/{name}", tofile=f"b/{name}", n=context, lineterm=""
     )
     return "\n".join(lines) + "\n"
 

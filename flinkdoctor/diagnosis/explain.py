@@ -78,7 +78,7 @@ class ExplainOptions:
     backlog_rate: float = 10_000.0
     live_sample: bool = False
     """The events were sampled live from the topic (said in the report)."""
-    data_sample: int = 20_000
+    data_sample: int = 10_000
     """Records the data checks (field, pattern) look at; every replay reads all of them."""
     max_dropped: int = 1000
 
@@ -199,9 +199,17 @@ def explain(
     run = _replay_all(script, events_factory, opts, rowtime_known, json_known, assumptions)
     # -- static rules, source and sink sides --------------------------------------------------
     lint = check_script(script)
+    causes, lint = _fold_invalid_pattern(causes, lint)
     extra = source_findings(script, queries, run.reports, lint)
     data_findings = [c.finding for c in causes]
-    findings = _dedupe([*data_findings, *run.findings, *extra, *lint])
+    ours = _dedupe([*data_findings, *run.findings, *extra])
+    taken = {(f.name, f.location.line if f.location else 0) for f in ours}
+    data_names = {f.name for f in data_findings}
+    findings = ours + [
+        f
+        for f in lint
+        if (f.name, f.location.line if f.location else 0) not in taken and f.name not in data_names
+    ]
     # -- fixes: one per error-level cause with an edit, and one combined; each verified ---------
     rowtime_ops = tuple(op for c in causes for op in c.ops)
     rowtime_text = "; ".join(dict.fromkeys(c.fix_text for c in causes if c.fix_text))
@@ -214,7 +222,41 @@ def explain(
             fix_ops[index] = (ops, text)
         elif finding.name in ("idle-subtask", "idle-partition"):
             fix_ops[index] = _idle_fix(script, script_text, finding, opts)
-    verified: dict[tuple[LineOp, ...], tuple[Verification | None, str | None]] = {}
+    verified: dict[tuple[LineOp, ...], tuple[Verification | None, _Run | None]] = {}
+
+    def verify(ops: tuple[LineOp, ...]) -> tuple[Verification | None, _Run | None]:
+        if ops not in verified:
+            edits = build_edits(script_text, source_name, ops)
+            verified[ops] = _verify(script_text, source_name, edits, events_factory, opts)
+        return verified[ops]
+
+    # -- evaluate past the fixes: what would the fixed job still hit? --------------------------
+    findings = list(findings)
+    for _ in range(_ROUNDS):
+        ops_now = _combined_ops(findings, fix_ops)
+        if not ops_now or not build_edits(script_text, source_name, ops_now):
+            break
+        _, after = verify(ops_now)
+        present = {f.name for f in findings}
+        new = [
+            f
+            for f in (after.findings if after is not None else [])
+            if f.severity is Severity.ERROR and f.name not in present
+        ]
+        if not new:
+            break
+        for hidden in new:
+            findings.append(
+                replace(
+                    hidden,
+                    message=f"once the fixes above are applied: {hidden.message}",
+                    evidence={**hidden.evidence, "revealed_by_fix": True},
+                )
+            )
+            if hidden.name in ("idle-subtask", "idle-partition"):
+                fix_ops[len(findings) - 1] = _idle_fix(script, script_text, hidden, opts)
+        if _combined_ops(findings, fix_ops) == ops_now:
+            break
     out: list[Finding] = []
     for index, finding in enumerate(findings):
         if index not in fix_ops:
@@ -224,41 +266,32 @@ def explain(
         edits = build_edits(script_text, source_name, ops) if ops else ()
         verification: Verification | None = None
         if edits and finding.severity is Severity.ERROR:
-            if ops not in verified:
-                verified[ops] = _verify(script_text, source_name, edits, events_factory, opts)
-            verification = verified[ops][0]
+            verification = verify(ops)[0]
         if finding.fix is not None and not edits:
             out.append(finding)
             continue
         out.append(finding.with_fix(Fix(text or "", edits, verification)))
     ranked = tuple(sorted(out, key=_rank))
-    combined_ops = tuple(
-        op
-        for i, (ops, _) in sorted(fix_ops.items())
-        if findings[i].severity is Severity.ERROR
-        for op in ops
-    )
-    combined_ops = tuple(dict.fromkeys(combined_ops))
+    combined_ops = _combined_ops(findings, fix_ops)
     fix: Fix | None = None
     fixed_text: str | None = None
     if combined_ops:
         edits = build_edits(script_text, source_name, combined_ops)
         if edits:
-            if combined_ops not in verified:
-                verified[combined_ops] = _verify(
-                    script_text, source_name, edits, events_factory, opts
-                )
             texts = [
                 f.fix.text
                 for f in ranked
                 if f.fix is not None and f.fix.edits and f.severity is Severity.ERROR
             ]
-            fix = Fix("; ".join(dict.fromkeys(texts)), edits, verified[combined_ops][0])
+            fix = Fix("; ".join(dict.fromkeys(texts)), edits, verify(combined_ops)[0])
             fixed_text = apply_edits(script_text, edits)
     sink_rows = sum(q.visible_rows for q in run.reports)
     failed = any(q.failure is not None for q in run.reports)
     verdict = "fails" if failed else "rows" if sink_rows else "empty"
-    records = max((q.result.records_in for q in run.reports if q.result), default=len(sample))
+    replays = [run] + [r for _, r in verified.values() if r is not None]
+    records = max(
+        [len(sample)] + [q.result.records_in for r in replays for q in r.reports if q.result]
+    )
     if placeholders:
         assumptions.append(
             "unresolved in the job (pass --env NAME=VALUE): " + ", ".join(placeholders)
@@ -276,6 +309,53 @@ def explain(
         assumptions=tuple(dict.fromkeys(assumptions)),
         placeholders=placeholders,
     )
+
+
+_ROUNDS = 3
+"""How many times the fixed job is replayed to find what the fixes uncover."""
+
+
+def _combined_ops(
+    findings: Sequence[Finding], fix_ops: Mapping[int, tuple[tuple[LineOp, ...], str]]
+) -> tuple[LineOp, ...]:
+    """The ops of every error-level finding's fix, in order, once each."""
+    ops = (
+        op
+        for i, (own, _) in sorted(fix_ops.items())
+        if findings[i].severity is Severity.ERROR
+        for op in own
+    )
+    return tuple(dict.fromkeys(ops))
+
+
+def _fold_invalid_pattern(
+    causes: list[DataCause], lint: list[Finding]
+) -> tuple[list[DataCause], list[Finding]]:
+    """A pattern Java rejects (lint's pattern-invalid) explains the values that do not parse:
+    one finding, lint's, with the data's evidence and the pattern fix."""
+    invalid = [f for f in lint if f.name == "pattern-invalid"]
+    if not invalid:
+        return causes, lint
+    out: list[DataCause] = []
+    used: list[Finding] = []
+    for cause in causes:
+        if cause.finding.name == "pattern-mismatch" and invalid:
+            static = invalid.pop(0)
+            merged = Finding(
+                static.code,
+                static.name,
+                static.severity,
+                static.message,
+                static.location,
+                {**cause.finding.evidence, **static.evidence},
+                static.fix,
+                static.rule,
+            )
+            used.append(static)
+            out.append(DataCause(merged, cause.ops, cause.fix_text))
+        else:
+            out.append(cause)
+    return out, [f for f in lint if f not in used]
 
 
 def _rank(finding: Finding) -> tuple[int, int, str, int, int]:
@@ -466,6 +546,7 @@ def _replay_all(
             rowtime_cause_known=rowtime_known,
             json_cause_known=json_known,
             visible_rows=visible,
+            topic_unknown="${" in plan.topic or "__hole_" in plan.topic,
         )
         run.reports.append(report)
         run.contexts.append(ctx)
@@ -525,7 +606,7 @@ def _verify(
     edits: Sequence[Any],
     events_factory: EventsFactory,
     opts: ExplainOptions,
-) -> tuple[Verification | None, str | None]:
+) -> tuple[Verification | None, _Run | None]:
     """Apply ``edits`` to a copy, re-parse, replay every windowed query on the same events."""
     fixed = apply_edits(text, edits)
     try:
@@ -533,22 +614,21 @@ def _verify(
         run = _replay_all(script, events_factory, opts, False, False, None)
     except FlinkDoctorError as error:
         summary = f"the fixed script does not load: {error}"
-        return Verification(0, 0, summary, failed=True), fixed
+        return Verification(0, 0, summary, failed=True), None
     rows = sum(q.visible_rows for q in run.reports)
     fired = sum(q.windows_fired for q in run.reports)
     failures = [q.failure for q in run.reports if q.failure]
     errors = [q.error for q in run.reports if q.error]
     if failures:
-        return Verification(
-            rows, fired, f"with this change the job still fails: {failures[0]}", True
-        ), fixed
+        summary = f"with this change the job still fails: {failures[0]}"
+        return Verification(rows, fired, summary, True), run
     if errors:
-        return Verification(rows, fired, f"with this change: {errors[0]}", True), fixed
+        return Verification(rows, fired, f"with this change: {errors[0]}", True), run
     summary = f"with this change: {rows} row(s) in {fired} window(s)"
     newest = _newest_pending(run)
     if newest:
         summary += f"; {newest}"
-    return Verification(rows, fired, summary, failed=rows == 0), fixed
+    return Verification(rows, fired, summary, failed=rows == 0), run
 
 
 def _newest_pending(run: _Run) -> str:
@@ -574,6 +654,5 @@ __all__ = [
     "ExplainResult",
     "QueryReport",
     "explain",
-    "replace",
     "verdict_sentence",
 ]

@@ -39,6 +39,8 @@ class ReplayContext:
     json_cause_known: bool
     visible_rows: int
     """Rows the sink makes visible (0 for a sink that commits on checkpoints without any)."""
+    topic_unknown: bool = False
+    """The topic name is an unresolved placeholder: partition owners (a hash of it) are a guess."""
 
 
 def _finding(
@@ -90,11 +92,14 @@ def replay_findings(result: SimulationResult, ctx: ReplayContext) -> list[Findin
                     failure.rule,
                 )
             )
-        elif not (failure.rule == "R4.5" and ctx.json_cause_known):
+        elif not (failure.rule == "R4.5" and ctx.json_cause_known) and not (
+            failure.rule in ("R4.3", "R4.4") and ctx.rowtime_cause_known
+        ):
             out.append(
                 _finding(
                     "job-failure",
-                    f"the job fails: {failure.message}; {restart}",
+                    f"the job fails: {failure.message}"
+                    + ("; Flink restarts it forever" if failure.restarts else ""),
                     ctx.query_location,
                     evidence,
                     failure.rule,
@@ -216,9 +221,18 @@ def _pending(result: SimulationResult, ctx: ReplayContext, base: dict[str, Any])
     out: list[Finding] = []
     by_holder: dict[str, list[tuple[PendingWindow, Holder]]] = {}
     newest: list[PendingWindow] = []
+    all_idle: list[PendingWindow] = []
     for window in result.pending:
-        if window.buffered or window.all_idle:
+        if window.buffered:
             newest.append(window)
+            continue
+        if window.all_idle:
+            # idle inputs never advance event time past the data (R2.6, R2.7): fine for the
+            # newest window of a job whose others fired, the cause when none ever fired
+            if result.rows:
+                newest.append(window)
+            else:
+                all_idle.append(window)
             continue
         real = [h for h in window.held_back_by if h.kind != "null-rowtime"]
         if not real:
@@ -233,6 +247,12 @@ def _pending(result: SimulationResult, ctx: ReplayContext, base: dict[str, Any])
     if "idle-subtask" in by_holder or "idle-partition" in by_holder:
         # what the idle inputs hold back is the cause; the newest data only ends the sample
         newest += [w for w, _ in by_holder.pop("window-not-closed", [])]
+    guess = (
+        " (the topic name is unknown, and which subtask owns which partition is a hash of it: "
+        "the owners shown are a guess; pass the topic's variable with --env)"
+        if ctx.topic_unknown
+        else ""
+    )
     subtasks = by_holder.get("idle-subtask", [])
     if subtasks:
         names = sorted({h.input for _, h in subtasks})
@@ -243,7 +263,7 @@ def _pending(result: SimulationResult, ctx: ReplayContext, base: dict[str, Any])
                 f"{len(names)} source subtask(s) own no partition ({cfg.get('partitions')} "
                 f"partition(s), parallelism {cfg.get('parallelism')}): the Kafka source never "
                 "marks them idle without an idle timeout, so they pin the watermark at "
-                f"Long.MIN_VALUE and {_windows(subtasks)} never fire(s)",
+                f"Long.MIN_VALUE and {_windows(subtasks)} never fire(s){guess}",
                 ctx.table_location,
                 {
                     **base,
@@ -264,7 +284,7 @@ def _pending(result: SimulationResult, ctx: ReplayContext, base: dict[str, Any])
             _finding(
                 "idle-partition",
                 f"{len(idle_holders)} partition(s) without fresh data hold the watermark back "
-                f"while the others are ahead: {described}",
+                f"while the others are ahead: {described}{guess}",
                 ctx.table_location,
                 {
                     **base,
@@ -307,6 +327,34 @@ def _pending(result: SimulationResult, ctx: ReplayContext, base: dict[str, Any])
                 severity,
             )
         )
+    if all_idle and not behind:
+        first = min(all_idle, key=lambda w: w.window_end)
+        release = first.release_event_time
+        when = (
+            f"it fires once the inputs see an event at or after {ts(release)}"
+            if release is not None
+            else f"it needs the watermark to reach {ts(first.needed_watermark)}"
+        )
+        out.append(
+            _finding(
+                "window-not-closed",
+                f"no window has closed: every input went idle with the watermark at "
+                f"{ts(result.final_watermark)}, below {ts(first.needed_watermark)} (window end "
+                f"- 1 ms) of [{ts(first.window_start)}, {ts(first.window_end)}); idleness never "
+                f"advances event time past the data; {when}",
+                ctx.query_location,
+                {
+                    **base,
+                    "windows": sorted({ts(w.window_start) for w in all_idle}),
+                    "watermark": ts(result.final_watermark),
+                    "needed_watermark": ts(first.needed_watermark),
+                    "release_event_time": ts(release) if release is not None else None,
+                    "inputs": [],
+                    "all_idle": True,
+                },
+                "R2.7",
+            )
+        )
     if newest and not out:
         first = min(newest, key=lambda w: w.window_end)
         release = first.release_event_time
@@ -315,11 +363,18 @@ def _pending(result: SimulationResult, ctx: ReplayContext, base: dict[str, Any])
             if release is not None
             else f"it closes when the watermark reaches {ts(first.needed_watermark)}"
         )
+        count = len({(w.window_start, w.window_end) for w in newest})
+        which = (
+            f"the newest window [{ts(first.window_start)}, {ts(first.window_end)}) is still "
+            "open, as it should be at the end of a sample"
+            if count == 1
+            else f"the {count} newest windows are still open, as they should be at the end of a "
+            f"sample; the first, [{ts(first.window_start)}, {ts(first.window_end)}),"
+        )
         out.append(
             _finding(
                 "window-pending",
-                f"the newest window [{ts(first.window_start)}, {ts(first.window_end)}) is still "
-                f"open, as it should be at the end of a sample: {when}",
+                f"{which}: {when}" if count == 1 else f"{which} {when.removeprefix('it ')}",
                 ctx.query_location,
                 {
                     **base,

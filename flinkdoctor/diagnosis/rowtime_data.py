@@ -24,12 +24,29 @@ from flinkdoctor.timeformat import (
     Conversion,
     Status,
     check_epoch_unit,
+    format_timestamp,
     json_timestamp,
     suggest,
 )
 
 EXAMPLES = 3
 """Example values quoted per finding."""
+SUGGEST_LIMIT = 1000
+"""Values a pattern is inferred from (and checked against): the failing ones first."""
+
+
+def _subset(bad: Sequence[str], values: Sequence[str]) -> list[str]:
+    """At most ``SUGGEST_LIMIT`` distinct values, the failing ones first."""
+    half = SUGGEST_LIMIT // 2
+    chosen = list(dict.fromkeys(bad[: half * 4]))[:half]
+    seen = set(chosen)
+    for value in values:
+        if len(chosen) >= SUGGEST_LIMIT:
+            break
+        if value not in seen:
+            seen.add(value)
+            chosen.append(value)
+    return chosen
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +97,22 @@ def check_rowtime_data(
             values, sources, _, _ = _values(records, alternative)
     present = [(v, s) for v, s in zip(values, sources, strict=True) if v is not None]
     if present:
-        causes += _conversion_causes(script, text, table, effective, present, total)
+        hidden = _conversion_causes(script, text, table, effective, present, total)
+        if hidden and causes and effective is not conversion:
+            # the second cause behind the first: say so where the user looks first
+            first = causes[0]
+            also = ", ".join(c.finding.name for c in hidden)
+            message = (
+                f"{first.finding.message}; reading '{effective.field}' alone would not help: "
+                f"its values fail the rowtime conversion too ({also}), so the fix changes both"
+            )
+            evidence = {**first.finding.evidence, "hidden_causes": [c.finding.name for c in hidden]}
+            causes[0] = DataCause(
+                replace(first.finding, message=message, evidence=evidence),
+                first.ops,
+                first.fix_text,
+            )
+        causes += hidden
     return RowtimeData(name, conversion, tuple(causes), total)
 
 
@@ -224,6 +256,8 @@ def _conversion_causes(
     if conversion.kind == "to_timestamp_ltz":
         return _epoch_causes(table, conversion, present)
     if not bad:
+        if conversion.kind == "to_timestamp" and conversion.pattern:
+            return _wrong_timestamps(text, table, conversion, present, results)
         return []
     if conversion.kind == "json":
         return [_json_cause(text, table, conversion, bad, values, total)]
@@ -251,12 +285,13 @@ def _pattern_cause(
     total: int,
 ) -> DataCause:
     entry = kind("pattern-mismatch")
-    found = suggest(values)
+    checked = _subset([v for v, _, _ in bad], values)
+    found = suggest(checked)
     new_pattern = found.pattern
     parsed = 0
     if new_pattern is not None:
         candidate = conversion.with_pattern(new_pattern)
-        parsed = sum(1 for r in candidate.convert_many(values) if r.ok)
+        parsed = sum(1 for r in candidate.convert_many(checked) if r.ok)
         if parsed == 0:
             new_pattern = None
     location = _column_location(table, conversion)
@@ -268,7 +303,28 @@ def _pattern_cause(
         line = _pattern_line(text, old, _loc_line(location))
         if line:
             ops.append(LineOp(line, re.escape(old), new.replace("\\", "\\\\")))
-        fix_text = f"use the pattern '{new}' ({parsed} of {len(values)} sampled values parse)"
+        fix_text = f"use the pattern '{new}' ({parsed} of {len(checked)} checked values parse)"
+    elif new_pattern is not None and conversion.kind in ("cast", "try_cast") and conversion.field:
+        # CAST knows one format; TO_TIMESTAMP with the values' own pattern reads them all
+        new = escape_sql_literal(new_pattern)
+        line = _loc_line(location)
+        if line:
+            cast = (
+                r"(?:TRY_)?CAST\s*\(\s*`?"
+                + re.escape(conversion.field)
+                + r"`?\s+AS\s+TIMESTAMP(?:\s*\(\s*\d+\s*\))?\s*\)"
+            )
+            ops.append(
+                LineOp(
+                    line,
+                    "(?i)" + cast,
+                    f"TO_TIMESTAMP({conversion.field}, '{new}')".replace("\\", "\\\\"),
+                )
+            )
+        fix_text = (
+            f"read it with TO_TIMESTAMP({conversion.field}, '{new}') instead of CAST "
+            f"({parsed} of {len(checked)} checked values parse)"
+        )
     what = (
         f"pattern '{escape_sql_literal(conversion.pattern)}'"
         if conversion.pattern
@@ -357,7 +413,8 @@ def _json_cause(
                 )
             )
         if standard != conversion.json_standard:
-            ops += _option_ops(text, table, "json.timestamp-format.standard", standard)
+            prefix = "value." if "value.format" in table.options else ""
+            ops += _option_ops(text, table, f"{prefix}json.timestamp-format.standard", standard)
         fix_text = (
             f"declare {column} {type_name}({precision}) and set "
             f"'json.timestamp-format.standard' = '{standard}': flink-json then reads every "
@@ -468,3 +525,62 @@ def _epoch_causes(
         entry.code, entry.name, Severity.ERROR, message, location, evidence, None, "R6.3"
     )
     return [DataCause(finding, tuple(ops), f"use TO_TIMESTAMP_LTZ({conversion.field}, {wanted})")]
+
+
+def _wrong_timestamps(
+    text: str,
+    table: CreateTable,
+    conversion: RowtimeConversion,
+    present: list[tuple[str, str]],
+    results: list[Conversion],
+) -> list[DataCause]:
+    """Every value parses, but not to what it says (``YYYY`` week-based year, ``hh`` without
+    ``a``): compare with the reading of the pattern the values themselves suggest."""
+    present = present[:SUGGEST_LIMIT]
+    results = results[:SUGGEST_LIMIT]
+    values = [v for v, _ in present]
+    found = suggest(values)
+    if found.pattern is None or found.pattern == conversion.pattern:
+        return []
+    candidate = conversion.with_pattern(found.pattern).convert_many(values)
+    wrong = [
+        (v, s, r, c)
+        for (v, s), r, c in zip(present, results, candidate, strict=True)
+        if r.status is Status.OK and c.status is Status.OK and r.millis != c.millis
+    ]
+    if not wrong:
+        return []
+    entry = kind("pattern-suspicious")
+    location = _column_location(table, conversion)
+    old = escape_sql_literal(conversion.pattern or "")
+    new = escape_sql_literal(found.pattern)
+    line = _pattern_line(text, old, _loc_line(location))
+    ops = [LineOp(line, re.escape(old), new.replace("\\", "\\\\"))] if line else []
+    examples = [
+        {
+            "value": v,
+            "at": s or None,
+            "reads_as": format_timestamp(r.millis or 0, 3),
+            "means": format_timestamp(c.millis or 0, 3),
+        }
+        for v, s, r, c in wrong[:EXAMPLES]
+    ]
+    first = examples[0]
+    message = (
+        f"pattern '{old}' parses {len(wrong)} of {len(values)} sampled values of "
+        f"'{conversion.field}' to the wrong time, without an error: "
+        f"'{first['value']}' reads as {first['reads_as']}; the rows land in the wrong windows"
+    )
+    evidence: dict[str, Any] = {
+        "table": str(table.name),
+        "field": conversion.field,
+        "pattern": conversion.pattern,
+        "wrong": len(wrong),
+        "checked": len(values),
+        "examples": examples,
+        "suggested_pattern": found.pattern,
+    }
+    finding = Finding(
+        entry.code, entry.name, Severity.ERROR, message, location, evidence, None, "R4.1"
+    )
+    return [DataCause(finding, tuple(ops), f"use the pattern '{new}'")]

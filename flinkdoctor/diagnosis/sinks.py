@@ -171,12 +171,12 @@ def _startup(
             wall = ""
             if size is not None:
                 wait = size + (delay or 0)
+                lag = f" plus the {_duration(delay)} watermark delay" if delay else ""
                 wall = (
-                    f"; the first window that fires holds only events since the start and "
-                    f"closes at the earliest {_duration(wait)} of wall-clock time after the "
-                    "start (the window size"
-                    + (f" plus the {_duration(delay)} watermark delay" if delay else "")
-                    + "), and only once every partition has delivered a later event"
+                    "; the first window to fire is the one the start falls in, and it holds "
+                    "only the events since the start; it closes once event time passes its end"
+                    f"{lag}: up to {_duration(wait)} of wall-clock time after the start, and "
+                    "only once every partition has delivered a later event"
                 )
             existing = [f for f in lint if f.name == entry.name]
             message = (

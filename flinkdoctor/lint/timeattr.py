@@ -174,7 +174,8 @@ def _resolve_select(script: Script, sel: Select, column: str, depth: int) -> Att
             if inner is not None and inner.time and sel.group_window() is not None:
                 return inner
         if sel.group_window() is None:
-            return Attr(False, None, "a regular GROUP BY / DISTINCT turns it into a plain value")
+            what = "a regular GROUP BY" if sel.group_by else "SELECT DISTINCT"
+            return Attr(False, None, f"{what} turns it into a plain value")
         return None
     if isinstance(expr, Identifier):
         return resolve(script, sel.from_, expr.name, depth + 1)

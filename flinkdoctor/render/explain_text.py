@@ -38,7 +38,8 @@ def render_explain(result: ExplainResult, console: Console) -> None:
         console.print(Text("No error-level cause found: the job works on these events.", "green"))
     console.print()
     if top is not None:
-        console.print(Text("Top cause", style="bold underline"))
+        heading = "Top cause" if top.severity is Severity.ERROR else "Findings"
+        console.print(Text(heading, style="bold underline"))
         _finding(console, top, result, full=True)
     rest = list(result.findings[1:])
     if rest:
@@ -114,26 +115,57 @@ def _verified(verified: Any) -> Text:
 
 
 def _evidence_lines(evidence: Any) -> list[str]:
+    """The evidence as short lines: examples with their file:line, inputs with their watermark,
+    windows with their records; plain values as ``key: value``."""
     lines: list[str] = []
-    for key, value in evidence.items():
-        if value is None or value == [] or value == {}:
+    first = [k for k in ("examples", "inputs", "windows") if k in evidence]
+    for key, value in [(k, evidence[k]) for k in first] + [
+        (k, v) for k, v in evidence.items() if k not in first
+    ]:
+        if key in _EVIDENCE_SKIPPED or value is None or value == [] or value == {}:
             continue
         if key == "examples" and isinstance(value, list):
-            for example in value[:3]:
-                if isinstance(example, dict):
-                    at = f" ({example.get('at')})" if example.get("at") else ""
-                    shown = example.get("value", example.get("event_time", ""))
-                    lines.append(f"e.g. {shown!r}{at}")
-            continue
-        text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            text = "; ".join(
-                ", ".join(f"{k} {v}" for k, v in d.items() if v is not None) for d in value[:3]
-            )
-        lines.append(f"{key}: {text}")
-        if len(lines) >= _EVIDENCE_SHOWN:
-            break
-    return lines
+            lines += [_example(example) for example in value[:3] if isinstance(example, dict)]
+        elif key == "inputs" and isinstance(value, list):
+            lines += [_input(item) for item in value[:4] if isinstance(item, dict)]
+        elif key == "windows" and isinstance(value, list):
+            lines += [_window(item) for item in value[:3]]
+            if len(value) > 3:
+                lines.append(f"... {len(value) - 3} more window(s)")
+        elif isinstance(value, list):
+            lines.append(f"{key}: {', '.join(map(str, value[:12]))}")
+        elif isinstance(value, dict):
+            lines.append(f"{key}: {', '.join(f'{k} -> {v}' for k, v in value.items())}")
+        else:
+            lines.append(f"{key}: {value}")
+    return lines[:_EVIDENCE_SHOWN]
+
+
+_EVIDENCE_SKIPPED = frozenset({"query", "all_idle", "conversion", "table", "sampled"})
+
+
+def _example(example: dict[str, Any]) -> str:
+    shown = example.get("value", example.get("event_time", ""))
+    at = f" at {example['at']}" if example.get("at") else ""
+    if "reads_as" in example:
+        return f"e.g. {shown!r}{at} reads as {example['reads_as']}"
+    reason = f": {example['reason']}" if example.get("reason") else ""
+    return f"e.g. {shown!r}{at}{reason}"
+
+
+def _input(item: dict[str, Any]) -> str:
+    newest = item.get("last_event_time") or "no event"
+    watermark = item.get("watermark") or "none"
+    return f"{item.get('input')}: newest event {newest}, watermark {watermark}"
+
+
+def _window(item: Any) -> str:
+    if isinstance(item, dict):
+        return (
+            f"window [{item.get('window_start')}, {item.get('window_end')}): "
+            f"{item.get('records')} record(s)"
+        )
+    return f"window starting {item}"
 
 
 def _queries(console: Console, result: ExplainResult) -> None:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from flinkdoctor.diagnosis.pattern_check import PatternReport
+from flinkdoctor.diagnosis.pattern_findings import pattern_findings
+from flinkdoctor.findings import Finding
+from flinkdoctor.render.findings_json import findings_json
 
 
-def pattern_report_dict(report: PatternReport) -> dict[str, Any]:
-    """The report as plain JSON-ready data; field order is part of the contract."""
+def pattern_report_dict(
+    report: PatternReport, findings: Sequence[Finding] | None = None
+) -> dict[str, Any]:
+    """The report as plain JSON-ready data; field order is part of the contract. ``findings``
+    (default: from the report alone) is the same Finding JSON as every command's."""
+    if findings is None:
+        findings = pattern_findings(report)
     problem = report.first_problem
     suggestion = report.suggestion
     return {
@@ -48,9 +57,10 @@ def pattern_report_dict(report: PatternReport) -> dict[str, Any]:
             "total": suggestion.total,
             "note": suggestion.note,
         },
+        "findings": findings_json(findings),
     }
 
 
-def pattern_report_json(report: PatternReport) -> str:
+def pattern_report_json(report: PatternReport, findings: Sequence[Finding] | None = None) -> str:
     """Serialise with non-ASCII kept readable (values are user data)."""
-    return json.dumps(pattern_report_dict(report), ensure_ascii=False, indent=2)
+    return json.dumps(pattern_report_dict(report, findings), ensure_ascii=False, indent=2)

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flinkdoctor.engine.result import SimulationResult
 from flinkdoctor.engine.timeutil import LONG_MAX, ZoneShift, format_millis, resolve_zone
 from flinkdoctor.engine.values import json_value
+from flinkdoctor.findings import Finding
+from flinkdoctor.render.findings_json import findings_json
 
 SCHEMA_VERSION = 1
 
@@ -27,8 +30,11 @@ class _Clock:
         return format_millis(self.shift.to_local(millis) if self.shift is not None else millis)
 
 
-def simulation_json(result: SimulationResult, exit_code: int) -> dict[str, Any]:
-    """The JSON document for ``result``."""
+def simulation_json(
+    result: SimulationResult, exit_code: int, findings: Sequence[Finding] = ()
+) -> dict[str, Any]:
+    """The JSON document for ``result``. ``findings`` are the replay's findings in the Finding
+    JSON every command shares; ``diagnoses`` keeps the engine's rule-first sentences."""
     clock = _Clock(result)
     types = {c.name: c.type for c in result.columns}
     rows = [{name: json_value(row[name], types[name]) for name in types} for row in result.rows]
@@ -114,7 +120,8 @@ def simulation_json(result: SimulationResult, exit_code: int) -> dict[str, Any]:
             "final_watermark": clock.ts(result.final_watermark),
             "exit_code": exit_code,
         },
-        "findings": list(result.findings),
+        "findings": findings_json(findings),
+        "diagnoses": list(result.findings),
         "notes": list(result.notes),
         "config": result.config,
     }

@@ -428,14 +428,15 @@ class ExprParser(TypeParser):
             )
         overflow: str | None = None
         try:
-            value = intervals.evaluate(text, unit, end_unit, precision, frac)
-        except intervals.PrecisionOverflow as e:
-            if not intervals.tolerating_overflow():
-                raise self.error(str(e), start, found=False) from None
-            overflow = str(e)
-            value = intervals.evaluate(text, unit, end_unit, intervals.MAX_PRECISION, frac)
+            try:
+                value = intervals.evaluate(text, unit, end_unit, precision, frac)
+            except intervals.PrecisionOverflow as e:
+                if not intervals.tolerating_overflow():
+                    raise
+                overflow = str(e)
+                value = intervals.evaluate(text, unit, end_unit, intervals.MAX_PRECISION, frac)
         except intervals.IntervalError as e:
-            raise self.error(str(e), start, found=False) from None
+            raise self.error(overflow or str(e), start, found=False) from None
         millis = None if value.millis is None else sign * value.millis
         months = None if value.months is None else sign * value.months
         seconds_last = (end_unit or unit) == "SECOND"

@@ -114,9 +114,7 @@ _PERCENT = re.compile(r"%%|%[sdr]")
 class Evaluator:
     """Evaluates string expressions against the scopes of one module."""
 
-    def __init__(
-        self, src: PySource, module: Scope, env: Mapping[str, str] | None = None
-    ) -> None:
+    def __init__(self, src: PySource, module: Scope, env: Mapping[str, str] | None = None) -> None:
         self.src = src
         self.module = module
         self.depth = 0

@@ -26,7 +26,7 @@ def test_r5_7_no_input_records_is_a_diagnosis(cli: Callable[..., Run], tmp_path:
     assert run.code == 1
     data = json.loads(run.out)
     assert data["rows"] == []
-    assert any(f.startswith("R5.7: no input records") for f in data["findings"])
+    assert any(f.startswith("R5.7: no input records") for f in data["diagnoses"])
 
 
 def test_malformed_events_line_is_one_line_exit_2(cli: Callable[..., Run], tmp_path: Path) -> None:
@@ -88,5 +88,5 @@ def test_r6_8_seed_case4_phantom_1970_rows_are_explained(cli: Callable[..., Run]
     assert run.code == 1
     data = json.loads(run.out)
     assert sum(1 for row in data["rows"] if row["event_hour"].startswith("1970-01-01")) == 2
-    [finding] = [f for f in data["findings"] if f.startswith("R6.8")]
+    [finding] = [f for f in data["diagnoses"] if f.startswith("R6.8")]
     assert finding.startswith("R6.8: 2 record(s) have a NULL rowtime")

@@ -341,3 +341,51 @@ def test_bad_input_exits_2(args: list[str], needle: str) -> None:
     code, message = run(*args)
     assert code == 2
     assert needle in message
+
+
+def test_idle_subtask_says_the_owners_are_a_guess_without_the_topic(tmp_path: Path) -> None:
+    script = _script(tmp_path, ENV_JOB, "job.py")
+    _, doc = run_json(
+        str(script),
+        "--events",
+        str(SEED / "case3_events.jsonl"),  # one partition
+        "--env",
+        "TS_PATTERN=yyyy-MM-dd''T''HH:mm:ss.SSS''Z''",
+        "--set",
+        "parallelism.default=3",
+    )
+    top = doc["findings"][0]
+    assert top["name"] == "idle-subtask"
+    assert "the topic name is unknown" in top["message"]
+
+
+CAST_JOB = """
+SET 'parallelism.default' = '3';
+CREATE TABLE src (
+  host VARCHAR,
+  event_time VARCHAR,
+  ts AS CAST(event_time AS TIMESTAMP(3)),
+  WATERMARK FOR ts AS ts - INTERVAL '15' SECOND
+) WITH ('connector' = 'kafka', 'topic' = 't', 'scan.startup.mode' = 'earliest-offset',
+        'format' = 'json');
+CREATE TABLE out_1 (w TIMESTAMP(3), host VARCHAR, c BIGINT) WITH ('connector' = 'print');
+INSERT INTO out_1
+SELECT window_start, host, COUNT(*)
+FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(ts), INTERVAL '5' MINUTE))
+GROUP BY window_start, window_end, host;
+"""
+
+
+def test_cast_of_iso_strings_fails_and_to_timestamp_fixes_it(tmp_path: Path) -> None:
+    """R4.4: CAST('2024-12-14T03:00:05.123Z' AS TIMESTAMP(3)) fails the job; TO_TIMESTAMP with
+    the values' pattern reads them all, and [03:00, 03:05) fires for two hosts."""
+    code, doc = run_json(str(_script(tmp_path, CAST_JOB)), "--events", str(E1_E6))
+    assert code == 1
+    assert doc["verdict"] == "fails"
+    assert [f["name"] for f in doc["findings"]][:1] == ["pattern-mismatch"]
+    assert "job-failure" not in [f["name"] for f in doc["findings"]]
+    edits = doc["fix"]["edits"]
+    assert edits[0]["replacement"] == [
+        "  ts AS TO_TIMESTAMP(event_time, 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z'''),"
+    ]
+    assert doc["fix"]["verified"]["sink_rows"] == 2

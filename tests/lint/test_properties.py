@@ -3,6 +3,8 @@ catalog entry located inside the linted file, and no secret in a script reaches 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,11 +14,12 @@ from flinkdoctor.lint.load import load_for_lint
 from flinkdoctor.sql.errors import SqlError
 
 FIXTURES = [s for rule in RULES for s in (*rule.fires, *rule.passes)]
-SEED = open("examples/seed/case2_seed_fixed.sql").read()  # noqa: SIM115 - read once at import
+SEED = (Path(__file__).resolve().parents[2] / "examples/seed/case2_seed_fixed.sql").read_text()
 SNIPPETS = [
     " ", "\n", ";\n", "'x'", "TIMESTAMP", "TIMESTAMP(3)", "STRING", "INTERVAL '300' SECOND",
     "WATERMARK FOR ts AS ts", "TO_TIMESTAMP(s, 'YYYY')", "TO_TIMESTAMP_LTZ(a_ms, 0)", ",", ")",
     "'connector' = 'kafka',", "'password' = 'p4ss-w0rd',", "SELECT * FROM t;", "GROUP BY",
+    "INTERVAL '99999999999' SECOND", "CREATE CATALOG c WITH ('password' = 'p4ss-w0rd');",
 ]  # fmt: skip
 
 

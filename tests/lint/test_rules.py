@@ -9,6 +9,7 @@ calls are replayed on Flink in test_rules_flink.py; spec flink-observed.md lists
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,7 @@ def test_fixture(rule: object, kind: str, index: int, script: str) -> None:
         assert f.code == rule.code and f.severity is rule.severity  # type: ignore[attr-defined]
         assert f.location is not None and f.location.file == "job.sql" and f.location.line >= 1
         assert f.fix is not None and f.fix.text
+        assert json.loads(json.dumps(dict(f.evidence))) == dict(f.evidence)  # JSON-ready values
 
 
 @pytest.mark.parametrize(
@@ -535,3 +537,38 @@ def test_pyflink_pattern_in_a_python_variable_is_fixed_where_it_is_written() -> 
     assert f.location is not None and f.location.line == 6
     assert f.fix is not None
     assert f.fix.edits == (Edit("job.py", 4, 4, ('fmt = "yyyy-MM-dd HH:mm:ss"',)),)
+
+
+def test_plaintext_secret_in_catalogs_sets_and_pyflink_config() -> None:
+    text = (
+        "SET 'fs.s3a.secret.key' = 'CANARY-7f3a91';\n"
+        "CREATE CATALOG pg WITH (\n  'type' = 'jdbc',\n  'username' = 'app',\n"
+        "  'password' = 'CANARY-7f3a91'\n);\n"
+    )
+    found = named(text, "plaintext-secret")
+    assert [(f.location, f.message) for f in found] == [
+        (
+            Location("job.sql", 1, 1),
+            "option 'fs.s3a.secret.key' in the job configuration holds a literal secret in plain "
+            "text (not shown here)",
+        ),
+        (
+            Location("job.sql", 5, 3),
+            "option 'password' of catalog pg holds a literal secret in plain text (not shown here)",
+        ),
+    ]
+    assert CANARY not in repr(found)
+    py = (
+        "import os\nfrom pyflink.table import EnvironmentSettings, TableEnvironment\n"
+        "t_env = TableEnvironment.create(EnvironmentSettings.in_streaming_mode())\n"
+        "t_env.get_config().set('s3.secret-key', 'CANARY-7f3a91')\n"
+        "t_env.get_config().set('s3.access-key', os.environ['S3_KEY'])\n"
+    )
+    [f] = named(py, "plaintext-secret", "job.py")
+    assert f.location == Location("job.py", 4, 1) and CANARY not in repr(f)
+
+
+def test_an_interval_beyond_any_precision_is_still_a_parse_error() -> None:
+    text = "SELECT INTERVAL '99999999999' SECOND;"
+    with pytest.raises(SqlError, match="exceeds precision of SECOND\\(2\\) field"):
+        load_for_lint(text, "job.sql")

@@ -1,9 +1,11 @@
 """The lint rules that say "Flink rejects this", checked against real Flink 1.20.3's planner.
 
 Every ``fires`` example of those rules must be rejected by Flink (an error, not a timeout) for
-the same cause our finding names, and every ``passes`` example must plan. Queries are sent as
-``EXPLAIN`` so nothing runs. The timestamp rules' examples ("Flink turns X into Y") are replayed
-as real TO_TIMESTAMP / TO_TIMESTAMP_LTZ calls and must print exactly what the finding claims.
+the same cause our finding names, every ``passes`` example must plan, and where the findings
+carry line edits, the example with the edits applied must plan too (the fix is verified).
+Queries are sent as ``EXPLAIN`` so nothing runs. The timestamp rules' examples ("Flink turns X
+into Y") are replayed as real TO_TIMESTAMP / TO_TIMESTAMP_LTZ calls and must print exactly what
+the finding claims.
 """
 
 from __future__ import annotations
@@ -66,6 +68,18 @@ CAUSES: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+# Warnings whose message also says "Flink rejects ..." in one case: (rule, fires index, Flink's
+# words, ours).
+PLANNING_CLAIMS = [
+    (
+        "startup-group-offsets",
+        1,
+        "Property group.id is required when using committed offset",
+        "without 'properties.group.id' Flink rejects the table at planning",
+    ),
+]
+
+
 def planning_only(script: str) -> str:
     """The script with every query and INSERT turned into an EXPLAIN (plans, runs nothing)."""
     out = []
@@ -78,7 +92,32 @@ def planning_only(script: str) -> str:
 
 
 def findings_of(name: str, script: str) -> list[Finding]:
-    return [f for f in check_script(load_for_lint(script, "case.sql")) if f.name == name]
+    found = check_script(load_for_lint(script, "case.sql"), text=script)
+    return [f for f in found if f.name == name]
+
+
+def fixed(script: str, findings: list[Finding]) -> str | None:
+    """The script with every finding's line edits applied; None unless each has some."""
+    edits = [e for f in findings for e in (f.fix.edits if f.fix else ())]
+    if not findings or any(not (f.fix and f.fix.edits) for f in findings):
+        return None
+    lines = script.splitlines()
+    for e in sorted(edits, key=lambda e: e.start_line, reverse=True):
+        lines[e.start_line - 1 : e.end_line] = list(e.replacement)
+    return "\n".join(lines) + "\n"
+
+
+def _fixed_cases() -> list[tuple[str, str]]:
+    """(rule, fires example with its fixes applied) for the Flink-judged rules' line edits."""
+    out = []
+    for name in CAUSES:
+        rule = rule_named(name)
+        assert rule is not None
+        for script in rule.fires:
+            repaired = fixed(script, findings_of(name, script))
+            if repaired is not None:
+                out.append((name, repaired))
+    return out
 
 
 def _cases() -> list[tuple[str, str, str]]:
@@ -88,6 +127,10 @@ def _cases() -> list[tuple[str, str, str]]:
         assert rule is not None
         out += [(name, "fires", s) for s in rule.fires]
         out += [(name, "passes", s) for s in rule.passes]
+    for name, index, _, _ in PLANNING_CLAIMS:
+        rule = rule_named(name)
+        assert rule is not None
+        out.append((name, "fires", rule.fires[index]))
     return out
 
 
@@ -127,9 +170,11 @@ def _run(flink: FlinkRuntime, scripts: list[str]) -> list[CaseResult]:
 def test_flink_rejects_every_fires_example_for_the_same_cause(flink: FlinkRuntime) -> None:
     cases = _cases()
     conversions = _conversion_cases()
-    assert len(conversions) >= 10
-    results = _run(flink, [planning_only(s) for _, _, s in cases] + [c for c, _ in conversions])
-    assert len(results) == len(cases) + len(conversions)
+    repaired = _fixed_cases()
+    assert len(conversions) >= 10 and len(repaired) >= 6
+    scripts = [planning_only(s) for _, _, s in cases] + [c for c, _ in conversions]
+    results = _run(flink, scripts + [planning_only(s) for _, s in repaired])
+    assert len(results) == len(cases) + len(conversions) + len(repaired)
     problems = []
     for (name, kind, script), res in zip(cases, results, strict=False):
         if res.timed_out:
@@ -143,11 +188,14 @@ def test_flink_rejects_every_fires_example_for_the_same_cause(flink: FlinkRuntim
             problems.append(f"{name} fires, but Flink accepts it\n{script}")
             continue
         ours = " ".join(f.message for f in findings_of(name, script))
-        if not any(
-            flink_says in res.error and we_say in ours for flink_says, we_say in CAUSES[name]
-        ):
+        claims = tuple((f, o) for n, _, f, o in PLANNING_CLAIMS if n == name)
+        causes = CAUSES.get(name, ()) + claims
+        if not any(flink_says in res.error and we_say in ours for flink_says, we_say in causes):
             problems.append(f"{name}: Flink says {res.error!r}, we say {ours!r}")
-    for (sql, claimed), res in zip(conversions, results[len(cases) :], strict=True):
+    for (name, script), res in zip(repaired, results[len(scripts) :], strict=True):
+        if res.error is not None or res.timed_out:
+            problems.append(f"{name}: the fixed script is still rejected: {res.error}\n{script}")
+    for (sql, claimed), res in zip(conversions, results[len(cases) : len(scripts)], strict=True):
         if res.error is not None:
             problems.append(f"{sql}: {res.error}")
         elif res.rows != [[claimed]]:

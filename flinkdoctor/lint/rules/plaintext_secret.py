@@ -6,10 +6,11 @@ import re
 from collections.abc import Iterator
 from typing import ClassVar
 
+from flinkdoctor.errors import Location
 from flinkdoctor.findings import Finding, Fix
-from flinkdoctor.lint.job import is_placeholder, option_location
+from flinkdoctor.lint.job import is_placeholder, option_location, setting_location
 from flinkdoctor.lint.rule import LintContext, Rule
-from flinkdoctor.sql.model import CreateTable
+from flinkdoctor.sql.model import RawStatement
 
 SECRET_KEY = re.compile(
     r"(?:^|[._-])(?:password|passwd|pwd|secret|secret[._-]key|api[._-]key|private[._-]key|token)$",
@@ -49,10 +50,21 @@ def _first(m: re.Match[str]) -> str:
     return next(g for g in m.groups()[1:] if g is not None) if m.lastindex else ""
 
 
-def secrets(table: CreateTable) -> Iterator[tuple[str, str]]:
-    """(option key, what kind of secret) for each literal secret in the table's options."""
-    user = next((table.options[k] for k in _USER_KEYS if k in table.options), None)
-    for key, value in table.options.items():
+_CATALOG_NAME = re.compile(r"CREATE\s+CATALOG\s+(?:IF\s+NOT\s+EXISTS\s+)?([^\s(]+)", re.I)
+_RAW_OPTION = re.compile(r"'((?:[^']|'')*)'\s*=\s*'((?:[^']|'')*)'")
+
+
+def raw_options(text: str) -> Iterator[tuple[str, str, int]]:
+    """('key', 'value', offset) of each ``'key' = 'value'`` in a statement kept as text
+    (CREATE CATALOG ... WITH (...))."""
+    for m in _RAW_OPTION.finditer(text):
+        yield m.group(1).replace("''", "'"), m.group(2).replace("''", "'"), m.start()
+
+
+def secrets(options: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """(option key, what kind of secret) for each literal secret among ``options``."""
+    user = next((options[k] for k in _USER_KEYS if k in options), None)
+    for key, value in options.items():
         if key.lower().endswith("jaas.config"):
             m_user = _JAAS_USER.search(value)
             jaas_user = None
@@ -69,7 +81,8 @@ def secrets(table: CreateTable) -> Iterator[tuple[str, str]]:
 
 class PlaintextSecret(Rule):
     """## What it does
-    Flags a literal secret in a table's WITH options: a password, secret, token or key option
+    Flags a literal secret in a table's or a catalog's WITH options, or in a `SET` (or a PyFlink
+    `get_config().set(...)`): a password, secret, token or key option
     (`'password'`, `'properties.ssl.keystore.password'`, `'s3.secret-key'`, ...) or a `password=`
     inside `'properties.sasl.jaas.config'`. Placeholders are fine: `${VAR}` (filled in at deploy
     time), values a PyFlink job reads from the environment, masked or placeholder words (`***`,
@@ -93,7 +106,13 @@ class PlaintextSecret(Rule):
     """
 
     name: ClassVar[str] = "plaintext-secret"
-    fires = (_J.format(pw="hunter2-prod"), _KJ.format(pw="Zx9!kq-77"))
+    fires = (
+        _J.format(pw="hunter2-prod"),
+        _KJ.format(pw="Zx9!kq-77"),
+        "SET 'fs.s3a.secret.key' = 'AKx9-real-looking';\n",
+        "CREATE CATALOG pg WITH (\n  'type' = 'jdbc',\n  'username' = 'app',\n"
+        "  'password' = 'pg-Secr3t',\n  'base-url' = 'jdbc:postgresql://db:5432'\n);\n",
+    )
     passes = (
         _J.format(pw="${PG_PASSWORD}"),
         _KJ.format(pw="${KAFKA_SECRET}"),
@@ -103,15 +122,40 @@ class PlaintextSecret(Rule):
     )
 
     def check(self, context: LintContext) -> Iterator[Finding]:
-        for table in context.script.tables.values():
-            for key, what in secrets(table):
+        script = context.script
+        for table in script.tables.values():
+            for key, what in secrets(table.options):
                 location = option_location(table, key)
-                message = (
-                    f"option '{key}' of {table.name} holds {what} in plain text (not shown here)"
-                )
-                fix = Fix(
-                    "read it at deploy time instead: a ${VAR} placeholder filled from a secret "
-                    "store, or os.environ[...] in a PyFlink job"
-                )
-                evidence = {"table": str(table.name), "option": key}
-                yield self.finding(message, location, evidence=evidence, fix=fix)
+                yield self._finding(location, key, what, f"of {table.name}")
+        for st in script.statements:
+            if isinstance(st, RawStatement) and st.keyword == "CREATE CATALOG":
+                found = list(raw_options(st.text))
+                offsets = {key: at for key, _, at in found}
+                for key, what in secrets({k: v for k, v, _ in found}):
+                    where = _offset_location(st.location, st.text, offsets[key])
+                    name = _CATALOG_NAME.match(st.text)
+                    owner = f"of catalog {name.group(1)}" if name else "of the catalog"
+                    yield self._finding(where, key, what, owner)
+        for key, value in script.settings.items():
+            for found_key, what in secrets({key: value}):
+                at = setting_location(script, found_key)
+                yield self._finding(at, found_key, what, "in the job configuration")
+
+    def _finding(self, location: Location | None, key: str, what: str, owner: str) -> Finding:
+        message = f"option '{key}' {owner} holds {what} in plain text (not shown here)"
+        fix = Fix(
+            "read it at deploy time instead: a ${VAR} placeholder filled from a secret "
+            "store, or os.environ[...] in a PyFlink job"
+        )
+        return self.finding(message, location, evidence={"option": key}, fix=fix)
+
+
+def _offset_location(start: Location, text: str, offset: int) -> Location:
+    """The place ``offset`` characters into a statement written from ``start`` (a .sql file;
+    in a .py job, the statement's own place)."""
+    if start.file.lower().endswith(".py"):
+        return start
+    before = text[:offset]
+    if "\n" not in before:
+        return Location(start.file, start.line, start.column + offset)
+    return Location(start.file, start.line + before.count("\n"), offset - before.rfind("\n"))

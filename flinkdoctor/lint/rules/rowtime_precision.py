@@ -5,11 +5,32 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from flinkdoctor.findings import Finding, Fix
+from flinkdoctor.errors import Location
+from flinkdoctor.findings import Edit, Finding, Fix
+from flinkdoctor.lint.edits import replace_text
 from flinkdoctor.lint.rule import LintContext, Rule
 from flinkdoctor.lint.timeattr import column_type, exact_column, expr_type
 from flinkdoctor.sql.errors import SqlError
 from flinkdoctor.sql.model import CreateTable, DataType
+
+
+def _precision_edit(
+    context: LintContext, location: Location, column: str, dtype: DataType
+) -> tuple[Edit, ...]:
+    """Rewrite the type where it is written on the column's line: ``TIMESTAMP(6)``, a bare
+    ``ts TIMESTAMP`` or ``AS TIMESTAMP)`` in a CAST, whichever the line holds exactly once."""
+    root = "TIMESTAMP_LTZ" if dtype.root == "TIMESTAMP_LTZ" else "TIMESTAMP"
+    candidates = [(str(dtype), f"{root}(3)")]
+    if root == "TIMESTAMP":
+        candidates += [
+            (f"{column} TIMESTAMP,", f"{column} TIMESTAMP(3),"),
+            ("AS TIMESTAMP)", "AS TIMESTAMP(3))"),
+        ]
+    for old, new in candidates:
+        edits = replace_text(context, location, old, new)
+        if edits and edits[0].start_line == location.line:
+            return edits
+    return ()
 
 
 def _valid(dtype: DataType) -> bool:
@@ -77,9 +98,9 @@ class RowtimePrecision(Rule):
                 continue
             if table.watermark is None:
                 continue
-            yield from self._check_table(table)
+            yield from self._check_table(context, table)
 
-    def _check_table(self, table: CreateTable) -> Iterator[Finding]:
+    def _check_table(self, context: LintContext, table: CreateTable) -> Iterator[Finding]:
         wm = table.watermark
         assert wm is not None
         dtype = column_type(table, wm.column)
@@ -98,6 +119,14 @@ class RowtimePrecision(Rule):
             )
             if dtype.is_timestamp:
                 text = f"declare it {dtype.root}(3)"
+                yield self.finding(
+                    message,
+                    location,
+                    evidence=evidence,
+                    fix=Fix(text, _precision_edit(context, location, wm.column, dtype)),
+                    rule="R1.3",
+                )
+                return
             else:
                 text = (
                     "add a computed column, e.g. rt AS TO_TIMESTAMP_LTZ(epoch_ms, 3) or "

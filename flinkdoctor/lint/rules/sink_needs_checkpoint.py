@@ -98,4 +98,5 @@ class SinkNeedsCheckpoint(Rule):
                     insert_line_before(context, table.location, line),
                 )
             evidence = {"table": str(table.name), "connector": connector(table)}
-            yield self.finding(message, table.location, evidence=evidence, fix=fix, rule="R5.2")
+            rule = "R5.2" if connector(table) in COMMITTING else "R5.3"
+            yield self.finding(message, table.location, evidence=evidence, fix=fix, rule=rule)

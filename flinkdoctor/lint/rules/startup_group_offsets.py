@@ -45,6 +45,7 @@ class StartupGroupOffsets(Rule):
     name: ClassVar[str] = "startup-group-offsets"
     fires = (
         _K.format(extra=""),
+        _K.format(extra="").replace("  'properties.group.id' = 'g',\n", ""),
         _K.format(extra=",\n  'scan.startup.mode' = 'group-offsets'"),
         _K.format(extra=",\n  'scan.startup.mode' = 'earliest-offset'").replace(
             "FROM k;", "FROM k /*+ OPTIONS('scan.startup.mode'='group-offsets') */;"
@@ -68,10 +69,14 @@ class StartupGroupOffsets(Rule):
             table = read.table
             if not is_kafka(table):
                 continue
-            modes = [v for v, _ in read.values("scan.startup.mode") if v in (None, "group-offsets")]
+            modes = [
+                (v, at)
+                for v, at in read.values("scan.startup.mode")
+                if v in (None, "group-offsets")
+            ]
             if not modes:
                 continue
-            mode = modes[0]
+            mode, written_at = modes[0]
             if read.values("properties.auto.offset.reset")[0][0] is not None:
                 continue
             said = (
@@ -83,7 +88,12 @@ class StartupGroupOffsets(Rule):
                 f"Kafka source {table.name} has {said} and no 'properties.auto.offset.reset': "
                 "it starts from the group's committed offsets and fails when the group has none"
             )
-            location = option_location(table, "scan.startup.mode" if mode else "connector")
+            if read.values("properties.group.id")[0][0] is None:
+                message += (
+                    "; without 'properties.group.id' Flink rejects the table at planning "
+                    "(group.id is required when using committed offsets)"
+                )
+            location = written_at if mode else option_location(table, "connector")
             edits = (
                 ()
                 if mode

@@ -61,10 +61,14 @@ class WindowWithoutTimeAttribute(Rule):
         _T
         + "CREATE VIEW latest AS SELECT v, MAX(ts) AS ts FROM t GROUP BY v;\n"
         + _AGG.format(src="latest", col="ts"),
+        _T + "CREATE VIEW d AS SELECT DISTINCT ts, v FROM t;\n" + _AGG.format(src="d", col="ts"),
     )
     passes = (
         _T + "" + _AGG.format(src="t", col="ts"),
         _T + "CREATE VIEW v AS SELECT ts, v FROM t WHERE v > 0;\n" + _AGG.format(src="v", col="ts"),
+        _T
+        + "CREATE VIEW a AS SELECT ts AS event_time, v FROM t;\n"
+        + _AGG.format(src="a", col="event_time"),
         "CREATE TABLE q (v INT, pt AS PROCTIME()) WITH ('connector' = 'datagen');\n"
         + _AGG.format(src="q", col="pt"),
         _T + "SELECT TUMBLE_START(ts, INTERVAL '1' MINUTE) AS ws, COUNT(*) AS n FROM t"

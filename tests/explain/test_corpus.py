@@ -20,38 +20,10 @@ import pytest
 from flinkdoctor.cli.app import main
 from tests.explain.corpus import CASES, CorpusCase
 
-KNOWN_DISAGREEMENTS = {
-    "32-pattern-suspicious-week-year": (
-        "pattern-suspicious: the events show every rowtime landing in 1970 (real Flink emits the 4"
-        " rows with window_start 1970-12-14), i.e. wrong rows, yet explain keeps the static"
-        " warning and exits 0"
-    ),
-    "33-pattern-suspicious-hh": (
-        "pattern-suspicious: 'hh' without 'a' turns 03:00 into 00:00 on every event (real Flink"
-        " emits the rows at 00:0x), i.e. wrong rows, yet explain keeps the static warning and"
-        " exits 0"
-    ),
-    "46-window-not-closed-3p": (
-        "window-not-closed: nothing fired (verdict empty, sink_rows 0, real Flink emits nothing)"
-        " but explain reports only window-pending (info) and exits 0, because the idle timeout"
-        " makes every input idle after the backlog (PendingWindow.all_idle is classed as"
-        " 'newest')"
-    ),
-    "47-window-not-closed-legacy-py": (
-        "window-not-closed: the only window never closes (real Flink emits nothing) but explain"
-        " reports window-pending (info) and exits 0 (all inputs idle after the backlog)"
-    ),
-    "55-sink-needs-checkpoint-filesystem": (
-        "sink-needs-checkpoint is listed twice, word for word (after merging h/lint-rules into"
-        " h/explain-core: the lint rule's finding and explain's own sink check are not deduped)"
-    ),
-    "56-sink-needs-checkpoint-kafka-exactly-once-py": (
-        "sink-needs-checkpoint is listed twice, word for word (lint rule + explain's sink check)"
-    ),
-    "57-jdbc-flush-disabled": (
-        "jdbc-flush-disabled is listed twice, word for word (lint rule + explain's sink check)"
-    ),
-}
+KNOWN_DISAGREEMENTS: dict[str, str] = {}
+"""Case name -> why explain is wrong there (the finding at fault); empty since h/explain-core
+89eb5eb, which fixed the seven this corpus found (pattern-suspicious severity on wrong rows,
+window-not-closed when every input went idle, duplicate sink findings)."""
 
 
 def run_explain(case: CorpusCase, monkeypatch: pytest.MonkeyPatch,

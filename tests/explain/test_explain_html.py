@@ -200,7 +200,7 @@ def test_combined_fix_is_a_diff_of_the_users_file(pages: dict[str, Any]) -> None
     result, page, _ = pages["seed-like-key"]
     dom = dom_of(page)
     assert dom.all("section", id="fix"), "no combined fix section"
-    assert f"--- a/{result.source}" in dom.visible
+    assert f"--- a/{result.source.lstrip('/')}" in dom.visible
     assert "event_time" in dom.visible  # the key the fix switches to
 
 

@@ -159,9 +159,23 @@ class Runner:
     def __init__(self, flink: FlinkRuntime, broker: KafkaBroker) -> None:
         self.flink = flink
         self.broker = broker
+        self.topics: list[str] = []
+
+    def forget_groups(self) -> None:
+        """Delete the consumer groups the jobs registered ('fd-<topic>'): the broker is shared
+        by the session, and other tests check that no group is left behind."""
+        admin = self.broker.admin()
+        try:
+            ours = {f"fd-{t}" for t in self.topics}
+            stale = [g["group_id"] for g in admin.list_groups() if g["group_id"] in ours]
+            if stale:
+                admin.delete_groups(stale)
+        finally:
+            admin.close()
 
     def topic(self, case: CorpusCase) -> str:
         name = self.broker.create_topic(partitions=case.partitions())
+        self.topics.append(name)
         messages = [
             Message(json.dumps(e["value"]).encode(), partition=int(e["partition"]),
                     timestamp=int(e["timestamp"]))
@@ -247,7 +261,9 @@ def runner(flink: FlinkRuntime, kafka_broker: KafkaBroker) -> Iterator[Runner]:
             pytest.fail(f"the Kafka connector could not be provisioned in CI: {exc}",
                         pytrace=False)
         pytest.skip(f"Kafka connector unavailable: {exc}")
-    yield Runner(flink, kafka_broker)
+    runner = Runner(flink, kafka_broker)
+    yield runner
+    runner.forget_groups()
 
 
 def _cases(check: str) -> list[CorpusCase]:

@@ -1,0 +1,32 @@
+CREATE TABLE ev (
+  host STRING,
+  v INT,
+  event_timestamp STRING,
+  ts AS TO_TIMESTAMP(event_timestamp, 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z'''),
+  WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'clicks',
+  'properties.bootstrap.servers' = 'broker:9092',
+  'properties.group.id' = 'fd-corpus',
+  'scan.startup.mode' = 'earliest-offset',
+  'format' = 'json'
+);
+
+CREATE TABLE per_minute (
+  window_start TIMESTAMP(3),
+  host STRING,
+  c BIGINT,
+  s INT
+) WITH (
+  'connector' = 'jdbc',
+  'url' = 'jdbc:postgresql://db:5432/analytics',
+  'table-name' = 'per_minute',
+  'username' = 'flink',
+  'password' = '${DB_PASSWORD}'
+);
+
+INSERT INTO per_minute
+SELECT TUMBLE_START(ts, INTERVAL '1' MINUTE) AS window_start, host, COUNT(*) AS c, SUM(v) AS s
+FROM ev
+GROUP BY TUMBLE(ts, INTERVAL '1' MINUTE), host;

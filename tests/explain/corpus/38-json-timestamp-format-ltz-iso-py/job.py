@@ -1,0 +1,59 @@
+"""Broken: ISO-8601 JSON timestamps expected, SQL-style values sent."""
+
+from pyflink.datastream import StreamExecutionEnvironment
+from pyflink.table import EnvironmentSettings, StreamTableEnvironment
+
+
+def create_source(t_env):
+    ddl = """
+        CREATE TABLE ev (
+          host STRING,
+          v INT,
+          ts TIMESTAMP_LTZ(3),
+          WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
+        ) WITH (
+          'connector' = 'kafka',
+          'topic' = 'clicks',
+          'properties.bootstrap.servers' = 'broker:9092',
+          'properties.group.id' = 'fd-corpus',
+          'scan.startup.mode' = 'earliest-offset',
+          'scan.watermark.idle-timeout' = '10 s',
+          'json.timestamp-format.standard' = 'ISO-8601',
+          'format' = 'json'
+        )
+        """
+    t_env.execute_sql(ddl)
+
+
+def create_sink(t_env):
+    ddl = """
+        CREATE TABLE per_minute (
+          window_start TIMESTAMP(3),
+          window_end TIMESTAMP(3),
+          host STRING,
+          c BIGINT,
+          s INT
+        ) WITH (
+          'connector' = 'print'
+        )
+        """
+    t_env.execute_sql(ddl)
+
+
+def main():
+    env = StreamExecutionEnvironment.get_execution_environment()
+    settings = EnvironmentSettings.new_instance().in_streaming_mode().build()
+    t_env = StreamTableEnvironment.create(env, environment_settings=settings)
+    create_source(t_env)
+    create_sink(t_env)
+    t_env.get_config().set("table.local-time-zone", "UTC")
+    t_env.execute_sql("""
+        INSERT INTO per_minute
+        SELECT window_start, window_end, host, COUNT(*) AS c, SUM(v) AS s
+        FROM TABLE(TUMBLE(TABLE ev, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
+        GROUP BY window_start, window_end, host
+    """).wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -34,8 +34,8 @@ def test_missing_tools_are_named_in_one_line(tmp_path: Path) -> None:
     assert done.stderr.splitlines() == [
         "ci: missing tools: java (Debian package openjdk-17-jdk-headless), javac (Debian package "
         "openjdk-17-jdk-headless), mvn (Debian package maven), openssl (Debian package openssl), "
-        "kcat (Debian package kcat); install them, or run .ci/run as root to install them with "
-        "apt-get"
+        "kcat (Debian package kcat), git (Debian package git), chromium (Debian package "
+        "chromium); install them, or run .ci/run as root to install them with apt-get"
     ]
     assert not (repo / ".venv-ci").exists()  # nothing installed before the check
 

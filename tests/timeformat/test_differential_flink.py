@@ -197,6 +197,7 @@ def test_fast_path_shapes_agree_with_flink(flink: FlinkRuntime) -> None:
         lambda rid, col: batch[rid] if col == 1 else stream[rid],
         lambda rid: f"pattern={pairs[rid][0]!r} value={pairs[rid][1]!r}",
         ["batch (check-pattern)"],
+        len(pairs),
     )
     # the engine keeps milliseconds (a rowtime's precision); the java.sql fallback's extra
     # digits are cut the way Flink prints TIMESTAMP(3) values ('.SSS' then more if non-zero)
@@ -206,6 +207,7 @@ def test_fast_path_shapes_agree_with_flink(flink: FlinkRuntime) -> None:
         lambda rid, col: stream[rid],
         lambda rid: f"pattern={pairs[rid][0]!r} value={pairs[rid][1]!r}",
         ["stream (engine)"],
+        len(pairs),
     )
     assert checked >= 5000
     assert sum(1 for row in out if row[1] is not None) >= 2000  # not just NULLs

@@ -26,11 +26,6 @@ class FindingKind:
     title: str
     static: bool
 
-    @property
-    def doc_path(self) -> str:
-        """The page documenting it, relative to the repository root."""
-        return f"docs/rules/{self.name}.md"
-
 
 def _lint(code: str, name: str, severity: Severity, title: str) -> FindingKind:
     """A static rule: the script alone shows it (``lint`` and ``explain``)."""

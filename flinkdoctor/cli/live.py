@@ -17,8 +17,7 @@ from typing import Annotated
 
 import typer
 
-from flinkdoctor.cli.progress import Work, stderr_console
-from flinkdoctor.cli.sample import (
+from flinkdoctor.cli.kafka_options import (
     KAFKA_PANEL,
     SAMPLING_PANEL,
     BootstrapOpt,
@@ -30,6 +29,7 @@ from flinkdoctor.cli.sample import (
     kafka_settings,
     sample_request_args,
 )
+from flinkdoctor.cli.progress import Work, stderr_console
 from flinkdoctor.errors import KafkaUnavailableError
 
 LiveFromOpt = Annotated[

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flinkdoctor.cli.sample import KafkaOptions, kafka_settings, kafka_table
+from flinkdoctor.cli.kafka_options import KafkaOptions, kafka_settings, kafka_table
 from flinkdoctor.errors import InputError
 from flinkdoctor.events.kafka import consumer_config, explain_failure
 from flinkdoctor.events.settings import KafkaSettings

@@ -716,10 +716,16 @@ class _Simulation:
         received = self.received_by_subtask
         time = self._arrival_time
 
-        def advance(count: int) -> None:
+        record, name, out = self.timeline.record, asg.name, asg.valve
+
+        def advance(count: int) -> None:  # asg._advance(now, count), inlined
             self.count = count
             self.now = now = 0 if per is None else int(per * (count - 1))
-            asg._advance(now, count)
+            watermark = asg.current
+            if watermark > asg.last:
+                asg.last = watermark
+                record(name, now, watermark, asg.idle, count)
+                out.input_watermark(0, watermark)
 
         for values, careful, first, fmt in items:
             if values is None or fmt is not EventFormat.PLAIN:

@@ -717,6 +717,11 @@ class _Simulation:
         time = self._arrival_time
 
         record, name, out = self.timeline.record, asg.name, asg.valve
+        valve = self.valve
+        channel = valve.channels[0]
+        chain = out if isinstance(out, _LocalChain) else None
+        op_advance = self.op.advance
+        single = len(valve.channels) == 1
 
         def advance(count: int) -> None:  # asg._advance(now, count), inlined
             self.count = count
@@ -725,7 +730,18 @@ class _Simulation:
             if watermark > asg.last:
                 asg.last = watermark
                 record(name, now, watermark, asg.idle, count)
-                out.input_watermark(0, watermark)
+                if not single or valve.idle or channel.idle or not channel.aligned:
+                    out.input_watermark(0, watermark)
+                    return
+                # one active channel: the valve's input_watermark and _output_min, inlined
+                if chain is not None:
+                    chain.local.on_watermark(watermark)
+                if watermark > channel.watermark:
+                    channel.watermark = watermark
+                    if watermark > valve.last_output:
+                        valve.last_output = watermark
+                        record(OPERATOR, now, watermark, False, count)  # _on_operator_watermark
+                        op_advance(watermark)
 
         for values, careful, first, fmt in items:
             if values is None or fmt is not EventFormat.PLAIN:

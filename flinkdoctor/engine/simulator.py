@@ -712,6 +712,7 @@ class _Simulation:
             local = self.locals[0]
             target = (local.buffer, local.new_acc, local.downstream)
         else:
+            assert isinstance(self.op, AlignedWindowOperator)  # legacy TUMBLE / HOP
             target = self.op.process
         received = self.received_by_subtask
         time = self._arrival_time

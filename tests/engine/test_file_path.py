@@ -81,7 +81,7 @@ def _line(kind: str, t: int, bad_t: int, k: str, v: int, bad_v: int, style: str)
         return "[1]"
     if kind == "broken":
         return '{"k": '
-    good = style == "ltz" and BASE + t or _text(BASE + t, style)
+    good: Any = BASE + t if style == "ltz" else _text(BASE + t, style)
     rt = _BAD_T[bad_t] if bad_t < len(_BAD_T) else good
     obj: dict[str, Any] = {"k": k, "v": _BAD_V[bad_v] if bad_v < len(_BAD_V) else v}
     if kind != "missing":

@@ -140,8 +140,10 @@ class _Builder:
                 and col.type.root in ("TIMESTAMP", "TIMESTAMP_LTZ")
                 and not self.scope.json.fail_on_missing_field
             ):
-                parse = conversions.json_timestamp_parser(
-                    col.type.root == "TIMESTAMP_LTZ", self.scope.json.timestamp_standard
+                parse = conversions.second_memo(
+                    conversions.json_timestamp_parser(
+                        col.type.root == "TIMESTAMP_LTZ", self.scope.json.timestamp_standard
+                    )
                 )
                 src = f"value[{col.name!r}]" if self.subscript else f"value.get({col.name!r})"
         elif isinstance(expr, m.Call) and expr.name.upper() == "TO_TIMESTAMP":
@@ -156,7 +158,9 @@ class _Builder:
             and expr.type.root == "TIMESTAMP"
             and (expr.type.precision is None or expr.type.precision >= 3)
         ):
-            parse = conversions.cast_string_to_timestamp(expr.type.precision or 6)
+            parse = conversions.second_memo(
+                conversions.cast_string_to_timestamp(expr.type.precision or 6)
+            )
             src = self.string_field(expr.expr)
         if parse is None or src is None:
             return None

@@ -353,9 +353,12 @@ def _scan_partitions(path: Path, name: str) -> int | None:
                 tail.append(chunk)
                 continue
             tail.append(chunk[:end])
-            lines = b"".join(tail).split(b"\n")
+            block = b"".join(tail)
             tail = [chunk[end + 1 :]]
-            for line in lines:
+            if b'"partition"' not in block:  # no line of it can match: count them only
+                number += block.count(b"\n") + 1
+                continue
+            for line in block.split(b"\n"):
                 number += 1
                 highest = max(highest, _line_partition(line, name, number))
         if any(tail):

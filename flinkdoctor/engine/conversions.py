@@ -49,3 +49,41 @@ def cast_string_to_timestamp(precision: int) -> Parser:
 def json_timestamp_parser(ltz: bool, standard: str) -> Parser:
     """flink-json TIMESTAMP / TIMESTAMP_LTZ text parser (R4.5); None = parse error."""
     return json_timestamp_millis(ltz=ltz, standard=standard)
+
+
+_SEC = {f"{i:02d}": i * 1000 for i in range(60)}
+_MILLIS = {f"{i:03d}": i for i in range(1000)}
+
+
+def second_memo(parse: Parser) -> Parser:
+    """``parse`` (a SQL-shaped timestamp: CAST R4.3, flink-json R4.5) memoised on everything but
+    the seconds and the milliseconds: a value ``<16 chars>:SS.fff<rest>`` (``rest`` not
+    starting with a digit) whose minute prefix and rest were accepted before with other seconds
+    is that value's millis plus ``SS * 1000 + fff`` (the ``:`` right before ``SS.`` separates the
+    minutes from the seconds in these grammars, and seconds 00-59 with a 3-digit fraction are
+    accepted alike). Anything else, and the first value of each minute, goes through ``parse``.
+    Not for TO_TIMESTAMP patterns: a pattern may put other fields at those places."""
+    memo: dict[str, int] = {}
+    sec_of, millis_of = _SEC.get, _MILLIS.get
+
+    def memoised(value: str) -> int | None:
+        if len(value) < 23 or value[16] != ":" or value[19] != ".":
+            return parse(value)
+        sec = sec_of(value[17:19])
+        ms = millis_of(value[20:23])
+        rest = value[23:]
+        if sec is None or ms is None or rest[:1].isdigit():
+            return parse(value)
+        key = value[:16] + rest
+        base = memo.get(key)
+        if base is None:
+            millis = parse(value)
+            if millis is None:
+                return None
+            if len(memo) >= 1 << 16:
+                memo.clear()  # bounded: event time moves on, old minutes do not return
+            memo[key] = millis - sec - ms
+            return millis
+        return base + sec + ms
+
+    return memoised

@@ -16,8 +16,10 @@ from flinkdoctor.engine.expressions import JsonOptions, Scope, Typed, compile_ex
 from flinkdoctor.engine.predicates import Predicate, compile_predicate
 from flinkdoctor.engine.row_reader import (
     Extract,
+    FileLoop,
     FusedLoop,
     HotLoop,
+    compile_file_path,
     compile_fused_path,
     compile_hot_path,
     compile_row_reader,
@@ -123,6 +125,8 @@ class EnginePlan:
     extract: Extract | None = None
     hot: HotLoop | None = None
     fused: FusedLoop | None = None
+    file_loop: FileLoop | None = None
+    """The filesystem path's loop over decoded lines (``row_reader.compile_file_path``)."""
     where: Predicate | None = None
     """The WHERE clause (applied after watermark generation, before the window)."""
     regular_parts: tuple[str, ...] | None = None
@@ -674,6 +678,29 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
         loop = (scope, (rt_col.name, rt), key_exprs, value_exprs, specs, size, offset, delay)
         hot = compile_hot_path(*loop, max_semantics=version.kafka_max_semantics)
         fused = compile_fused_path(*loop, max_semantics=version.kafka_max_semantics)
+    file_loop: FileLoop | None = None
+    if (
+        connector == "filesystem"
+        and not push_down
+        and not regular
+        and where is None
+        and delay is not None
+        and shift is None
+        and planning_error is None
+        and (
+            (window.style == "tvf" and two_phase and kind == "TUMBLE")
+            or (window.style == "legacy" and kind in ("TUMBLE", "HOP"))
+        )
+    ):
+        file_loop = compile_file_path(
+            scope,
+            (rt_col.name, rt),
+            key_exprs,
+            value_exprs,
+            specs,
+            delay,
+            (size, offset) if window.style == "tvf" else None,
+        )
     return EnginePlan(
         table=str(table.name),
         connector=connector,
@@ -718,6 +745,7 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
         two_phase=two_phase,
         hot=hot if not regular and where is None else None,
         fused=fused if not regular and where is None else None,
+        file_loop=file_loop,
         where=where,
         regular_parts=tuple(group_parts) if regular else None,
     )

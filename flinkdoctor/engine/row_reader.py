@@ -36,9 +36,12 @@ Extract = Callable[[Record], tuple[Any, Any, tuple[Any, ...]]]
 class _Builder:
     """Emits the statements that read a record's fields into local variables."""
 
-    def __init__(self, scope: Scope, subscript: bool = False) -> None:
+    def __init__(self, scope: Scope, subscript: bool = False, hand_back: bool = False) -> None:
         self.scope = scope
         self.subscript = subscript  # value[name] (a missing field raises KeyError), not .get
+        # no record at hand: a conversion that needs the expression itself raises KeyError (the
+        # caller hands the line back to the general loop)
+        self.hand_back = hand_back
         self.ns: dict[str, Any] = {"RowFailure": RowFailure}
         self.lines: list[str] = []
         self.read: dict[str, str] = {}
@@ -137,8 +140,10 @@ class _Builder:
                 and col.type.root in ("TIMESTAMP", "TIMESTAMP_LTZ")
                 and not self.scope.json.fail_on_missing_field
             ):
-                parse = conversions.json_timestamp_parser(
-                    col.type.root == "TIMESTAMP_LTZ", self.scope.json.timestamp_standard
+                parse = conversions.second_memo(
+                    conversions.json_timestamp_parser(
+                        col.type.root == "TIMESTAMP_LTZ", self.scope.json.timestamp_standard
+                    )
                 )
                 src = f"value[{col.name!r}]" if self.subscript else f"value.get({col.name!r})"
         elif isinstance(expr, m.Call) and expr.name.upper() == "TO_TIMESTAMP":
@@ -153,7 +158,9 @@ class _Builder:
             and expr.type.root == "TIMESTAMP"
             and (expr.type.precision is None or expr.type.precision >= 3)
         ):
-            parse = conversions.cast_string_to_timestamp(expr.type.precision or 6)
+            parse = conversions.second_memo(
+                conversions.cast_string_to_timestamp(expr.type.precision or 6)
+            )
             src = self.string_field(expr.expr)
         if parse is None or src is None:
             return None
@@ -163,7 +170,9 @@ class _Builder:
             f"    {raw} = {src}",
             f"    {var} = {self.closure(parse)}({raw}) if type({raw}) is str else None",
             f"    if {var} is None and {raw} is not None:",
-            f"        {var} = {self.closure(typed.fn)}(rec)",
+            "        raise KeyError"
+            if self.hand_back
+            else f"        {var} = {self.closure(typed.fn)}(rec)",
         ]
         return var
 
@@ -361,6 +370,107 @@ def compile_fused_path(
     return fn
 
 
+FileLoop = Callable[..., int]
+
+
+def compile_file_path(
+    scope: Scope,
+    rowtime: tuple[str, Typed],
+    keys: Sequence[tuple[m.Expr, Typed]],
+    values: Sequence[tuple[m.Expr, Typed]],
+    specs: Sequence[AggSpec],
+    delay: int,
+    tumble: tuple[int, int] | None,
+) -> FileLoop | None:
+    """The filesystem path's common case as one generated loop over a file's decoded lines (plain
+    JSON objects, no ``Record`` per line): read the row, hand it to the window (the local TUMBLE
+    buffer of subtask 0 when ``tumble`` is ``(size, offset)``, else the legacy window operator's
+    ``process``), then the WatermarkAssignerOperator's bookkeeping (``after_record``, R1.4) with
+    its eager emission through ``advance(count)``.
+    ``file_loop(values, i, stop, count, base, asg, advance, target) -> count`` handles
+    ``values[i:stop]`` in order and returns at the first line it does not handle (not an
+    object, a missing field, a conversion that fails, a NULL rowtime, a late row of the legacy
+    operator), before anything changed for it; the caller reads that one as a record and gives
+    it to the general loop. ``target`` is ``(buffer, local.new_acc, local.downstream)`` or the
+    operator's ``process``; a window sample is ``(line value, rowtime, progress, line number)``,
+    the line being ``base + count``. None when a read needs the record itself."""
+    b = _Builder(scope, subscript=True, hand_back=True)
+    rt_var = b.expr_var(m.Identifier((rowtime[0],)), rowtime[1])
+    key_vars = [b.expr_var(e, t) for e, t in keys]
+    value_vars = [b.expr_var(e, t) for e, t in values]
+    if any("(rec)" in line for line in b.lines):
+        return None
+    key = b.key_text(key_vars)
+    head = [
+        f"def file_loop(values, i, stop, count, base, asg, advance, target, {_LOCAL_BUILTINS}):",
+        "    current = asg.current",
+        "    last = asg.last",
+        "    seen = asg.last_event_time",
+        "    interval = asg.interval",
+        "    start = count",
+    ]
+    if tumble is not None:
+        size, offset = tumble
+        update, _ = update_lines(specs, lambda i: value_vars[i], indent="        ")
+        head += [
+            "    buf, new_acc, downstream = target",
+            "    entries = buf.entries",
+            "    samples = buf.samples",
+        ]
+        window = [
+            f"        se = rt - (rt - {offset}) % {size} + {size}"
+            if offset
+            else f"        se = rt - rt % {size} + {size}",
+            "        keyed = entries.get(se)",
+            "        if keyed is None:",
+            "            keyed = entries[se] = {}",
+            f"        k = {key}",
+            "        acc = keyed.get(k)",
+            "        if acc is None:",
+            "            acc = keyed[k] = new_acc()",
+            "            samples[(se, k)] = (value, rt, downstream.progress, base + count)",
+            "            if se < buf.min_slice_end:",
+            "                buf.min_slice_end = se",
+            *update,
+        ]
+    else:
+        vals = "(" + "".join(v + ", " for v in value_vars) + ")"
+        window = [f"        if not target({key}, rt, {vals}):", "            break"]
+    body = [
+        "    for value in values[i:stop]:",
+        "        if type(value) is not dict:",
+        "            break",
+        "        try:",
+        *["        " + line for line in b.lines],
+        "        except (RowFailure, KeyError):",
+        "            break",
+        f"        rt = {rt_var}",
+        "        if rt is None:",
+        "            break",
+        *window,
+        "        count += 1",
+        "        if seen is None or rt > seen:",
+        "            seen = rt",
+        f"        if rt - {delay} > current:",
+        f"            current = rt - {delay}",
+        "            if current - last > interval:",
+        "                asg.current = current",
+        "                asg.last_event_time = seen",
+        "                asg.processed += count - start",
+        "                start = count",
+        "                advance(count)",
+        "                last = asg.last",
+        "    asg.current = current",
+        "    asg.last_event_time = seen",
+        "    asg.processed += count - start",
+        "    return count",
+    ]
+    source = "\n".join(head + body) + "\n"
+    exec(compile(source, "<flinkdoctor-file-loop>", "exec"), b.ns)
+    fn: FileLoop = b.ns["file_loop"]
+    return fn
+
+
 def _tumble_lines(
     scope: Scope,
     rowtime: tuple[str, Typed],
@@ -459,9 +569,11 @@ def _tumble_lines(
 
 __all__ = [
     "Extract",
+    "FileLoop",
     "FusedLoop",
     "HotLoop",
     "JsonOptions",
+    "compile_file_path",
     "compile_fused_path",
     "compile_hot_path",
     "compile_row_reader",

@@ -40,6 +40,7 @@ from flinkdoctor.engine.window_operator import (
     SessionWindowOperator,
     WindowRow,
 )
+from flinkdoctor.errors import InputError
 from flinkdoctor.events.formats import EventFormat, records_from_values
 from flinkdoctor.events.reader import BatchItem, value_batches
 from flinkdoctor.events.record import Record
@@ -316,6 +317,7 @@ class _Simulation:
         self.last_record_time = 0
         self.received_by_subtask: Counter[int] = Counter()
         self.fused_file = ""  # the file the fused path reads (its window samples are lines)
+        self.fused_format = EventFormat.SAMPLE  # and that file's format
 
     # -- watermark plumbing -----------------------------------------------------------------
 
@@ -421,9 +423,7 @@ class _Simulation:
             self._finish()
         return self._result(self.valve.last_output)
 
-    def _fail(
-        self, rule: str, message: str, rec: Record, cause: RowFailure | None = None
-    ) -> None:
+    def _fail(self, rule: str, message: str, rec: Record, cause: RowFailure | None = None) -> None:
         field, value = (cause.field, cause.value) if cause is not None else (None, None)
         raise RowFailure(rule, message + f"\x00{rec.source}", field, value)
 
@@ -600,8 +600,15 @@ class _Simulation:
         # result reads them)
         got = [0] * parallelism
         last_t = self.last_record_time
+        feed: Iterable[tuple[int, Record]] | None = None
+        if plan.file_loop is not None and plan.arrival != "live":
+            batches = value_batches(records)
+            if batches is not None:  # a file read by read_events: no Record per line
+                feed = self._file_feed(*batches)
         try:
-            for t, rec in arrivals(records, plan.arrival, plan.backlog_rate):
+            for t, rec in (
+                arrivals(records, plan.arrival, plan.backlog_rate) if feed is None else feed
+            ):
                 if t >= next_due:
                     self._fire_timers(t)
                     next_due = self._next_due()
@@ -669,11 +676,105 @@ class _Simulation:
                 if assigner.current - assigner.last > assigner.interval:
                     assigner._advance(t, self.count)
                 last_t = t
+            if feed is not None and self.count:  # the fused loop may have read the last ones
+                last_t = self._arrival_time(self.count - 1)
         finally:
             for subtask, n in enumerate(got):
                 if n:
                     received[subtask] += n
             self.last_record_time = last_t
+
+    def _arrival_time(self, n: int) -> int:
+        """The processing time the n-th record (from 0) arrives at (``file`` / ``backlog``)."""
+        if self.plan.arrival == "file":
+            return 0
+        return int(1000.0 / self.plan.backlog_rate * n)
+
+    def _file_feed(
+        self, items: Iterator[BatchItem], file_name: str
+    ) -> Iterator[tuple[int, Record]]:
+        """The filesystem path's records for the general loop, ``arrivals``' way (the same
+        ``(processing time, record)`` pairs), minus the lines the plan's ``file_loop`` reads
+        straight from the decoded batches: it runs the loop up to the first line it does not
+        handle, or up to the first record whose arrival time is due for a timer, and yields
+        that one as a record. Everything the loop reads goes to subtask 0 (one file, one
+        split), as in the general loop."""
+        plan = self.plan
+        loop = plan.file_loop
+        assert loop is not None
+        if plan.arrival == "backlog" and plan.backlog_rate <= 0:
+            raise InputError(f"backlog rate must be positive, got {plan.backlog_rate}")
+        per = None if plan.arrival == "file" else 1000.0 / plan.backlog_rate
+        asg = self.assigners[0]
+        self.fused_file, self.fused_format = file_name, EventFormat.PLAIN
+        target: Any
+        if self.locals:
+            local = self.locals[0]
+            target = (local.buffer, local.new_acc, local.downstream)
+        else:
+            assert isinstance(self.op, AlignedWindowOperator)  # legacy TUMBLE / HOP
+            target = self.op.process
+        received = self.received_by_subtask
+        time = self._arrival_time
+
+        record, name, out = self.timeline.record, asg.name, asg.valve
+        valve = self.valve
+        channel = valve.channels[0]
+        chain = out if isinstance(out, _LocalChain) else None
+        op_advance = self.op.advance
+        single = len(valve.channels) == 1
+
+        def advance(count: int) -> None:  # asg._advance(now, count), inlined
+            self.count = count
+            self.now = now = 0 if per is None else int(per * (count - 1))
+            watermark = asg.current
+            if watermark > asg.last:
+                asg.last = watermark
+                record(name, now, watermark, asg.idle, count)
+                if not single or valve.idle or channel.idle or not channel.aligned:
+                    out.input_watermark(0, watermark)
+                    return
+                # one active channel: the valve's input_watermark and _output_min, inlined
+                if chain is not None:
+                    chain.local.on_watermark(watermark)
+                if watermark > channel.watermark:
+                    channel.watermark = watermark
+                    if watermark > valve.last_output:
+                        valve.last_output = watermark
+                        record(OPERATOR, now, watermark, False, count)  # _on_operator_watermark
+                        op_advance(watermark)
+
+        for values, careful, first, fmt in items:
+            if values is None or fmt is not EventFormat.PLAIN:
+                error = None
+                if values is not None:
+                    numbers = range(first, first + len(values))
+                    careful, error = records_from_values(values, numbers, fmt, file_name)
+                assert careful is not None
+                for rec in careful:
+                    yield time(self.count), rec
+                if error is not None:
+                    raise error
+                continue
+            at, n = 0, len(values)
+            while at < n:
+                if not asg.idle:
+                    stop = min(n, at + _due_index(self._next_due(), per) - self.count)
+                    if stop > at:
+                        before = self.count
+                        count = loop(
+                            values, at, stop, before, first + at - before, asg, advance, target
+                        )
+                        self.count = count
+                        received[0] += count - before
+                        at += count - before
+                        if at >= n:
+                            break
+                records, error = records_from_values([values[at]], (first + at,), fmt, file_name)
+                if error is not None:
+                    raise error
+                at += 1
+                yield time(self.count), records[0]
 
     def _passes(self, where: Any, rec: Record, count: int) -> bool:
         """The WHERE clause: only TRUE passes (NULL and FALSE are filtered)."""
@@ -722,7 +823,7 @@ class _Simulation:
         if len(sample) < 4:
             return sample[0]  # type: ignore[no-any-return]
         records, _ = records_from_values(
-            [sample[0]], (sample[3],), EventFormat.SAMPLE, self.fused_file
+            [sample[0]], (sample[3],), self.fused_format, self.fused_file
         )
         return records[0]
 
@@ -1274,6 +1375,21 @@ class _Simulation:
             else:
                 out.append(InputTimeline(name, "operator", None, (), None, self.count, points))
         return tuple(out)
+
+
+def _due_index(next_due: int, per: float | None) -> int:
+    """The number of the first record whose arrival time (``int(n * per)``, 0 for all when
+    ``per`` is None) is ``>= next_due``."""
+    if next_due <= 0:
+        return 0
+    if per is None or next_due >= 1 << 60:
+        return 1 << 62
+    n = max(0, int(next_due / per) - 2)
+    while n > 0 and int(per * (n - 1)) >= next_due:
+        n -= 1
+    while int(per * n) < next_due:
+        n += 1
+    return n
 
 
 def _assigner(plan: EnginePlan) -> TumblingAssigner | HoppingAssigner | CumulativeAssigner:

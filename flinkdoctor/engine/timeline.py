@@ -37,11 +37,13 @@ class TimelineRecorder:
 
     def record(self, name: str, at: int, watermark: int, idle: bool, records: int) -> None:
         """Note the input's state if it changed."""
-        if self._last.get(name) == (watermark, idle):
+        state = (watermark, idle)
+        if self._last.get(name) == state:
             return
-        self._last[name] = (watermark, idle)
-        series = self.points.setdefault(name, [])
-        if name not in self.order:
+        self._last[name] = state
+        series = self.points.get(name)
+        if series is None:
+            series = self.points[name] = []
             self.order.append(name)
         series.append(WatermarkPoint(at, watermark, idle, records))
         if len(series) > self._cap:

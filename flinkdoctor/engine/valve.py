@@ -87,12 +87,13 @@ class StatusWatermarkValve:
                     self.on_idle_change(False)
 
     def _output_min(self) -> None:
-        aligned = [c.watermark for c in self.channels if c.aligned and not c.idle]
-        if aligned:
-            low = min(aligned)
-            if low > self.last_output:
-                self.last_output = low
-                self.on_watermark(low)
+        low: int | None = None
+        for c in self.channels:
+            if c.aligned and not c.idle and (low is None or c.watermark < low):
+                low = c.watermark
+        if low is not None and low > self.last_output:
+            self.last_output = low
+            self.on_watermark(low)
 
     def _output_max(self) -> None:
         high = max(c.watermark for c in self.channels)

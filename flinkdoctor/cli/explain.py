@@ -192,9 +192,9 @@ def explain_command(
 ) -> None:
     """Explain the job and exit with 0 / 1 / 2 / 3."""
     machine = output_format is OutputFormat.json
-    for option, path in (("--write-fixed", write_fixed), ("--html", html)):
-        if path is not None:
-            check_writable(path, option)
+    for option, output in (("--write-fixed", write_fixed), ("--html", html)):
+        if output is not None:
+            check_writable(output, option)
     if write_fixed is not None and _same_file(write_fixed, script):
         raise InputError(
             f"--write-fixed {write_fixed}: that is the input script; write the fix to another file"

@@ -102,9 +102,7 @@ def summary_line(report: LintReport) -> str:
     return f"{head} Exit 1: {' and '.join(reasons)}."
 
 
-def render_lint_text(
-    report: LintReport, *, color: bool = False, width: int | None = None
-) -> str:
+def render_lint_text(report: LintReport, *, color: bool = False, width: int | None = None) -> str:
     """The whole report, lines in file order, then the summary (wrapped at ``width``, a
     terminal's columns, when given)."""
     rows: list[tuple[tuple[str, int, int], str]] = []

@@ -58,7 +58,23 @@ def rule(
     from flinkdoctor.render.console import make_console
 
     page = rule_page(rule_info(found)).replace(GENERATED, "").strip()
-    make_console().print(Markdown(page))
+    make_console().print(Markdown(_repository_links(page), hyperlinks=False))
+
+
+def _repository_links(page: str) -> str:
+    """The page's relative links (written for docs/rules/) as paths from the repository root,
+    shown after their text: ``semantics (docs/semantics.md#r42)``, never ``../semantics.md``."""
+    import posixpath
+    import re
+
+    def rebase(match: re.Match[str]) -> str:
+        target = match.group(1)
+        if re.match(r"^[a-z]+:", target) or target.startswith("#"):
+            return match.group(0)
+        path, sep, anchor = target.partition("#")
+        return f"]({posixpath.normpath(posixpath.join('docs/rules', path))}{sep}{anchor})"
+
+    return re.sub(r"\]\(([^)\s]+)\)", rebase, page)
 
 
 def register(app: typer.Typer) -> None:

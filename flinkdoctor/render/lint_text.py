@@ -60,18 +60,22 @@ def _row(
     head = f"{place}: {label}" + (f" {name}" if name else "")
     line = f"{head} {' '.join(message.split())}"
     if width is not None and len(line) > width:
-        line = "\n".join(
-            textwrap.wrap(
-                line,
-                max(20, width),
-                subsequent_indent=_INDENT,
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
+        # the head stays whole on the first line; a head too wide for it keeps ``CODE name``
+        # whole on the next line
+        glued = f"{place}: " + label + (f"\x00{name}" if name else "")
+        if len(head) <= width:
+            glued = glued.replace(" ", "\x00")
+        pieces = textwrap.wrap(
+            glued + line[len(head) :],
+            max(20, width),
+            subsequent_indent=_INDENT,
+            break_long_words=False,
+            break_on_hyphens=False,
         )
-    if color and line.startswith(head):
-        colored = f"{_BOLD}{place}{_RESET}: {_ANSI[severity]}{label}{_RESET}"
-        line = colored + (f" {name}" if name else "") + line[len(head) :]
+        line = "\n".join(pieces).replace("\x00", " ")
+    if color:
+        rest = line[len(place) :].replace(label, f"{_ANSI[severity]}{label}{_RESET}", 1)
+        line = f"{_BOLD}{place}{_RESET}{rest}"
     return line
 
 

@@ -40,8 +40,9 @@ class TimelineRecorder:
         if self._last.get(name) == (watermark, idle):
             return
         self._last[name] = (watermark, idle)
-        series = self.points.setdefault(name, [])
-        if name not in self.order:
+        series = self.points.get(name)
+        if series is None:  # a dict lookup: thousands of subtasks stay linear
+            series = self.points[name] = []
             self.order.append(name)
         series.append(WatermarkPoint(at, watermark, idle, records))
         if len(series) > self._cap:

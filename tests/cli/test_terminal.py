@@ -567,3 +567,34 @@ def test_help_examples_run_as_shown(command: str, tmp_path: Path) -> None:
         written = [path for path in set(tmp_path.iterdir()) - before if path.stat().st_size]
         assert run.stdout.strip() or written, example
     assert command == "sample" or offline
+
+
+def test_the_largest_parallelism_lists_the_inputs_that_matter(tmp_path: Path) -> None:
+    """Flink's maximum parallelism (32768) on one partition: 32767 subtasks that never receive
+    data and the partition, listed as a short table (the inputs with data, then a count), not
+    32768 rows; and the replay ends (it once took minutes: the valve rescanned every channel)."""
+    script = tmp_path / "job.sql"
+    script.write_text(
+        "CREATE TABLE ev (host STRING, ts TIMESTAMP(3),\n"
+        "  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND\n"
+        ") WITH ('connector' = 'kafka', 'topic' = 't', 'format' = 'json',\n"
+        "  'properties.bootstrap.servers' = '127.0.0.1:9',\n"
+        "  'scan.startup.mode' = 'earliest-offset',\n"
+        "  'scan.watermark.idle-timeout' = '1 s');\n"
+        "SELECT host, window_start, COUNT(*) AS c\n"
+        "  FROM TABLE(TUMBLE(TABLE ev, DESCRIPTOR(ts), INTERVAL '1' MINUTE))\n"
+        "  GROUP BY host, window_start, window_end;\n"
+    )
+    events = tmp_path / "events.jsonl"
+    events.write_text(
+        "".join(f'{{"host": "a", "ts": "2024-12-14 03:0{i}:00"}}\n' for i in range(5))
+    )
+    run = piped("simulate-windows", str(script), "--events", str(events), "--parallelism", "32768")
+    assert run.returncode in (0, 1), run.stderr
+    _fits(run.stdout, 80)
+    table = run.stdout[run.stdout.index("Watermark vs event time") : run.stdout.index("track:")]
+    rows = [line for line in table.splitlines() if re.match(r"^ (subtask|partition) \d+ ", line)]
+    more = re.search(r"\.\.\. (\d+) more input\(s\) \((\d+) never received data\)", table)
+    assert more is not None and more.group(1) == more.group(2), table
+    assert len(rows) <= 24 and any(row.startswith(" partition 0 ") for row in rows)
+    assert len(rows) + int(more.group(1)) == 32767 + 1  # idle subtasks and the partition

@@ -207,7 +207,7 @@ def explain_command(
     overrides = _pairs("--set", settings or [])
     if events is not None and (bootstrap_server or topic or kafka_config or kafka_option):
         raise InputError("give --events or Kafka options (--bootstrap-server/--topic), not both")
-    if events is not None and str(events) != "-" and not events.is_file():
+    if events is not None and str(events) != "-" and not _is_file(events):
         raise InputError(f"{events}: no such file")
 
     from flinkdoctor.diagnosis.explain import ExplainOptions, explain
@@ -281,6 +281,13 @@ def explain_command(
 
         render_explain(result, make_console())
     raise typer.Exit(result.exit_code)
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError as error:  # a name too long for the system
+        raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
 
 
 def _same_file(target: Path, script: Path) -> bool:

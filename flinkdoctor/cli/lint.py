@@ -184,13 +184,14 @@ def lint(
 
 def _project_config(config: Path | None, targets: list[str]) -> ProjectConfig | None:
     from flinkdoctor.cli.config import ConfigError, common_root, find_config, read_config
+    from flinkdoctor.cli.lint_files import exists
 
     if config is not None:
         found = read_config(config)
         if found is None:
             raise ConfigError(f"{config}: has no [tool.flinkdoctor] table")
         return found
-    existing = [Path(t) for t in targets if Path(t).exists()]
+    existing = [Path(t) for t in targets if exists(Path(t))]
     return find_config(common_root(existing))
 
 

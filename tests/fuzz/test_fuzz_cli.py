@@ -16,6 +16,7 @@ import os
 import random
 import signal
 import sys
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -358,6 +359,11 @@ def make_case(rng: random.Random) -> Case:
     return Case(args, files, stdin)
 
 
+QUIET_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, ResourceWarning)
+"""Warnings Python does not show a user by default; any other one (a SyntaxWarning about the
+user's own job, say) reaches their terminal and counts as a problem."""
+
+
 class CaseTimeout(BaseException):  # not an Exception: nothing may swallow it
     """A case ran past its time limit."""
 
@@ -377,6 +383,17 @@ def _time_limit(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+@contextlib.contextmanager
+def _inside(folder: Path) -> Iterator[None]:
+    """``contextlib.chdir`` (Python 3.11+), for 3.10."""
+    previous = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
 def run_case(case: Case, where: Path) -> tuple[int | str, str, str]:
     """(exit code or "timeout", stdout, stderr) of one case, run in-process."""
     where.mkdir(parents=True, exist_ok=True)
@@ -388,9 +405,12 @@ def run_case(case: Case, where: Path) -> tuple[int | str, str, str]:
     sys.argv = argv
     sys.stdin = io.TextIOWrapper(io.BytesIO(case.stdin), encoding="utf-8")
     code: int | str = 0
+    caught: list[warnings.WarningMessage] = []
     try:
         with (
+            warnings.catch_warnings(record=True) as caught,
             _time_limit(CASE_SECONDS),
+            _inside(where),  # an output named by a bare number lands in the case
             contextlib.redirect_stdout(out),
             contextlib.redirect_stderr(err),
         ):
@@ -401,7 +421,9 @@ def run_case(case: Case, where: Path) -> tuple[int | str, str, str]:
         code = "timeout"
     finally:
         sys.argv, sys.stdin = saved
-    return code, out.getvalue(), err.getvalue()
+    shown = [w for w in caught if not issubclass(w.category, QUIET_WARNINGS)]
+    said = "".join(f"{w.category.__name__}: {w.message}\n" for w in shown)  # as Python prints
+    return code, out.getvalue(), err.getvalue() + said
 
 
 def problems(code: int | str, out: str, err: str) -> list[str]:
@@ -410,6 +432,8 @@ def problems(code: int | str, out: str, err: str) -> list[str]:
         found.append(f"exit {code}")
     if "Traceback" in err or "Traceback" in out:
         found.append("traceback")
+    if "Warning: " in err:
+        found.append("a Python warning")
     if "internal error" in err:
         found.append("internal error")
     if code in (2, 3) and not err.strip():

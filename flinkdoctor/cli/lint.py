@@ -142,6 +142,14 @@ def lint(
     isolated: Annotated[
         bool, typer.Option("--isolated", help="Ignore every configuration file.")
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="Print the findings only: no summary line, no warnings on stderr.",
+        ),
+    ] = False,
 ) -> None:
     """Semantic checks of Flink SQL scripts and PyFlink jobs, for CI and pre-commit."""
     from flinkdoctor.cli.config import command_defaults, explicit
@@ -168,7 +176,7 @@ def lint(
                 values[name] = value
                 origins[name] = found.origins[name]
     files = discover(targets, exclude=tuple(values["exclude"] or ()))
-    if not files:
+    if not files and not quiet:
         typer.echo(f"flinkdoctor: warning: no *.sql or *.py files in {' '.join(targets)}", err=True)
     selection = _selection(values, origins)
     report = run(
@@ -178,7 +186,7 @@ def lint(
         exit_zero=bool(values["exit_zero"]),
         noqa=not values["disable_noqa"],
     )
-    _emit(report, OutputFormat(values["output_format"]))
+    _emit(report, OutputFormat(values["output_format"]), quiet=quiet)
     raise typer.Exit(report.exit_code)
 
 
@@ -312,7 +320,7 @@ def _located(finding: Finding, location: Location) -> Finding:
     return replace(finding, location=location)
 
 
-def _emit(report: LintReport, output_format: OutputFormat) -> None:
+def _emit(report: LintReport, output_format: OutputFormat, *, quiet: bool = False) -> None:
     if output_format is OutputFormat.json:
         from flinkdoctor.render.lint_json import lint_report_json
 
@@ -326,12 +334,14 @@ def _emit(report: LintReport, output_format: OutputFormat) -> None:
         from flinkdoctor.render.lint_text import summary_line
 
         typer.echo(render_github(report), nl=False)
-        typer.echo(summary_line(report), err=True)
+        if not quiet:
+            typer.echo(summary_line(report), err=True)
     else:
         from flinkdoctor.render.lint_text import render_lint_text
 
         width = _terminal_width()
-        typer.echo(render_lint_text(report, color=_color(), width=width), nl=False)
+        text = render_lint_text(report, color=_color(), width=width, summary=not quiet)
+        typer.echo(text, nl=False)
 
 
 def _terminal_width() -> int | None:

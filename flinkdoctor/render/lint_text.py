@@ -106,9 +106,11 @@ def summary_line(report: LintReport) -> str:
     return f"{head} Exit 1: {' and '.join(reasons)}."
 
 
-def render_lint_text(report: LintReport, *, color: bool = False, width: int | None = None) -> str:
+def render_lint_text(
+    report: LintReport, *, color: bool = False, width: int | None = None, summary: bool = True
+) -> str:
     """The whole report, lines in file order, then the summary (wrapped at ``width``, a
-    terminal's columns, when given)."""
+    terminal's columns, when given; left out with ``summary=False``, for ``--quiet``)."""
     rows: list[tuple[tuple[str, int, int], str]] = []
     for finding in report.findings:
         loc = finding.location
@@ -119,8 +121,10 @@ def render_lint_text(report: LintReport, *, color: bool = False, width: int | No
         rows.append((place, unparsed_line(error, color=color, width=width)))
     rows.sort(key=lambda row: row[0])
     lines = [text for _, text in rows]
+    if not summary:
+        return "".join(line + "\n" for line in lines)
     if lines:
         lines.append("")
-    summary = summary_line(report)
-    lines += textwrap.wrap(summary, max(20, width), break_on_hyphens=False) if width else [summary]
+    said = summary_line(report)
+    lines += textwrap.wrap(said, max(20, width), break_on_hyphens=False) if width else [said]
     return "\n".join(lines) + "\n"

@@ -233,3 +233,34 @@ def test_every_command_of_the_canary_is_registered() -> None:
     turn its cases into skips)."""
     for command, _ in COMMANDS + KAFKA_COMMANDS:
         assert _registered(command), command
+
+
+FIXABLE = """CREATE TABLE ev (
+  host STRING,
+  event_time STRING,
+  ts AS TO_TIMESTAMP(event_time, 'yyyy-MM-dd HH:mm:ss'),
+  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('properties.sasl.password' = '{canary}',
+  'connector' = 'kafka', 'topic' = 't', 'properties.bootstrap.servers' = '127.0.0.1:{port}',
+  'scan.startup.mode' = 'earliest-offset', 'format' = 'json');
+SELECT host, window_start, COUNT(*) AS n
+  FROM TABLE(TUMBLE(TABLE ev, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
+  GROUP BY host, window_start, window_end;
+"""
+
+
+@pytest.mark.parametrize("output", [(), ("--format", "json"), ("--html", "{out}/r.html")])
+def test_the_fix_diff_masks_a_secret_on_its_context_lines(
+    cli: Callable[..., Run], dirs: tuple[Path, Path, Path], output: tuple[str, ...]
+) -> None:
+    """explain's diff shows the lines around each edit: the password next to the pattern it
+    fixes is masked there (the fixed script, written elsewhere, keeps it: it is the user's)."""
+    inputs, out, _ = dirs
+    script = inputs / "job.sql"
+    script.write_text(FIXABLE.format(canary=CANARY, port=PORT))
+    events = inputs / "events.jsonl"
+    events.write_text('{"host": "a", "event_time": "2024-12-14T03:12:45.123Z"}\n')
+    run = cli("explain", str(script), "--events", str(events), *(a.format(out=out) for a in output))
+    assert run.code == 1, run.err
+    shown = (out / "r.html").read_text() if "--html" in output else run.out
+    assert "HH:mm:ss.SSS" in shown  # the diff with the fixed pattern is there
+    _assert_no_canary(run, out)

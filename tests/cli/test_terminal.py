@@ -302,6 +302,11 @@ def test_lint_seed_one_finding_per_line_and_a_summary(columns: int) -> None:
     assert run.returncode == 1
     rows = [line for line in run.stdout.splitlines() if line]
     assert len(rows) == len(starts) + 1 and all(LINT_LINE.match(r) for r in rows[:-1])
+    code, quiet, _ = in_terminal("lint", "--quiet", "examples/seed", columns=columns)
+    assert code == 1
+    kept = [line.rstrip() for line in quiet.splitlines() if line.strip()]
+    assert kept == starts + continued or sorted(kept) == sorted(starts + continued)
+    assert "Found" not in quiet
 
 
 @pytest.mark.parametrize("columns", WIDTHS)
@@ -389,7 +394,7 @@ def test_help_reads_well(command: str | None, columns: int) -> None:
     assert USAGE[command] in text
     for choice in CHOICES.get(command, []):
         assert choice in text, choice
-    if command in ("explain", "simulate-windows", "sample"):
+    if command in ("explain", "simulate-windows", "sample", "lint"):
         assert "--quiet" in text
 
 

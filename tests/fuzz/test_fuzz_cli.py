@@ -244,7 +244,7 @@ LINT_OPTIONS = [
     ("--exclude", ["*.py", "**", "[", "job*", ""]),
     ("--config", ["{dir}/pyproject.toml", "/nope.toml", "{dir}"]),
 ]  # fmt: skip
-LINT_FLAGS = ["--exit-zero", "--disable-noqa", "--isolated"]
+LINT_FLAGS = ["--exit-zero", "--disable-noqa", "--isolated", "--quiet"]
 PYPROJECT = """[tool.flinkdoctor]
 flink-version = "1.20"
 [tool.flinkdoctor.lint]

@@ -76,10 +76,13 @@ def check_writable(path: Path, option: str) -> None:
     """Fail before the work when ``path`` (an ``--svg`` / ``--html`` / ``--out``) cannot be
     written: its directory is missing, or it is a directory."""
     parent = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise InputError(f"{option} {path}: is a directory, not a file")
-    if not parent.is_dir():
-        raise InputError(f"{option} {path}: cannot write: directory {parent} does not exist")
+    try:
+        if path.is_dir():
+            raise InputError(f"{option} {path}: is a directory, not a file")
+        if not parent.is_dir():
+            raise InputError(f"{option} {path}: cannot write: directory {parent} does not exist")
+    except OSError as error:  # a name too long, a permission on the way: not a bug
+        raise InputError(f"{option} {path}: cannot write: {error.strerror or error}") from None
 
 
 def write_text(path: Path, text: str) -> None:

@@ -4,21 +4,25 @@ verified by replaying the fixed job.
 Thin edge: reads the script, the events (a file, re-read for every replay, or a live Kafka
 sample) and the environment a PyFlink job would see, calls ``flinkdoctor.diagnosis.explain``,
 renders, writes the fixed script when asked, sets the exit code (0 the sink gets its rows, 1 an
-error-level cause, 2 bad input, 3 Kafka unreachable).
+error-level cause, 2 bad input, 3 Kafka unreachable, 4 internal error). Only typer and the shared
+CLI modules are imported at module level: the parser, the engine and the renderers load when the
+command runs, after the input has been checked, so an input error stays cheap.
 """
 
 from __future__ import annotations
 
-import importlib
+import enum
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
+from flinkdoctor.cli import guard
+from flinkdoctor.cli.help import EXIT_CODES, OutputFormat, choices, command_help
+from flinkdoctor.cli.help import register as register_command
 from flinkdoctor.cli.inputs import read_text
 from flinkdoctor.cli.live import (
     BootstrapOpt,
@@ -30,39 +34,87 @@ from flinkdoctor.cli.live import (
     TopicOpt,
     sample_live,
 )
-from flinkdoctor.diagnosis.explain import ExplainOptions, ExplainResult, explain
-from flinkdoctor.engine.arrival import ARRIVAL_MODES, ArrivalMode
+from flinkdoctor.cli.progress import QuietOpt, Work, stderr_console, wanted
 from flinkdoctor.errors import InputError
-from flinkdoctor.events import Record, read_events
-from flinkdoctor.render.explain_json import explain_json
-from flinkdoctor.render.explain_text import render_explain
-from flinkdoctor.sql import load_script
+from flinkdoctor.files import check_writable, write_text
 
-HELP = """Why is the sink empty (or wrong)? Runs every check flinkdoctor has in one pass: the
-script's static rules, the events against the DDL's rowtime (field names, the conversion of
-every value, epoch units), a replay of every windowed query, the source's start position and
-what the sink makes visible. Prints the verdict, the causes ranked with their evidence, and a
-fix as a diff of your own file, verified by replaying the fixed job on the same events.
+if TYPE_CHECKING:
+    from rich.console import Console
 
-SCRIPT is a Flink SQL script or a PyFlink .py job (os.environ lookups resolve from --env and the
-process environment). Events: --events FILE (JSONL values, sample envelopes, kcat -J), or
-sampled live and read-only from the script's Kafka table (or --bootstrap-server/--topic).
-Exit code: 0 the sink gets its rows, 1 an error-level cause, 2 bad input, 3 Kafka unreachable."""
+    from flinkdoctor.diagnosis.explain import ExplainResult
+    from flinkdoctor.events import Record
+
+HELP = command_help(
+    """Why is the sink empty (or wrong)? Runs every check flinkdoctor has in one pass: the
+    script's static rules, the events against the DDL's rowtime (field names, the conversion of
+    every value, epoch units), a replay of every windowed query, the source's start position and
+    what the sink makes visible. Prints the verdict, the causes ranked with their evidence, and a
+    fix as a diff of your own file, verified by replaying the fixed job on the same events.""",
+    """SCRIPT is a Flink SQL script or a PyFlink .py job (os.environ lookups resolve from --env
+    and the process environment). --events is JSONL: plain event values, sample envelopes or
+    kcat -J output. Without --events, the script's Kafka table (or --bootstrap-server/--topic) is
+    sampled live, read-only. Rule ids (R3.3, ...) are explained in docs/semantics.md.""",
+    examples=[
+        (
+            "the seed job: a wrong field name and a pattern that cannot parse",
+            (
+                "flinkdoctor explain examples/seed/case1_seed_original.py",
+                "--events examples/seed/case1_events.jsonl",
+            ),
+        ),
+        (
+            "write the verified fix to a new file (never over the input)",
+            (
+                "flinkdoctor explain examples/seed/case1_seed_original.py",
+                "--events examples/seed/case1_events.jsonl",
+                "--write-fixed case1_fixed.py",
+            ),
+        ),
+        (
+            "a window that never closes, as JSON",
+            (
+                "flinkdoctor explain examples/seed/case6_window_not_closed.sql",
+                "--events examples/seed/case6_events.jsonl --format json",
+            ),
+        ),
+    ],
+    exit_codes={
+        0: "the sink gets its rows (warnings and notes may remain)",
+        1: "an error-level cause: the sink stays empty, loses rows or the job fails",
+        2: EXIT_CODES[2],
+        3: EXIT_CODES[3],
+        4: EXIT_CODES[4],
+    },
+)
+
+
+class Arrival(str, enum.Enum):
+    """``--arrival``: how records reach the source in processing time."""
+
+    file = "file"
+    live = "live"
+    backlog = "backlog"
 
 
 def explain_command(
-    script: Annotated[Path, typer.Argument(help="Flink SQL script or PyFlink .py job.")],
+    script: Annotated[
+        Path, typer.Argument(metavar="SCRIPT", help="Flink SQL script or PyFlink .py job.")
+    ],
     events: Annotated[
         Path | None,
         typer.Option(
             "--events",
+            metavar="FILE.jsonl",
             help="JSONL events ('-' = stdin). Without it, the script's Kafka table (or "
             "--bootstrap-server/--topic) is sampled live.",
         ),
     ] = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="text (default) or json.")
-    ] = "text",
+        OutputFormat,
+        typer.Option(
+            "--format", metavar=choices(OutputFormat), help="Report for people or programs."
+        ),
+    ] = OutputFormat.text,
     write_fixed: Annotated[
         Path | None,
         typer.Option(
@@ -82,37 +134,52 @@ def explain_command(
     ] = None,
     settings: Annotated[
         list[str] | None,
-        typer.Option("--set", help="KEY=VALUE, overrides the script's SETs (repeatable)."),
+        typer.Option(
+            "--set", metavar="KEY=VALUE", help="Overrides a SET of the script (repeatable)."
+        ),
     ] = None,
     partitions: Annotated[
         int | None,
         typer.Option(
             "--partitions",
             min=1,
+            metavar="N",
             help="Kafka partitions (default: from the events' envelopes, else 1).",
         ),
     ] = None,
     parallelism: Annotated[
-        int | None, typer.Option("--parallelism", min=1, help="Overrides parallelism.default.")
+        int | None,
+        typer.Option(
+            "--parallelism",
+            min=1,
+            max=32768,
+            metavar="N",
+            help="Overrides parallelism.default (Flink's maximum: 32768).",
+        ),
     ] = None,
     arrival: Annotated[
-        str | None,
+        Arrival | None,
         typer.Option(
             "--arrival",
-            help="file, live or backlog (default: follow the job: latest-offset is live, "
-            "other Kafka start positions a backlog, files in order).",
+            metavar=choices(Arrival),
+            help="file (in order, instantly), live (at each Kafka timestamp) or backlog; "
+            "default: follow the job (latest-offset is live, other Kafka start positions a "
+            "backlog, files in order).",
         ),
     ] = None,
     flink_version: Annotated[
         str,
         typer.Option(
             "--flink-version",
-            help="1.16-1.20 (the newest patch release unless given) or 2.x.",
+            metavar="VERSION",
+            help="1.16-1.20 (the newest patch release unless given, e.g. 1.20.0) or 2.x.",
         ),
     ] = "1.20",
     html: Annotated[
         Path | None,
-        typer.Option("--html", metavar="FILE", help="Also write a self-contained HTML report."),
+        typer.Option(
+            "--html", metavar="FILE.html", help="Also write a self-contained HTML report."
+        ),
     ] = None,
     bootstrap_server: BootstrapOpt = None,
     topic: TopicOpt = None,
@@ -121,16 +188,36 @@ def explain_command(
     start: LiveFromOpt = "-1000",
     max_per_partition: LiveMaxOpt = 1000,
     timeout: LiveTimeoutOpt = 30.0,
+    quiet: QuietOpt = False,
 ) -> None:
     """Explain the job and exit with 0 / 1 / 2 / 3."""
-    if output_format not in ("text", "json"):
-        raise InputError(f"--format must be text or json, got {output_format!r}")
-    if arrival is not None and arrival not in ARRIVAL_MODES:
-        raise InputError(f"--arrival must be one of {', '.join(ARRIVAL_MODES)}, got {arrival!r}")
-    text = read_text(script)
+    machine = output_format is OutputFormat.json
+    for option, output in (("--write-fixed", write_fixed), ("--html", html)):
+        if output is not None:
+            check_writable(output, option)
+    if write_fixed is not None and _same_file(write_fixed, script):
+        raise InputError(
+            f"--write-fixed {write_fixed}: that is the input script; write the fix to another file"
+        )
+    text = read_text(script)  # a missing file fails before the parser and engine are imported
+    from flinkdoctor.events.redact import secret_literals
+
+    guard.remember_secrets(secret_literals(text))  # masked in any message, parse errors too
     environ = {**os.environ, **_pairs("--env", env or [])}
+    overrides = _pairs("--set", settings or [])
+    if events is not None and (bootstrap_server or topic or kafka_config or kafka_option):
+        raise InputError("give --events or Kafka options (--bootstrap-server/--topic), not both")
+    if events is not None and str(events) != "-" and not _is_file(events):
+        raise InputError(f"{events}: no such file")
+
+    from flinkdoctor.diagnosis.explain import ExplainOptions, explain
+    from flinkdoctor.events import read_events
+
     live = False
+    factory: Callable[[], Iterable[Record]]
     if events is None:
+        from flinkdoctor.sql import load_script
+
         parsed = load_script(text, str(script), environ)
         sample = sample_live(
             bootstrap_server=bootstrap_server,
@@ -143,6 +230,8 @@ def explain_command(
             start=start,
             max_per_partition=max_per_partition,
             timeout=timeout,
+            quiet=quiet,
+            progress=wanted(quiet, machine),
         )
         kept: list[Record] = sample.records  # a bounded sample: kept for every replay
         if partitions is None:
@@ -151,44 +240,61 @@ def explain_command(
 
         def factory() -> Iterable[Record]:
             return kept
+    elif str(events) == "-":
+        lines = list(read_events("-"))
+
+        def factory() -> Iterable[Record]:
+            return lines
     else:
-        if bootstrap_server or topic or kafka_config or kafka_option:
-            raise InputError(
-                "give --events or Kafka options (--bootstrap-server/--topic), not both"
-            )
-        if str(events) == "-":
-            lines = list(read_events("-"))
+        path = str(events)
 
-            def factory() -> Iterable[Record]:
-                return lines
-        else:
-            if not events.is_file():
-                raise InputError(f"{events}: no such file")
-            path = str(events)
+        def factory() -> Iterable[Record]:
+            return read_events(path)  # re-read for every replay, never held whole
 
-            def factory() -> Iterable[Record]:
-                return read_events(path)  # re-read for every replay, never held whole
-
-    mode: ArrivalMode | None = arrival
     options = ExplainOptions(
         env=environ,
-        settings=_pairs("--set", settings or []),
+        settings=overrides,
         partitions=partitions,
         parallelism=parallelism,
         flink_version=flink_version,
-        arrival=mode,
+        arrival=None if arrival is None else arrival.value,
         live_sample=live,
     )
-    result = explain(text, str(script), factory, options)
+    with Work("replaying", wanted(quiet, machine)) as work:
+
+        def counted() -> Iterable[Record]:
+            return work.track(factory())  # every read of the events: the check and each replay
+
+        result = explain(text, str(script), counted, options)
+    notes = stderr_console(quiet)
     if write_fixed is not None:
-        _write_fixed(result, script, write_fixed)
+        _write_fixed(result, write_fixed, notes)
     if html is not None:
         _write_html(result, html)
-    if output_format == "json":
+    if machine:
+        from flinkdoctor.render.explain_json import explain_json
+
         sys.stdout.write(explain_json(result) + "\n")
     else:
-        render_explain(result, Console(highlight=False))
+        from flinkdoctor.render.console import make_console
+        from flinkdoctor.render.explain_text import render_explain
+
+        render_explain(result, make_console())
     raise typer.Exit(result.exit_code)
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError as error:  # a name too long for the system
+        raise InputError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
+def _same_file(target: Path, script: Path) -> bool:
+    try:
+        return target.resolve() == script.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: not the script we can read
+        return False
 
 
 def _pairs(option: str, pairs: list[str]) -> dict[str, str]:
@@ -201,38 +307,30 @@ def _pairs(option: str, pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def _write_fixed(result: ExplainResult, script: Path, target: Path) -> None:
-    if target.resolve() == script.resolve():
-        raise InputError(
-            f"--write-fixed {target}: that is the input script; write the fix to another file"
-        )
-    err = Console(stderr=True, highlight=False)
+def _write_fixed(result: ExplainResult, target: Path, notes: Console) -> None:
     if result.fixed_text is None:
-        err.print("no edit to apply: nothing written to " + str(target), markup=False)
+        notes.print(f"no edit to apply: nothing written to {target}")
         return
-    try:
-        target.write_text(result.fixed_text, encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"{target}: cannot write: {error.strerror}") from None
-    err.print(f"wrote the fixed script to {target}", markup=False)
+    write_text(target, result.fixed_text)
+    notes.print(f"wrote the fixed script to {target}")
 
 
 def _write_html(result: ExplainResult, target: Path) -> None:
+    import importlib
+
     try:
         module = importlib.import_module("flinkdoctor.render.explain_html")
     except ImportError:
         raise InputError("--html: the HTML report is not available in this build") from None
-    page = module.render_explain_html(result)
-    try:
-        target.write_text(page, encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"{target}: cannot write: {error.strerror}") from None
+    write_text(target, module.render_explain_html(result))
 
 
 def register(app: typer.Typer) -> None:
     """Add the command to the application."""
-    app.command(
+    register_command(
+        app,
         "explain",
+        explain_command,
         help=HELP,
         short_help="Why is the sink empty? Every cause ranked, with a verified fix.",
-    )(explain_command)
+    )

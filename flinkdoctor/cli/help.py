@@ -23,7 +23,7 @@ from flinkdoctor.errors import InputError
 EXIT_CODES = {
     0: "clean",
     1: "findings",
-    2: "usage or input error (one line naming the file:line or the value at fault)",
+    2: "usage or input error (one line naming the file:line or value at fault)",
     3: "Kafka unreachable or not authorised",
     4: "internal error (a bug: set FLINKDOCTOR_DEBUG=1 for the traceback)",
 }

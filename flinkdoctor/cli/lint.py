@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from flinkdoctor.cli.help import EXIT_CODES, choices, command_help
+from flinkdoctor.cli.help import register as register_command
+
 if TYPE_CHECKING:
     from flinkdoctor.cli.config import ProjectConfig
     from flinkdoctor.cli.lint_files import SourceFile
@@ -41,22 +44,33 @@ class FailOn(str, Enum):
     info = "info"
 
 
-HELP = (
-    "Check Flink SQL scripts and PyFlink jobs for what keeps a sink empty, fails the job or "
-    "puts it at risk, before it is deployed: offline, in milliseconds, no JVM.\n\n"
-    "PATH is a file, a directory (searched for *.sql, and *.py files with Flink SQL or Table "
-    "API calls) or a glob; default: the current directory. Every finding is one line "
-    "`path:line:col: CODE name message`, at its place in your own file (the .py line for a "
-    "PyFlink job).\n\n"
-    "Silence a finding with `-- noqa: CODE` on its line (`# noqa: CODE` in Python), a whole "
-    "file with `-- flinkdoctor: noqa`. Defaults come from the tool.flinkdoctor table of the "
-    "nearest pyproject.toml (docs/configuration.md); options given here win.\n\n"
-    "Examples:\n"
-    "  flinkdoctor lint jobs/\n"
-    "  flinkdoctor lint --select FD1,FD202 --fail-on error 'jobs/**/*.sql'\n"
-    "  flinkdoctor lint --format sarif jobs/ > flinkdoctor.sarif\n\n"
-    "Exit codes: 0 nothing at or above --fail-on (or --exit-zero); 1 findings at or above it, "
-    "or a file that could not be parsed; 2 usage or configuration error."
+HELP = command_help(
+    """Check Flink SQL scripts and PyFlink jobs for what keeps a sink empty, fails the job or
+    puts it at risk, before it is deployed: offline, in milliseconds, no JVM.""",
+    """PATH is a file, a directory (searched for *.sql, and *.py files with Flink SQL or Table
+    API calls) or a glob; default: the current directory. Every finding is one line
+    path:line:col: CODE name message, at its place in your own file (the .py line for a
+    PyFlink job). flinkdoctor rules lists the rules, flinkdoctor rule NAME explains one.""",
+    """Silence a finding with -- noqa: CODE on its line (# noqa: CODE in Python), a whole file
+    with -- flinkdoctor: noqa. Defaults come from the tool.flinkdoctor table of the nearest
+    pyproject.toml (docs/configuration.md); options given here win.""",
+    examples=[
+        ("every script and PyFlink job below a folder", "flinkdoctor lint examples/seed"),
+        (
+            "only pattern rules and the idle timeout; fail on errors alone",
+            "flinkdoctor lint --select FD1,FD202 --fail-on error 'examples/**/*.sql'",
+        ),
+        (
+            "SARIF for GitHub code scanning",
+            "flinkdoctor lint --format sarif examples/ > flinkdoctor.sarif",
+        ),
+    ],
+    exit_codes={
+        0: "nothing at or above --fail-on (or --exit-zero)",
+        1: "a finding at or above --fail-on, or a file that cannot be read or parsed",
+        2: "usage or configuration error (one line naming the option, file or key)",
+        4: EXIT_CODES[4],
+    },
 )
 
 
@@ -65,7 +79,7 @@ def lint(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="PATH", help="Files, directories or globs (default: the current one)."
+            metavar="[PATH]...", help="Files, directories or globs (default: the current one)."
         ),
     ] = None,
     select: Annotated[
@@ -91,7 +105,10 @@ def lint(
     fail_on: Annotated[
         FailOn,
         typer.Option(
-            "--fail-on", help="Lowest severity that makes the exit code 1.", case_sensitive=False
+            "--fail-on",
+            metavar=choices(FailOn),
+            help="Lowest severity that makes the exit code 1.",
+            case_sensitive=False,
         ),
     ] = FailOn.warning,
     exit_zero: Annotated[
@@ -104,6 +121,7 @@ def lint(
         OutputFormat,
         typer.Option(
             "--format",
+            metavar=choices(OutputFormat),
             help="text (one line per finding), json, sarif (code scanning) or github "
             "(Actions annotations).",
             case_sensitive=False,
@@ -123,6 +141,14 @@ def lint(
     ] = None,
     isolated: Annotated[
         bool, typer.Option("--isolated", help="Ignore every configuration file.")
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="Print the findings only: no summary line, no warnings on stderr.",
+        ),
     ] = False,
 ) -> None:
     """Semantic checks of Flink SQL scripts and PyFlink jobs, for CI and pre-commit."""
@@ -150,7 +176,7 @@ def lint(
                 values[name] = value
                 origins[name] = found.origins[name]
     files = discover(targets, exclude=tuple(values["exclude"] or ()))
-    if not files:
+    if not files and not quiet:
         typer.echo(f"flinkdoctor: warning: no *.sql or *.py files in {' '.join(targets)}", err=True)
     selection = _selection(values, origins)
     report = run(
@@ -160,19 +186,20 @@ def lint(
         exit_zero=bool(values["exit_zero"]),
         noqa=not values["disable_noqa"],
     )
-    _emit(report, OutputFormat(values["output_format"]))
+    _emit(report, OutputFormat(values["output_format"]), quiet=quiet)
     raise typer.Exit(report.exit_code)
 
 
 def _project_config(config: Path | None, targets: list[str]) -> ProjectConfig | None:
     from flinkdoctor.cli.config import ConfigError, common_root, find_config, read_config
+    from flinkdoctor.cli.lint_files import exists
 
     if config is not None:
         found = read_config(config)
         if found is None:
             raise ConfigError(f"{config}: has no [tool.flinkdoctor] table")
         return found
-    existing = [Path(t) for t in targets if Path(t).exists()]
+    existing = [Path(t) for t in targets if exists(Path(t))]
     return find_config(common_root(existing))
 
 
@@ -293,7 +320,7 @@ def _located(finding: Finding, location: Location) -> Finding:
     return replace(finding, location=location)
 
 
-def _emit(report: LintReport, output_format: OutputFormat) -> None:
+def _emit(report: LintReport, output_format: OutputFormat, *, quiet: bool = False) -> None:
     if output_format is OutputFormat.json:
         from flinkdoctor.render.lint_json import lint_report_json
 
@@ -307,11 +334,23 @@ def _emit(report: LintReport, output_format: OutputFormat) -> None:
         from flinkdoctor.render.lint_text import summary_line
 
         typer.echo(render_github(report), nl=False)
-        typer.echo(summary_line(report), err=True)
+        if not quiet:
+            typer.echo(summary_line(report), err=True)
     else:
         from flinkdoctor.render.lint_text import render_lint_text
 
-        typer.echo(render_lint_text(report, color=_color()), nl=False)
+        width = _terminal_width()
+        text = render_lint_text(report, color=_color(), width=width, summary=not quiet)
+        typer.echo(text, nl=False)
+
+
+def _terminal_width() -> int | None:
+    """A terminal's columns (findings wrap to it); None when piped (one line per finding)."""
+    if not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
 
 
 def _color() -> bool:
@@ -325,8 +364,10 @@ def _color() -> bool:
 
 def register(app: typer.Typer) -> None:
     """Add the command to the application."""
-    app.command(
+    register_command(
+        app,
         "lint",
+        lint,
         help=HELP,
         short_help="Semantic checks of Flink SQL and PyFlink jobs, for CI and pre-commit.",
-    )(lint)
+    )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import glob
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
@@ -97,30 +97,45 @@ def discover(
             found[key] = SourceFile(path, display)
 
     for argument in arguments:
-        path = Path(argument)
-        if path.is_dir():
-            for file in _walk(path):
-                add(file)
-        elif path.is_file():
-            add(path)
-        elif _GLOB_CHARS.search(argument):
-            matches = sorted(glob.glob(argument, recursive=True))
-            if not matches:
-                raise InputError(f"{argument}: no file matches this pattern")
-            literal = set(Path(argument).parts)
-            for match in map(Path, matches):
-                if any(p in SKIP_DIRS and p not in literal for p in match.parts):
-                    continue  # like a directory walk (unless the pattern names it)
-                if match.is_dir():
-                    for file in _walk(match):
-                        add(file)
-                elif match.name.lower().endswith(SUFFIXES):
-                    add(match)
-        elif path.exists():
-            raise InputError(f"{argument}: neither a file nor a directory")
-        else:
-            raise InputError(f"{argument}: no such file or directory")
+        try:
+            _add_argument(argument, add)
+        except OSError as error:  # a name too long, a folder we may not read
+            raise InputError(f"{argument}: cannot read: {error.strerror or error}") from None
     return list(found.values())
+
+
+def exists(path: Path) -> bool:
+    """Whether ``path`` exists; False for a path the system cannot even look up."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
+def _add_argument(argument: str, add: Callable[[Path], None]) -> None:
+    path = Path(argument)
+    if path.is_dir():
+        for file in _walk(path):
+            add(file)
+    elif path.is_file():
+        add(path)
+    elif _GLOB_CHARS.search(argument):
+        matches = sorted(glob.glob(argument, recursive=True))
+        if not matches:
+            raise InputError(f"{argument}: no file matches this pattern")
+        literal = set(Path(argument).parts)
+        for match in map(Path, matches):
+            if any(p in SKIP_DIRS and p not in literal for p in match.parts):
+                continue  # like a directory walk (unless the pattern names it)
+            if match.is_dir():
+                for file in _walk(match):
+                    add(file)
+            elif match.name.lower().endswith(SUFFIXES):
+                add(match)
+    elif path.exists():
+        raise InputError(f"{argument}: neither a file nor a directory")
+    else:
+        raise InputError(f"{argument}: no such file or directory")
 
 
 def holds_flink(text: str) -> bool:

@@ -9,13 +9,21 @@ from typing import Annotated
 
 import typer
 
+from flinkdoctor.cli.help import command_help
+from flinkdoctor.cli.help import register as register_command
 from flinkdoctor.errors import InputError
 
-RULE_HELP = (
-    "Show one rule's documentation: what it does, why it is bad, an example and the fix. "
-    "NAME is the rule's name or code, e.g. no-idle-timeout or FD202.\n\n"
-    "Examples:\n  flinkdoctor rule no-idle-timeout\n  flinkdoctor rule FD101\n\n"
-    "Exit codes: 0 shown; 2 no rule by that name (close matches are suggested)."
+RULE_HELP = command_help(
+    """Show one lint rule's documentation: what it does, why it is bad, an example and the
+    fix (the same page as docs/rules/NAME.md).""",
+    """NAME is the rule's name or its code; flinkdoctor rules lists them. A finding that only
+    explain and the replay commands report (from the events) is named with a line on where it
+    comes from.""",
+    examples=[
+        ("a rule by its name", "flinkdoctor rule pattern-invalid"),
+        ("a rule by its code", "flinkdoctor rule FD202"),
+    ],
+    exit_codes={0: "shown", 2: "no rule by that name (one line with the close matches)"},
 )
 
 
@@ -45,13 +53,32 @@ def rule(
         close += difflib.get_close_matches(name.strip().upper(), names, n=1, cutoff=0.8)
         hint = f"; did you mean {', '.join(dict.fromkeys(close))}?" if close else ""
         raise InputError(f"no rule named {name!r}{hint} (flinkdoctor rules lists them)")
-    from rich.console import Console
     from rich.markdown import Markdown
 
+    from flinkdoctor.render.console import make_console
+
     page = rule_page(rule_info(found)).replace(GENERATED, "").strip()
-    Console().print(Markdown(page))
+    make_console().print(Markdown(_repository_links(page), hyperlinks=False))
+
+
+def _repository_links(page: str) -> str:
+    """The page's relative links (written for docs/rules/) as paths from the repository root,
+    shown after their text: ``semantics (docs/semantics.md#r42)``, never ``../semantics.md``."""
+    import posixpath
+    import re
+
+    def rebase(match: re.Match[str]) -> str:
+        target = match.group(1)
+        if re.match(r"^[a-z]+:", target) or target.startswith("#"):
+            return match.group(0)
+        path, sep, anchor = target.partition("#")
+        return f"]({posixpath.normpath(posixpath.join('docs/rules', path))}{sep}{anchor})"
+
+    return re.sub(r"\]\(([^)\s]+)\)", rebase, page)
 
 
 def register(app: typer.Typer) -> None:
     """Add the command to the application."""
-    app.command("rule", help=RULE_HELP, short_help="Show one lint rule's documentation.")(rule)
+    register_command(
+        app, "rule", rule, help=RULE_HELP, short_help="Show one lint rule's documentation."
+    )

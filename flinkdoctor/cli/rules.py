@@ -3,35 +3,42 @@ or as JSON. ``flinkdoctor rule NAME`` (cli/rule.py) shows one."""
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import typer
 
-RULES_HELP = (
-    "List every lint rule: code, name, default severity and what it flags.\n\n"
-    "Examples:\n  flinkdoctor rules\n  flinkdoctor rules --format json\n\n"
-    "Exit codes: 0."
+from flinkdoctor.cli.help import EXIT_CODES, OutputFormat, choices, command_help
+from flinkdoctor.cli.help import register as register_command
+
+RULES_HELP = command_help(
+    "List every lint rule: code, name, default severity and what it flags.",
+    """flinkdoctor rule NAME shows one rule's documentation (the same page as
+    docs/rules/NAME.md); flinkdoctor lint --select and --ignore take these codes and names.""",
+    examples=[
+        ("every rule, as a table", "flinkdoctor rules"),
+        ("the same as JSON, for scripts", "flinkdoctor rules --format json"),
+    ],
+    exit_codes={0: "listed", 2: EXIT_CODES[2]},
 )
-
-
-class ListFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 def rules(
     output_format: Annotated[
-        ListFormat,
-        typer.Option("--format", help="text (a table) or json.", case_sensitive=False),
-    ] = ListFormat.text,
+        OutputFormat,
+        typer.Option(
+            "--format",
+            metavar=choices(OutputFormat),
+            help="text (a table) or json.",
+            case_sensitive=False,
+        ),
+    ] = OutputFormat.text,
 ) -> None:
     """List every lint rule."""
     from flinkdoctor.lint.docgen import rule_info
     from flinkdoctor.lint.registry import RULES
 
     infos = sorted((rule_info(rule) for rule in RULES), key=lambda i: i.code)
-    if output_format is ListFormat.json:
+    if output_format is OutputFormat.json:
         import orjson
 
         data = [
@@ -40,9 +47,10 @@ def rules(
         ]
         typer.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
         return
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
+
+    from flinkdoctor.render.console import make_console
 
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
     table.add_column("code", no_wrap=True)
@@ -53,7 +61,7 @@ def rules(
     for info in infos:
         level = info.severity.value
         table.add_row(Text(info.code), Text(info.name), Text(level, style[level]), Text(info.title))
-    console = Console()
+    console = make_console()
     console.print(table)
     console.print(
         Text("flinkdoctor rule NAME shows one rule's documentation.", style="dim"),
@@ -62,4 +70,4 @@ def rules(
 
 def register(app: typer.Typer) -> None:
     """Add the command to the application."""
-    app.command("rules", help=RULES_HELP, short_help="List every lint rule.")(rules)
+    register_command(app, "rules", rules, help=RULES_HELP, short_help="List every lint rule.")

@@ -71,7 +71,11 @@ def merge_edits(*groups: Sequence[Edit]) -> tuple[Edit, ...]:
 
 
 def unified_diff(text: str, edits: Sequence[Edit], path: str, context: int = 2) -> str:
-    """The edits as a unified diff of ``path`` (``a/path`` -> ``b/path``)."""
+    """The edits as a unified diff of ``path`` (``a/path`` -> ``b/path``), for display: a
+    secret of the script (a password in a WITH option, a JAAS config) on a changed or context
+    line is masked, as in every other output (the edits themselves stay exact)."""
+    from flinkdoctor.events.redact import scrub, secret_literals
+
     if not edits:
         return ""
     before = text.splitlines(keepends=False)
@@ -80,7 +84,7 @@ def unified_diff(text: str, edits: Sequence[Edit], path: str, context: int = 2) 
     lines = difflib.unified_diff(
         before, after, fromfile=f"a/{name}", tofile=f"b/{name}", n=context, lineterm=""
     )
-    return "\n".join(lines) + "\n"
+    return scrub("\n".join(lines) + "\n", secret_literals(text))
 
 
 def lines_containing(text: str, needle: str) -> list[int]:

@@ -8,10 +8,12 @@ input type (Java wrap-around, AVG truncates toward zero); SUM of nothing is NULL
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from types import CodeType
 from typing import Any
 
 from flinkdoctor.engine.timeutil import to_int32, to_int64
@@ -113,8 +115,15 @@ def compile_updater(
         + f"\ndef new():\n    return [{', '.join(init)}]\n"
     )
     namespace: dict[str, Any] = {}
-    exec(compile(source, "<flinkdoctor-aggregates>", "exec"), namespace)
+    exec(_compiled(source), namespace)
     return namespace["new"], namespace["update"]
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(source: str) -> CodeType:
+    """The code of an updater, compiled once per shape: every subtask of a parallelism of
+    thousands builds the same one."""
+    return compile(source, "<flinkdoctor-aggregates>", "exec")
 
 
 def merge_into(specs: Sequence[AggSpec], target: list[Any], other: list[Any]) -> None:

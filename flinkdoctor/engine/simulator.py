@@ -720,6 +720,7 @@ class _Simulation:
         record, name, out = self.timeline.record, asg.name, asg.valve
         valve = self.valve
         channel = valve.channels[0]
+        heap = valve._heap  # kept exact where the valve's input_watermark is inlined below
         chain = out if isinstance(out, _LocalChain) else None
         op_advance = self.op.advance
         single = len(valve.channels) == 1
@@ -739,6 +740,7 @@ class _Simulation:
                     chain.local.on_watermark(watermark)
                 if watermark > channel.watermark:
                     channel.watermark = watermark
+                    heap[:] = [(watermark, 0)]  # the one active channel's entry (valve's heap)
                     if watermark > valve.last_output:
                         valve.last_output = watermark
                         record(OPERATOR, now, watermark, False, count)  # _on_operator_watermark

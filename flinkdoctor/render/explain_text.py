@@ -9,7 +9,6 @@ from typing import Any
 
 from rich.console import Console
 from rich.padding import Padding
-from rich.syntax import Syntax
 from rich.text import Text
 
 from flinkdoctor.diagnosis.edits import unified_diff
@@ -102,11 +101,45 @@ def _fix(console: Console, result: ExplainResult, text: str, edits: Any, verifie
         console.print(Padding(_verified(verified), (0, 0, 0, 3)))
 
 
+_DIFF_INDENT = 3
+_DIFF_STYLE = {"-": "red", "+": "green", "@": "cyan"}
+
+
 def _diff(console: Console, result: ExplainResult, edits: Any) -> None:
+    """The diff at the console's width: a context line too long for it is cut with an ellipsis
+    (it is unchanged, in the user's file); a changed line wraps, its continuation marked ``↪``
+    under the line's own indent, so no wrapped piece reads as a line of the file."""
     diff = unified_diff(result.script_text, edits, result.source)
-    if diff:
-        syntax = Syntax(diff.rstrip("\n"), "diff", theme="ansi_dark", word_wrap=True)
-        console.print(Padding(syntax, (0, 0, 0, 3)))
+    room = max(20, console.width - _DIFF_INDENT)
+    for line in diff.rstrip("\n").splitlines():
+        style = "bold" if line.startswith(("--- ", "+++ ")) else _DIFF_STYLE.get(line[:1], "")
+        if line.startswith(" ") or style == "bold" or len(line) <= room:
+            text = Text(line, style=style, no_wrap=True, overflow="ellipsis")
+            console.print(Padding(text, (0, 0, 0, _DIFF_INDENT)))
+            continue
+        for piece in _wrapped(line, room):
+            console.print(Padding(Text(piece, style=style), (0, 0, 0, _DIFF_INDENT)))
+
+
+def _wrapped(line: str, room: int) -> list[str]:
+    """A changed diff line in pieces of at most ``room`` columns, at spaces where it can."""
+    marker, body = line[:1], line[1:]
+    indent = len(body) - len(body.lstrip(" "))
+    lead = marker + " " * indent + "↪ " if indent + 3 < room // 2 else marker + "↪ "
+    pieces: list[str] = []
+    rest, first = line, True
+    while rest:
+        limit = room if first else room - len(lead)
+        if len(rest) <= limit:
+            pieces.append(rest if first else lead + rest)
+            break
+        cut = rest.rfind(" ", len(marker) + indent + 1 if first else 1, limit + 1)
+        if cut <= 0:
+            cut = limit
+        head, rest = rest[:cut].rstrip(" "), rest[cut:].lstrip(" ")
+        pieces.append(head if first else lead + head)
+        first = False
+    return pieces
 
 
 def _verified(verified: Any) -> Text:

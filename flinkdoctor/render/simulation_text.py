@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from flinkdoctor.diagnosis.json_fix import json_timestamp_fix
-from flinkdoctor.engine.result import JobFailure, PendingWindow, SimulationResult
+from flinkdoctor.engine.result import InputTimeline, JobFailure, PendingWindow, SimulationResult
 from flinkdoctor.engine.timeutil import LONG_MAX, format_millis
 from flinkdoctor.engine.values import flink_string
 from flinkdoctor.render.rules import rule_ids, rules_footer
@@ -35,9 +35,7 @@ def render_simulation(
         parts: list[RenderableType] = [Text.assemble((f"[{f.rule}] ", "bold"), f.message)]
         if f.source:
             parts.append(Padding(Text(f"at {f.source}"), (0, 0, 0, 2)))
-        parts.append(
-            Padding(Text(_failure_outcome(f).strip()), (0, 0, 0, 2))
-        )
+        parts.append(Padding(Text(_failure_outcome(f).strip()), (0, 0, 0, 2)))
         fix = _failure_fix(f, check)
         if fix:
             parts.append(Padding(Text.assemble(("Fix: ", "bold green"), fix), (0, 0, 0, 2)))
@@ -120,9 +118,7 @@ def _failure_fix(failure: JobFailure, check: str = CHECK) -> str | None:
             "computed column (flinkdoctor check-pattern finds the pattern)."
         )
     if failure.rule in ("R1.5", "R1.7"):
-        return (
-            f"the rowtime is NULL: fix its conversion ({check})."
-        )
+        return f"the rowtime is NULL: fix its conversion ({check})."
     return None
 
 
@@ -291,13 +287,15 @@ def _dropped(result: SimulationResult, console: Console, clock: _Clock, limit: i
     console.print()
 
 
+TIMELINE_ROWS = 24
+"""Inputs listed in the timeline at most (the window operator always is): a parallelism of
+thousands gives thousands of idle subtasks, which would bury the few that hold data."""
+
+
 def _timeline(result: SimulationResult, console: Console, clock: _Clock) -> None:
-    inputs = [
-        t
-        for t in result.watermarks
-        if t.kind != "subtask"
-        or not any(w.kind == "split" and w.subtask == t.subtask for w in result.watermarks)
-    ]
+    with_splits = {w.subtask for w in result.watermarks if w.kind == "split"}
+    every = [t for t in result.watermarks if t.kind != "subtask" or t.subtask not in with_splits]
+    inputs, hidden = _rows_shown(every)
     events = [t.last_event_time for t in result.watermarks if t.last_event_time is not None]
     marks = [
         t.points[-1].watermark
@@ -358,6 +356,16 @@ def _timeline(result: SimulationResult, console: Console, clock: _Clock) -> None
     for name, records, newest, wm_text, wm, last_event in cells:
         table.add_row(name, records, newest, wm_text, _track(lo, hi, wm, last_event, target, width))
     console.print(table)
+    if hidden:
+        empty = sum(1 for t in hidden if not t.records)
+        console.print(
+            Text(
+                f"  ... {len(hidden)} more input(s)"
+                + (f" ({empty} never received data)" if empty else "")
+                + "; --format json lists all",
+                style="dim",
+            )
+        )
     _say(
         console,
         Text(
@@ -367,6 +375,24 @@ def _timeline(result: SimulationResult, console: Console, clock: _Clock) -> None
         ),
     )
     console.print()
+
+
+def _rows_shown(
+    inputs: list[InputTimeline],
+) -> tuple[list[InputTimeline], list[InputTimeline]]:
+    """(listed, not listed): every input when they are few, else the window operator, the
+    inputs that received data and then the others, up to ``TIMELINE_ROWS``, in their order."""
+    if len(inputs) <= TIMELINE_ROWS:
+        return inputs, []
+    ranked = sorted(
+        range(len(inputs)),
+        key=lambda i: (inputs[i].kind != "operator", not inputs[i].records, i),
+    )
+    keep = set(ranked[:TIMELINE_ROWS])
+    return (
+        [t for i, t in enumerate(inputs) if i in keep],
+        [t for i, t in enumerate(inputs) if i not in keep],
+    )
 
 
 def _track(
@@ -449,9 +475,7 @@ def next_step(result: SimulationResult, check: str = CHECK) -> str | None:
                 "an idle timeout ('scan.watermark.idle-timeout' = '1 min')."
             )
         if "R1.7" in rules or "R1.5" in rules:
-            return (
-                f"the rowtime is NULL: fix its conversion ({check})."
-            )
+            return f"the rowtime is NULL: fix its conversion ({check})."
         delay = int(cfg.get("watermark_delay_ms") or 0)
         release = _Clock(result).ts(first.needed_watermark + delay)
         inputs = "partition" if cfg.get("partitions") is not None else "source subtask"

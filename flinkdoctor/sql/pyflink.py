@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from collections.abc import Mapping
 
 from flinkdoctor.errors import Location
@@ -170,7 +171,9 @@ def extract_pyflink(source: str, file: str, env: Mapping[str, str] | None = None
     lookups resolve from it (or their default) and stay holes when unset. None keeps every
     lookup a hole (the core reads no environment of its own)."""
     try:
-        tree = ast.parse(source, file)
+        with warnings.catch_warnings():  # the user's `1e-999in`: their linter's business
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(source, file)
         return _extract(tree, source, file, env)
     except SyntaxError as e:
         raise SqlError(

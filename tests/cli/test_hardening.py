@@ -403,3 +403,32 @@ def test_check_pattern_on_an_empty_events_file_is_a_finding(
     )
     assert data["summary"]["total"] == 0
     assert any("no input records" in note for note in data["notes"])
+
+
+TOO_LONG = "1" * 400  # longer than any file name the system allows (ENAMETOOLONG)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("explain", "{script}", "--events", "{events}", "--write-fixed", TOO_LONG),
+        ("explain", "{script}", "--events", "{events}", "--html", TOO_LONG),
+        ("explain", "{script}", "--events", TOO_LONG),
+        ("explain", TOO_LONG, "--events", "{events}"),
+        ("simulate-windows", "{script}", "--events", "{events}", "--svg", TOO_LONG),
+        ("lint", TOO_LONG),
+        ("lint", TOO_LONG + "*"),
+        ("lint", "--config", TOO_LONG, "{script}"),
+    ],
+)
+def test_a_file_name_too_long_is_one_line_exit_2(
+    cli: Callable[..., Run], tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """Found by the fuzzer: ``Path.is_dir`` raises for a name the system cannot look up."""
+    script, events = tmp_path / "job.sql", tmp_path / "events.jsonl"
+    script.write_text(SCRIPT)
+    events.write_text(envelope(0, 0, "a", "2024-01-01 00:00:00") + "\n")
+    run = cli(*(a.format(script=script, events=events) for a in args))
+    assert run.code == 2, run.err
+    lines = run.err.strip().splitlines()
+    assert len(lines) == 1 and TOO_LONG in lines[0] and "internal error" not in lines[0]

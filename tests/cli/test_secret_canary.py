@@ -3,7 +3,8 @@
 Every command runs on every input that holds the canary secret (good scripts, scripts with the
 syntax errors that used to echo it, PyFlink jobs, Kafka settings from files, flags and the
 environment, unreachable brokers) and stdout, stderr and every file written are searched for it.
-Adding a command is one line in ``COMMANDS``; a command not registered (yet) is skipped.
+Adding a command is one line in ``COMMANDS``; a command not registered (yet) is skipped (every
+command in the list is registered now: explain and lint run with their real options).
 """
 
 from __future__ import annotations
@@ -70,12 +71,19 @@ COMMANDS: list[tuple[str, str]] = [  # (command, its arguments: {script} {events
     ("check-pattern", "--ddl {script} --timeout 2"),
     ("sample", "--ddl {script} --out {out}/s.jsonl --timeout 2"),
     ("explain", "{script} --events {events}"),
+    ("explain", "{script} --events {events} --format json --write-fixed {out}/fixed --quiet"),
+    ("explain", "{script} --events {events} --html {out}/r.html --write-fixed {out}/fixed"),
+    ("explain", "{script} --timeout 2"),
     ("lint", "{script}"),
+    ("lint", "{script} --format json"),
+    ("lint", "{script} --format sarif --select ALL --fail-on info"),
+    ("lint", "{script} --format github --disable-noqa"),
 ]
 KAFKA_COMMANDS: list[tuple[str, str]] = [  # (command, arguments) given only Kafka options
     ("sample", "{kafka} --out {out}/s.jsonl --timeout 2"),
     ("check-pattern", "yyyy --field ts {kafka} --timeout 2"),
     ("simulate-windows", "{plain_script} {kafka} --timeout 2"),
+    ("explain", "{plain_script} {kafka} --timeout 2"),
 ]
 KAFKA_OPTIONS = {  # how the canary reaches the Kafka client settings
     "config-line-without-key": ("--kafka-config {config}", f"={CANARY}\n"),
@@ -208,9 +216,51 @@ def test_an_internal_error_carrying_the_secret_does_not_print_it(
         raise RuntimeError(f"a bug that quotes the config: password={CANARY} {CANARY}")
 
     monkeypatch.setattr("flinkdoctor.engine.simulate", leak)
-    for debug in ("0", "1"):
-        monkeypatch.setenv("FLINKDOCTOR_DEBUG", debug)
-        run = cli("simulate-windows", str(script), "--events", str(events))
-        assert run.code == 4
-        assert ("Traceback" in run.err) == (debug == "1")
-        _assert_no_canary(run, out, bug=True)
+    monkeypatch.setattr("flinkdoctor.diagnosis.explain.explain", leak)
+    monkeypatch.setattr("flinkdoctor.lint.runner.check_script", leak)
+    for command in ("simulate-windows", "explain", "lint"):
+        for debug in ("0", "1"):
+            monkeypatch.setenv("FLINKDOCTOR_DEBUG", debug)
+            args = [str(script)] if command == "lint" else [str(script), "--events", str(events)]
+            run = cli(command, *args)
+            assert run.code == 4, (command, run.code, run.err)
+            assert ("Traceback" in run.err) == (debug == "1")
+            _assert_no_canary(run, out, bug=True)
+
+
+def test_every_command_of_the_canary_is_registered() -> None:
+    """Nothing above is skipped: a command the canary lists exists (a rename would otherwise
+    turn its cases into skips)."""
+    for command, _ in COMMANDS + KAFKA_COMMANDS:
+        assert _registered(command), command
+
+
+FIXABLE = """CREATE TABLE ev (
+  host STRING,
+  event_time STRING,
+  ts AS TO_TIMESTAMP(event_time, 'yyyy-MM-dd HH:mm:ss'),
+  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('properties.sasl.password' = '{canary}',
+  'connector' = 'kafka', 'topic' = 't', 'properties.bootstrap.servers' = '127.0.0.1:{port}',
+  'scan.startup.mode' = 'earliest-offset', 'format' = 'json');
+SELECT host, window_start, COUNT(*) AS n
+  FROM TABLE(TUMBLE(TABLE ev, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
+  GROUP BY host, window_start, window_end;
+"""
+
+
+@pytest.mark.parametrize("output", [(), ("--format", "json"), ("--html", "{out}/r.html")])
+def test_the_fix_diff_masks_a_secret_on_its_context_lines(
+    cli: Callable[..., Run], dirs: tuple[Path, Path, Path], output: tuple[str, ...]
+) -> None:
+    """explain's diff shows the lines around each edit: the password next to the pattern it
+    fixes is masked there (the fixed script, written elsewhere, keeps it: it is the user's)."""
+    inputs, out, _ = dirs
+    script = inputs / "job.sql"
+    script.write_text(FIXABLE.format(canary=CANARY, port=PORT))
+    events = inputs / "events.jsonl"
+    events.write_text('{"host": "a", "event_time": "2024-12-14T03:12:45.123Z"}\n')
+    run = cli("explain", str(script), "--events", str(events), *(a.format(out=out) for a in output))
+    assert run.code == 1, run.err
+    shown = (out / "r.html").read_text() if "--html" in output else run.out
+    assert "HH:mm:ss.SSS" in shown  # the diff with the fixed pattern is there
+    _assert_no_canary(run, out)

@@ -7,10 +7,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from flinkdoctor.cli.app import COMMANDS
+
+EVENTS = Path(__file__).resolve().parents[2] / "examples" / "seed" / "case1_events.jsonl"
 
 PROBE = """
 import json, sys
@@ -54,17 +57,29 @@ def test_help_and_version_import_no_typer_and_no_command(args: tuple[str, ...]) 
     [
         ("simulate-windows", "/nonexistent/job.sql"),
         ("check-pattern", "--ddl", "/nonexistent/job.sql"),
+        ("explain", "/nonexistent/job.sql", "--events", str(EVENTS)),
+        ("explain", "/nonexistent/job.sql"),
+        ("lint", "/nonexistent/job.sql"),
     ],
 )
 def test_a_missing_file_fails_before_the_heavy_imports(args: tuple[str, ...]) -> None:
     code, out, modules = probe(*args)
     assert code == 2
     assert "/nonexistent/job.sql" in out
-    heavy = {"flinkdoctor.engine", "flinkdoctor.sql.model", "flinkdoctor.events.kafka", "pydantic"}
+    heavy = {
+        "flinkdoctor.engine",
+        "flinkdoctor.sql.model",
+        "flinkdoctor.events.kafka",
+        "flinkdoctor.diagnosis",
+        "pydantic",
+    }
     assert not heavy & modules
 
 
-def test_a_command_loads_only_its_own_module() -> None:
-    _, _, modules = probe("simulate-windows", "/nonexistent/job.sql")
-    assert "flinkdoctor.cli.simulate_windows" in modules
-    assert "flinkdoctor.cli.check_pattern" not in modules
+@pytest.mark.parametrize("command", ["simulate-windows", "explain", "lint"])
+def test_a_command_loads_only_its_own_module(command: str) -> None:
+    _, _, modules = probe(command, "/nonexistent/job.sql")
+    own = f"flinkdoctor.cli.{command.replace('-', '_')}"
+    assert own in modules
+    others = {f"flinkdoctor.cli.{c.module}" for c in COMMANDS.values()} - {own}
+    assert not others & modules

@@ -28,7 +28,9 @@ from tests.support.kafka import KafkaBroker, Message
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "seed"
-ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]")
+ANSI = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]"
+)  # colours and styles, hyperlinks (OSC 8, ended by BEL or ST), character sets
 WIDTHS = (80, 160)
 FLINKDOCTOR = str(Path(sys.executable).with_name("flinkdoctor"))  # the command a person types
 HOSTS = ("www.dataexpert.io", "bootcamp.techcreator.io")  # the keys of seed case 6
@@ -188,8 +190,188 @@ def test_check_pattern_seed_case1_suggests_the_field_with_the_values(columns: in
     assert "the DDL reads 'event_timestamp', these values come from 'event_time'" in text
 
 
+def _verdict_first(screen: str) -> str:
+    lines = [line.strip() for line in screen.splitlines() if line.strip()]
+    assert lines and lines[0].startswith("Verdict: "), lines[:3]
+    return lines[0]
+
+
 @pytest.mark.parametrize("columns", WIDTHS)
-@pytest.mark.parametrize("command", ["check-pattern", "simulate-windows", "sample", None])
+def test_explain_seed_case1_shows_both_causes_the_diff_and_the_verified_fix(columns: int) -> None:
+    code, screen, _ = in_terminal(
+        "explain",
+        str(SEED / "case1_seed_original.py"),
+        "--events",
+        str(SEED / "case1_events.jsonl"),
+        columns=columns,
+    )
+    assert code == 1
+    _fits(screen, columns)
+    _everyday(screen)
+    assert _verdict_first(screen) == "Verdict: the sink receives nothing"
+    text = _words(screen)
+    top = text.index("Top cause")
+    assert text.index("[FD104 rowtime-field-missing]") > top  # the field name, first
+    assert text.index("[FD103 pattern-mismatch]") > text.index("Other findings, ranked")
+    lines = [line.rstrip() for line in screen.splitlines()]
+    for changed in (  # the diff of the user's own file, each changed line whole on its line
+        '-    pattern = "yyyy-MM-dd HH:mm:ss"',
+        "+    pattern = \"yyyy-MM-dd''T''HH:mm:ss.SSS''Z''\"",
+        "-            event_timestamp VARCHAR,",
+        "+            event_time VARCHAR,",
+    ):
+        assert any(line.strip() == changed.strip() and line.lstrip()[0] == changed[0]
+                   for line in lines), changed  # fmt: skip
+    assert any(line.strip().startswith("--- a/") for line in lines)
+    assert "✓ verified: with this change: 2 row(s) in 1 window(s)" in text
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_explain_seed_case6_names_the_window_and_what_holds_it(columns: int) -> None:
+    code, screen, _ = in_terminal(
+        "explain",
+        str(SEED / "case6_window_not_closed.sql"),
+        "--events",
+        str(SEED / "case6_events.jsonl"),
+        columns=columns,
+    )
+    assert code == 1
+    _fits(screen, columns)
+    _everyday(screen)
+    assert _verdict_first(screen) == "Verdict: the sink receives nothing"
+    text = _words(screen)
+    assert text.index("[FD305 window-not-closed]") < text.index("[FD202 no-idle-timeout]")
+    assert "held back by partition 1 (subtask 0)" in text
+    assert "2024-12-14 03:05:14.999" in text  # the event time that releases the window
+    assert "fix: add 'scan.watermark.idle-timeout'" in text
+
+
+def test_explain_progress_only_at_a_terminal_and_quiet_silences_the_notes(tmp_path: Path) -> None:
+    job = (
+        "explain",
+        str(SEED / "case1_seed_original.py"),
+        "--events",
+        str(SEED / "case1_events.jsonl"),
+    )
+    now = {"FLINKDOCTOR_PROGRESS_DELAY": "0"}  # the bar as if the replays took long
+    code, screen, raw = in_terminal(*job, columns=100, env=now)
+    assert code == 1 and "replaying" in raw
+    assert "replaying" not in screen.split("Verdict:")[-1]  # transient: gone before the report
+    _, _, fast = in_terminal(*job, columns=100)  # a replay under a second: no bar at all
+    assert "replaying" not in fast
+    fixed = tmp_path / "fixed.py"
+    _, quiet, raw_quiet = in_terminal(
+        *job, "--quiet", "--write-fixed", str(fixed), columns=100, env=now
+    )
+    assert "replaying" not in raw_quiet and "wrote the fixed script" not in quiet
+    assert _verdict_first(quiet) and fixed.read_text() != ""
+    _, loud, _ = in_terminal(*job, "--write-fixed", str(tmp_path / "again.py"), columns=100)
+    assert "wrote the fixed script to" in _words(loud)
+    _, _, machine = in_terminal(*job, "--format", "json", columns=100, env=now)
+    assert "replaying" not in machine
+    assert json.loads(ANSI.sub("", machine))["verdict"]
+    run = piped(*job)
+    assert run.returncode == 1 and "replaying" not in run.stderr
+    assert run.stdout.startswith("Verdict: ")
+
+
+LINT_LINE = re.compile(r"^examples/seed/[\w.]+:\d+:\d+:( FD\d{3} [a-z-]+( \S.*)?)?$")
+"""The start of a finding: its place and ``CODE name`` (on the next line when they cannot share
+one), then its message."""
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_lint_seed_one_finding_per_line_and_a_summary(columns: int) -> None:
+    code, screen, _ = in_terminal("lint", "examples/seed", columns=columns)
+    assert code == 1  # the seed jobs have no idle timeout: warnings
+    _fits(screen, columns)
+    _everyday(screen)
+    lines = [line.rstrip() for line in screen.splitlines() if line.strip()]
+    starts = [line for line in lines if LINT_LINE.match(line)]
+    continued = [line for line in lines if line.startswith("    ")]
+    summary = [line for line in lines if not LINT_LINE.match(line) and line not in continued]
+    files = [p for p in SEED.iterdir() if p.suffix in (".sql", ".py")]
+    assert starts and len(starts) + len(continued) + len(summary) == len(lines)
+    assert " ".join(summary).startswith(f"Found {len(starts)} findings (")
+    assert f"in {len(files)} files. Exit 1: findings at warning or worse." in " ".join(summary)
+    assert any(" FD202 no-idle-timeout Kafka source" in line for line in starts)
+    for at, line in enumerate(lines):  # CODE name never split from each other
+        if LINT_LINE.match(line) and line.endswith(":"):
+            assert re.match(r"^    FD\d{3} [a-z-]+ \S", lines[at + 1]), lines[at + 1]
+    run = piped("lint", "examples/seed", columns=columns)  # for tools: one line each, unwrapped
+    assert run.returncode == 1
+    rows = [line for line in run.stdout.splitlines() if line]
+    assert len(rows) == len(starts) + 1 and all(LINT_LINE.match(r) for r in rows[:-1])
+    code, quiet, _ = in_terminal("lint", "--quiet", "examples/seed", columns=columns)
+    assert code == 1
+    kept = [line.rstrip() for line in quiet.splitlines() if line.strip()]
+    assert kept == starts + continued or sorted(kept) == sorted(starts + continued)
+    assert "Found" not in quiet
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_rules_and_rule_read_well(columns: int) -> None:
+    from flinkdoctor.lint.docgen import rule_info
+    from flinkdoctor.lint.registry import RULES
+
+    code, screen, _ = in_terminal("rules", columns=columns)
+    assert code == 0
+    _fits(screen, columns)
+    _everyday(screen)
+    lines = screen.splitlines()
+    for rule in RULES:  # each rule's code and name whole, on one line
+        info = rule_info(rule)
+        assert any(info.code in line and f" {info.name} " in line for line in lines), info.name
+    assert "flinkdoctor rule NAME shows one rule's documentation." in _words(screen)
+    code, screen, _ = in_terminal("rule", "pattern-invalid", columns=columns)
+    assert code == 0
+    _fits(screen, columns)
+    _everyday(screen)
+    text = _words(screen)
+    assert "pattern-invalid (FD101)" in text
+    for section in ("What it does", "Why is this bad?", "Example", "Use instead"):
+        assert section in text, section
+    assert "[/" not in text and "[bold" not in text  # rendered, not raw markup
+    assert "../" not in text and "docs/semantics.md" in text  # links a person can follow
+    run = piped("rule", "pattern-invalidd")
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        "flinkdoctor: error: no rule named 'pattern-invalidd'; did you mean pattern-invalid, "
+        "pattern-suspicious? "
+        "(flinkdoctor rules lists them)"
+    ]
+
+
+COMMANDS = ["explain", "check-pattern", "simulate-windows", "sample", "lint", "rules", "rule"]
+USAGE = {
+    "explain": "Usage: flinkdoctor explain [OPTIONS] SCRIPT",
+    "check-pattern": "Usage: flinkdoctor check-pattern [OPTIONS] [PATTERN] [VALUE]...",
+    "simulate-windows": "Usage: flinkdoctor simulate-windows [OPTIONS] SCRIPT",
+    "sample": "Usage: flinkdoctor sample [OPTIONS]",
+    "lint": "Usage: flinkdoctor lint [OPTIONS] [PATH]...",
+    "rules": "Usage: flinkdoctor rules [OPTIONS]",
+    "rule": "Usage: flinkdoctor rule [OPTIONS] NAME",
+}
+EXAMPLES = {"rules": 2, "rule": 2}  # the others show three
+CHOICES = {
+    "explain": ["--format [text|json]", "--arrival [file|live|backlog]"],
+    "check-pattern": ["--format [text|json]"],
+    "simulate-windows": ["--format [text|json]", "--arrival [file|live|backlog]"],
+    "lint": ["--format [text|json|sarif|github]", "--fail-on [error|warning|info]"],
+    "rules": ["--format [text|json]"],
+}
+EXIT_LINES = {  # what each command's exit codes must say (besides its own 0 and 1)
+    "explain": [" 0 the sink gets its rows", " 1 an error-level cause", " 2 usage or input error",
+                " 3 Kafka unreachable", " 4 internal error"],
+    "lint": [" 0 nothing at or above --fail-on", " 1 a finding at or above --fail-on",
+             " 2 usage or configuration error"],
+    "rules": [" 0 listed"],
+    "rule": [" 0 shown", " 2 no rule by that name"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+@pytest.mark.parametrize("command", [*COMMANDS, None])
 def test_help_reads_well(command: str | None, columns: int) -> None:
     args = [command, "--help"] if command else ["--help"]
     code, screen, _ = in_terminal(*args, columns=columns)
@@ -201,18 +383,19 @@ def test_help_reads_well(command: str | None, columns: int) -> None:
     if command is None:
         assert "--install-completion" in text
         return
-    assert "Examples" in text and text.count(" $ ") == 3
-    assert "Exit codes" in text and " 2 usage or input error" in text
-    usage = {
-        "check-pattern": "Usage: flinkdoctor check-pattern [OPTIONS] [PATTERN] [VALUE]...",
-        "simulate-windows": "Usage: flinkdoctor simulate-windows [OPTIONS] SCRIPT",
-        "sample": "Usage: flinkdoctor sample [OPTIONS]",
-    }[command]
-    assert usage in text
-    if command != "sample":
-        assert "--format [text|json]" in text
-    if command == "simulate-windows":
-        assert "--arrival [file|live|backlog]" in text
+    assert "Examples" in text and text.count(" $ ") == EXAMPLES.get(command, 3)
+    assert "Exit codes" in text
+    for words in EXIT_LINES.get(command, [" 2 usage or input error"]):
+        assert words in text, words
+    after = [line.rstrip() for line in screen[screen.index("Exit codes") :].splitlines()[1:]]
+    exit_codes = after[: after.index("")] if "" in after else after
+    for line in exit_codes:  # each code on its own line; no code's words wrap to column 0
+        assert re.match(r"^\s+\d+\s\s\S", line), exit_codes
+    assert USAGE[command] in text
+    for choice in CHOICES.get(command, []):
+        assert choice in text, choice
+    if command in ("explain", "simulate-windows", "sample", "lint"):
+        assert "--quiet" in text
 
 
 def test_a_bad_choice_is_one_line_naming_the_choices() -> None:
@@ -360,26 +543,63 @@ NEEDS_A_BROKER = ("flinkdoctor sample", "examples/kafka/pageviews.sql")
 """Help examples that read Kafka: the ones that mention these are not run here."""
 
 
-@pytest.mark.parametrize("command", ["check-pattern", "simulate-windows", "sample"])
-def test_help_examples_run_as_shown(command: str) -> None:
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_examples_run_as_shown(command: str, tmp_path: Path) -> None:
     """Each example in a command's help, copied from the screen into a shell, works (exit 0 or 1,
-    a report, no traceback). Those that read Kafka are not run here: README's broker block, the
-    same commands, runs against a real broker in tests/docs/test_doc_snippets.py."""
+    a report on stdout or in the file it is redirected to, no traceback). They run in a scratch
+    directory that sees the repository's examples/, so what they write stays out of the
+    repository. Those that read Kafka are not run here: README's broker block, the same
+    commands, runs against a real broker in tests/docs/test_doc_snippets.py."""
     _, screen, _ = in_terminal(command, "--help", columns=80)
     screen = "\n".join(line.rstrip() for line in screen.splitlines())  # as a terminal copies
     shown = re.findall(r"^\s+\$ ((?:[^\n]*\\\n)*[^\n]*)", screen, re.M)
-    assert len(shown) == 3, screen
+    assert len(shown) == EXAMPLES.get(command, 3), screen
     offline = [" ".join(example.replace("\\\n", " ").split()) for example in shown]
     offline = [e for e in offline if not any(marker in e for marker in NEEDS_A_BROKER)]
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
     for example in offline:
+        before = set(tmp_path.iterdir())
         run = subprocess.run(
             ["bash", "-c", example],
-            cwd=ROOT,
+            cwd=tmp_path,
             capture_output=True,
             text=True,
             timeout=120,
             env={**os.environ, "PATH": f"{Path(FLINKDOCTOR).parent}:{os.environ['PATH']}"},
         )
         assert run.returncode in (0, 1), f"{example}\n{run.stderr}"
-        assert run.stdout.strip() and "Traceback" not in run.stderr, example
+        assert "Traceback" not in run.stderr, example
+        written = [path for path in set(tmp_path.iterdir()) - before if path.stat().st_size]
+        assert run.stdout.strip() or written, example
     assert command == "sample" or offline
+
+
+def test_the_largest_parallelism_lists_the_inputs_that_matter(tmp_path: Path) -> None:
+    """Flink's maximum parallelism (32768) on one partition: 32767 subtasks that never receive
+    data and the partition, listed as a short table (the inputs with data, then a count), not
+    32768 rows; and the replay ends (it once took minutes: the valve rescanned every channel)."""
+    script = tmp_path / "job.sql"
+    script.write_text(
+        "CREATE TABLE ev (host STRING, ts TIMESTAMP(3),\n"
+        "  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND\n"
+        ") WITH ('connector' = 'kafka', 'topic' = 't', 'format' = 'json',\n"
+        "  'properties.bootstrap.servers' = '127.0.0.1:9',\n"
+        "  'scan.startup.mode' = 'earliest-offset',\n"
+        "  'scan.watermark.idle-timeout' = '1 s');\n"
+        "SELECT host, window_start, COUNT(*) AS c\n"
+        "  FROM TABLE(TUMBLE(TABLE ev, DESCRIPTOR(ts), INTERVAL '1' MINUTE))\n"
+        "  GROUP BY host, window_start, window_end;\n"
+    )
+    events = tmp_path / "events.jsonl"
+    events.write_text(
+        "".join(f'{{"host": "a", "ts": "2024-12-14 03:0{i}:00"}}\n' for i in range(5))
+    )
+    run = piped("simulate-windows", str(script), "--events", str(events), "--parallelism", "32768")
+    assert run.returncode in (0, 1), run.stderr
+    _fits(run.stdout, 80)
+    table = run.stdout[run.stdout.index("Watermark vs event time") : run.stdout.index("track:")]
+    rows = [line for line in table.splitlines() if re.match(r"^ (subtask|partition) \d+ ", line)]
+    more = re.search(r"\.\.\. (\d+) more input\(s\) \((\d+) never received data\)", table)
+    assert more is not None and more.group(1) == more.group(2), table
+    assert len(rows) <= 24 and any(row.startswith(" partition 0 ") for row in rows)
+    assert len(rows) + int(more.group(1)) == 32767 + 1  # idle subtasks and the partition

@@ -16,6 +16,7 @@ import os
 import random
 import signal
 import sys
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,6 +219,46 @@ SAMPLE_OPTIONS = [
     ("--time-field", ["ts", ""]),
 ]  # fmt: skip
 
+EXPLAIN_OPTIONS = [
+    ("--partitions", ["1", "3", "0"]),
+    ("--parallelism", ["1", "2", "4", "32769"]),
+    ("--set", ["parallelism.default=3", "pipeline.auto-watermark-interval=0",
+               "table.exec.source.idle-timeout=1 s", "table.local-time-zone=Mars/Base", "k=",
+               "=v", "parallelism.default=99999"]),
+    ("--env", ["KAFKA_TOPIC=t", "X=[/]", "=v", "noequals", "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9"]),
+    ("--arrival", ["file", "live", "backlog", "nope"]),
+    ("--flink-version", ["1.16", "1.20.0", "2.0", "1.20.99", "0.9", "[/]"]),
+    ("--format", ["text", "json", "xml"]),
+    ("--write-fixed", ["{dir}/fixed.out", "/nope/fixed.out", "{dir}", "{dir}/job.sql"]),
+    ("--html", ["{dir}/r.html", "/nope/r.html"]),
+    ("--timeout", ["1", "nan", "inf"]),
+    ("--from", ["earliest", "latest", "-5", "[/]"]),
+]  # fmt: skip
+EXPLAIN_FLAGS = ["--quiet", "-q"]
+LINT_OPTIONS = [
+    ("--select", ["ALL", "FD1", "FD202", "pattern-invalid", "nope", "", "FD", "[/]", "fd2,FD1"]),
+    ("--ignore", ["FD2", "startup-latest-offset", "nope", "ALL", ","]),
+    ("--severity", ["FD202=error", "no-idle-timeout=info", "FD2=nope", "x", "=", "nope=error"]),
+    ("--fail-on", ["error", "warning", "info", "nope"]),
+    ("--format", ["text", "json", "sarif", "github", "xml"]),
+    ("--exclude", ["*.py", "**", "[", "job*", ""]),
+    ("--config", ["{dir}/pyproject.toml", "/nope.toml", "{dir}"]),
+]  # fmt: skip
+LINT_FLAGS = ["--exit-zero", "--disable-noqa", "--isolated", "--quiet"]
+PYPROJECT = """[tool.flinkdoctor]
+flink-version = "1.20"
+[tool.flinkdoctor.lint]
+select = ["ALL"]
+ignore = ["FD206"]
+fail-on = "warning"
+severity = { "no-idle-timeout" = "error" }
+exclude = ["build"]
+"""
+
+
+def _flags(rng: random.Random, flags: list[str]) -> list[str]:
+    return [flag for flag in flags if rng.random() < 0.15]
+
 
 def _small_events(rng: random.Random) -> bytes:
     return b"\n".join(
@@ -245,7 +286,9 @@ def _script_and_events(rng: random.Random) -> tuple[str, str, bytes]:
 
 
 def make_case(rng: random.Random) -> Case:
-    command = rng.choices(["simulate-windows", "check-pattern", "sample"], [5, 4, 1])[0]
+    command = rng.choices(
+        ["simulate-windows", "check-pattern", "sample", "explain", "lint"], [5, 4, 1, 5, 3]
+    )[0]
     suffix, script_text, events = _script_and_events(rng)
     script_name = f"job{suffix}"
     script = script_text.encode("utf-8", "surrogatepass")
@@ -281,6 +324,25 @@ def make_case(rng: random.Random) -> Case:
         else:
             args = [command, "--ddl", f"{{dir}}/{script_name}", "--events", "{dir}/events.jsonl"]
         args += _option_noise(rng, CHECK_OPTIONS)
+    elif command == "explain":
+        source = "-" if rng.random() < 0.15 else "{dir}/events.jsonl"
+        if source == "-":
+            stdin = events
+        args = [command, f"{{dir}}/{script_name}", "--events", source]
+        args += _option_noise(rng, EXPLAIN_OPTIONS) + _flags(rng, EXPLAIN_FLAGS)
+    elif command == "lint":
+        if rng.random() < 0.3:
+            files["pyproject.toml"] = _mutate_text(rng, PYPROJECT, rng.randrange(0, 4)).encode(
+                "utf-8", "surrogatepass"
+            )
+        if rng.random() < 0.2:  # a second file, so a folder holds one good and one mutated
+            other = rng.choice(SCRIPTS)
+            files[f"other{other.suffix}"] = other.read_bytes()
+        paths = [
+            rng.choice([f"{{dir}}/{script_name}", "{dir}", "{dir}/*.sql", "{dir}/**/*", "/nope"])
+            for _ in range(rng.randrange(1, 3))
+        ]
+        args = [command, *paths, *_option_noise(rng, LINT_OPTIONS), *_flags(rng, LINT_FLAGS)]
     else:
         args = [command, "-b", "127.0.0.1:9", "-t", rng.choice(["t", "", "[/]"])]
         args += _option_noise(rng, SAMPLE_OPTIONS)
@@ -291,10 +353,15 @@ def make_case(rng: random.Random) -> Case:
                 rng, "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\nsasl.password=x\n", 3
             ).encode("utf-8", "surrogatepass")
             args += ["--kafka-config", "{dir}/client.properties"]
-    if command != "sample" and rng.random() < 0.1:  # a live read that cannot connect
+    if command not in ("sample", "lint") and rng.random() < 0.1:  # a live read, refused
         args = [a for a in args if a not in ("--events", "{dir}/events.jsonl", "-")]
         args += ["-b", "127.0.0.1:9", "--timeout", "1"]
     return Case(args, files, stdin)
+
+
+QUIET_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, ResourceWarning)
+"""Warnings Python does not show a user by default; any other one (a SyntaxWarning about the
+user's own job, say) reaches their terminal and counts as a problem."""
 
 
 class CaseTimeout(BaseException):  # not an Exception: nothing may swallow it
@@ -316,6 +383,17 @@ def _time_limit(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+@contextlib.contextmanager
+def _inside(folder: Path) -> Iterator[None]:
+    """``contextlib.chdir`` (Python 3.11+), for 3.10."""
+    previous = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
 def run_case(case: Case, where: Path) -> tuple[int | str, str, str]:
     """(exit code or "timeout", stdout, stderr) of one case, run in-process."""
     where.mkdir(parents=True, exist_ok=True)
@@ -327,9 +405,12 @@ def run_case(case: Case, where: Path) -> tuple[int | str, str, str]:
     sys.argv = argv
     sys.stdin = io.TextIOWrapper(io.BytesIO(case.stdin), encoding="utf-8")
     code: int | str = 0
+    caught: list[warnings.WarningMessage] = []
     try:
         with (
+            warnings.catch_warnings(record=True) as caught,
             _time_limit(CASE_SECONDS),
+            _inside(where),  # an output named by a bare number lands in the case
             contextlib.redirect_stdout(out),
             contextlib.redirect_stderr(err),
         ):
@@ -340,7 +421,9 @@ def run_case(case: Case, where: Path) -> tuple[int | str, str, str]:
         code = "timeout"
     finally:
         sys.argv, sys.stdin = saved
-    return code, out.getvalue(), err.getvalue()
+    shown = [w for w in caught if not issubclass(w.category, QUIET_WARNINGS)]
+    said = "".join(f"{w.category.__name__}: {w.message}\n" for w in shown)  # as Python prints
+    return code, out.getvalue(), err.getvalue() + said
 
 
 def problems(code: int | str, out: str, err: str) -> list[str]:
@@ -349,6 +432,8 @@ def problems(code: int | str, out: str, err: str) -> list[str]:
         found.append(f"exit {code}")
     if "Traceback" in err or "Traceback" in out:
         found.append("traceback")
+    if "Warning: " in err:
+        found.append("a Python warning")
     if "internal error" in err:
         found.append("internal error")
     if code in (2, 3) and not err.strip():

@@ -54,3 +54,21 @@ def test_fixtures_combined(parts: list[str]) -> None:
 def test_mutated_scripts(base: str, at: int, cut: int, insert: str) -> None:
     at = at % (len(base) + 1)
     lint_checked(base[:at] + insert + base[at + cut :])
+
+
+def test_an_edit_of_a_line_that_holds_a_secret_is_not_shown() -> None:
+    """Found by the mutation property: the pattern fix replaced a whole line that also held a
+    password; the fix keeps its words and drops the replacement lines."""
+    text = (
+        "CREATE TABLE t (s STRING, ts AS TO_TIMESTAMP(s, 'yyyy-MM-ddTHH:mm:ss'), "
+        "WATERMARK FOR ts AS ts) WITH ('connector' = 'kafka', 'password' = 'p4ss-w0rd');"
+    )
+    [invalid] = [
+        f
+        for f in check_script(load_for_lint(text, "f.sql"), text=text)
+        if f.name == "pattern-invalid"
+    ]
+    assert invalid.fix is not None and invalid.fix.edits == ()
+    assert invalid.fix.text.startswith("quote the literal text: 'yyyy-MM-dd''T''HH:mm:ss'")
+    assert "p4ss-w0rd" not in repr(invalid)
+    lint_checked(text)

@@ -320,6 +320,14 @@ GROUP BY window_start, window_end, host;
     names = [f["name"] for f in doc["findings"]]
     assert "startup-group-offsets" in names
     assert doc["queries"][0]["arrival"] == "backlog"
+    finding = next(f for f in doc["findings"] if f["name"] == "startup-group-offsets")
+    # real Flink fails a fresh group (corpus case 53): said plainly, with what the replay assumed
+    assert "fails at start" in finding["message"]
+    assert "unless consumer group" in finding["message"]
+    assert "offline tool cannot see" in finding["message"]
+    assert "the replay assumed" in finding["message"]
+    assert finding["evidence"]["committed_offsets"] == "unknown offline"
+    assert finding["evidence"]["arrival"] == "backlog"
 
 
 @pytest.mark.parametrize(

@@ -307,7 +307,9 @@ GROUP BY window_start, window_end, host;
 
 def test_group_offsets_without_reset(tmp_path: Path) -> None:
     body = (
-        SOURCE.replace("'scan.startup.mode' = 'earliest-offset',", "")
+        SOURCE.replace(
+            "'scan.startup.mode' = 'earliest-offset',", "'properties.group.id' = 'reports',"
+        )
         + PRINT_SINK.format(n=1)
         + """
 INSERT INTO out_1
@@ -323,7 +325,7 @@ GROUP BY window_start, window_end, host;
     finding = next(f for f in doc["findings"] if f["name"] == "startup-group-offsets")
     # real Flink fails a fresh group (corpus case 53): said plainly, with what the replay assumed
     assert "fails at start" in finding["message"]
-    assert "unless consumer group" in finding["message"]
+    assert "unless consumer group 'reports'" in finding["message"]
     assert "offline tool cannot see" in finding["message"]
     assert "the replay assumed" in finding["message"]
     assert finding["evidence"]["committed_offsets"] == "unknown offline"

@@ -29,16 +29,25 @@ from flinkdoctor.diagnosis.rowtime_data import DataCause, check_rowtime_data, op
 from flinkdoctor.diagnosis.sinks import sink_visibility, source_findings
 from flinkdoctor.engine import Overrides, SimulationResult, build_plan, simulate, windowed_queries
 from flinkdoctor.engine.arrival import ArrivalMode
-from flinkdoctor.errors import FlinkDoctorError, InputError, Location
+from flinkdoctor.errors import FlinkDoctorError, Location
 from flinkdoctor.events import Record
 from flinkdoctor.findings import Finding, Fix, Severity, Verification
 from flinkdoctor.lint import check_script
+from flinkdoctor.lint.sources import source_reads
 from flinkdoctor.sql import load_script
 from flinkdoctor.sql import model as m
 
 EventsFactory = Callable[[], Iterable[Record]]
 
-VERDICTS = ("rows", "empty", "fails")
+VERDICTS = ("rows", "empty", "fails", "unknown")
+"""``unknown``: the script has no windowed query, so nothing was replayed (static and data checks
+only)."""
+
+NO_WINDOWED_QUERY = (
+    "the script has no windowed query (a SELECT with a window TVF or GROUP BY "
+    "TUMBLE/HOP/SESSION): nothing was replayed, so the rows the sink gets are not known; "
+    "the static checks and the data checks against each source's rowtime ran"
+)
 
 # Most likely cause of an empty or wrong sink first (within one severity).
 _PRIORITY = (
@@ -140,6 +149,8 @@ class ExplainResult:
 
 
 def verdict_sentence(verdict: str, sink_rows: int) -> str:
+    if verdict == "unknown":
+        return "not known: the script has no windowed query to replay"
     if verdict == "fails":
         if sink_rows:
             return f"the job fails and restarts, after the sink received {sink_rows} row(s)"
@@ -170,11 +181,7 @@ def explain(
     placeholders = tuple(dict.fromkeys(h.python for h in script.holes))
     queries = windowed_queries(script)
     if not queries:
-        raise InputError(
-            "the script has no windowed query (a SELECT with a window TVF or GROUP BY "
-            "TUMBLE/HOP/SESSION): nothing to replay",
-            Location(source_name),
-        )
+        return _without_replay(script, script_text, source_name, events_factory, opts)
     sample = list(itertools.islice(events_factory(), opts.data_sample))
     assumptions: list[str] = []
     if opts.live_sample:
@@ -306,6 +313,66 @@ def explain(
         fix=fix,
         fixed_text=fixed_text,
         records=records,
+        assumptions=tuple(dict.fromkeys(assumptions)),
+        placeholders=placeholders,
+    )
+
+
+def _without_replay(
+    script: m.Script,
+    script_text: str,
+    source_name: str,
+    events_factory: EventsFactory,
+    opts: ExplainOptions,
+) -> ExplainResult:
+    """No windowed query: what can be known without a replay. The static rules, and the data
+    against every source table with a rowtime; fixes are shown but not verified (there is no
+    replay to verify them with)."""
+    sample = list(itertools.islice(events_factory(), opts.data_sample))
+    assumptions = [NO_WINDOWED_QUERY]
+    if opts.live_sample:
+        assumptions.append(f"events: a live sample of the topic ({len(sample)} read)")
+    causes: list[DataCause] = []
+    for read in source_reads(script):
+        if read.table.watermark is None:
+            continue
+        data = check_rowtime_data(script, script_text, read.table, sample)
+        causes += data.causes
+        assumptions += [f"{read.table.name}: {note}" for note in data.notes]
+    lint = check_script(script)
+    causes, lint = _fold_invalid_pattern(causes, lint)
+    data_findings = _dedupe([c.finding for c in causes])
+    taken = {(f.name, f.location.line if f.location else 0) for f in data_findings}
+    data_names = {f.name for f in data_findings}
+    findings = data_findings + [
+        f
+        for f in lint
+        if (f.name, f.location.line if f.location else 0) not in taken and f.name not in data_names
+    ]
+    rowtime_ops = tuple(dict.fromkeys(op for c in causes for op in c.ops))
+    rowtime_text = "; ".join(dict.fromkeys(c.fix_text for c in causes if c.fix_text))
+    edits = build_edits(script_text, source_name, rowtime_ops) if rowtime_ops else ()
+    out = [
+        f.with_fix(Fix(rowtime_text, edits, None))
+        if edits and f in data_findings and causes[data_findings.index(f)].ops
+        else f
+        for f in findings
+    ]
+    placeholders = tuple(dict.fromkeys(h.python for h in script.holes))
+    if placeholders:
+        assumptions.append(
+            "unresolved in the job (pass --env NAME=VALUE): " + ", ".join(placeholders)
+        )
+    return ExplainResult(
+        source=source_name,
+        script_text=script_text,
+        verdict="unknown",
+        sink_rows=0,
+        findings=tuple(sorted(out, key=_rank)),
+        queries=(),
+        fix=Fix(rowtime_text, edits, None) if edits else None,
+        fixed_text=apply_edits(script_text, edits) if edits else None,
+        records=len(sample),
         assumptions=tuple(dict.fromkeys(assumptions)),
         placeholders=placeholders,
     )

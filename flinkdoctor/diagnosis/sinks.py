@@ -218,26 +218,60 @@ def _startup(
                         "R5.7",
                     )
                 )
-        elif mode == "group-offsets" and not any(f.name == "startup-group-offsets" for f in lint):
-            reset = options.get("properties.auto.offset.reset")
-            if reset is None:
-                entry = kind("startup-group-offsets")
-                out.append(
-                    Finding(
-                        entry.code,
-                        entry.name,
-                        entry.severity,
-                        f"{table.name} starts from the committed offsets of its consumer group "
-                        "(scan.startup.mode defaults to 'group-offsets') with no "
-                        "properties.auto.offset.reset: a new group without committed offsets "
-                        "fails at start instead of reading",
-                        table.location,
-                        {"table": str(table.name), "scan.startup.mode": mode},
-                        None,
-                        "R5.7",
-                    )
-                )
+        elif mode == "group-offsets" and options.get("properties.auto.offset.reset") is None:
+            out.append(_group_offsets(table, options, report, lint))
     return out
+
+
+def _group_offsets(
+    table: m.CreateTable, options: Mapping[str, str], report: Any, lint: Sequence[Finding]
+) -> Finding:
+    """The start from committed offsets, said as explain can: whether the group has committed
+    offsets is in the broker, not in the script or the events, so the replay had to assume it."""
+    group = options.get("properties.group.id")
+    said = (
+        "'scan.startup.mode' = 'group-offsets'"
+        if "scan.startup.mode" in options
+        else "no 'scan.startup.mode' (the default is 'group-offsets')"
+    )
+    if group is None:
+        message = (
+            f"{table.name} has {said} and no 'properties.group.id': Flink rejects the table at "
+            "planning (group.id is required when using committed offsets)"
+        )
+    else:
+        message = (
+            f"{table.name} has {said} and no 'properties.auto.offset.reset': the job fails at "
+            "start (NoOffsetForPartitionException: no reset policy) unless consumer group "
+            f"'{group}' already has committed offsets for every partition of the topic, which an "
+            "offline tool cannot see (check with kafka-consumer-groups.sh --describe --group "
+            f"{group}); a new or expired group has none"
+        )
+    message += (
+        f"; the replay assumed the group's offsets exist and point at the first given event of "
+        f"each partition, read as a backlog (arrival '{report.arrival}')"
+    )
+    evidence: dict[str, Any] = {
+        "table": str(table.name),
+        "scan.startup.mode": "group-offsets",
+        "group_id": group,
+        "committed_offsets": "unknown offline",
+        "assumed": "committed offsets at the first given event of each partition",
+        "arrival": report.arrival,
+    }
+    existing = [f for f in lint if f.name == "startup-group-offsets"]
+    entry = existing[0] if existing else None
+    default = kind("startup-group-offsets")
+    return Finding(
+        default.code,
+        default.name,
+        entry.severity if entry is not None else default.severity,
+        message,
+        entry.location if entry is not None else table.location,
+        {**(entry.evidence if entry is not None else {}), **evidence},
+        entry.fix if entry is not None else None,
+        "R5.7",
+    )
 
 
 def _window_size(result: Any) -> int | None:

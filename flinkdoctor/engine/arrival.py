@@ -50,7 +50,9 @@ def _live(records: Iterable[Record]) -> Iterator[tuple[int, Record]]:
             )
         if first is None:
             first = ts
-        now = max(now, ts - first)
+        ahead = ts - first
+        if ahead > now:  # never back in time
+            now = ahead
         yield now, record
 
 

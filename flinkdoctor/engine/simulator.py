@@ -7,6 +7,7 @@ streamed, timelines and the dropped-record list are capped).
 from __future__ import annotations
 
 import gc
+import heapq
 import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -330,12 +331,13 @@ class _Simulation:
 
     def _deadline(self) -> int | None:
         """Earliest processing time at which a timer could matter without new records."""
-        parts: list[KafkaSourceReaderWatermarks | WatermarkAssigner] = [
-            *self.readers,
-            *self.assigners,
-        ]
-        ds = [d for d in (c.next_deadline() for c in parts) if d is not None]
-        return min(ds) if ds else None
+        low: int | None = None
+        for parts in (self.readers, self.assigners):
+            for part in parts:
+                d = part.next_deadline()
+                if d is not None and (low is None or d < low):
+                    low = d
+        return low
 
     def _fire_timers(self, until: int) -> None:
         """Fire every periodic timer and checkpoint due at or before ``until``, in time order,
@@ -464,6 +466,14 @@ class _Simulation:
         tumble = isinstance(op, SlicingWindowOperator) and isinstance(op.assigner, TumblingAssigner)
         size = plan.size
         off = plan.offset
+        # the legacy group window's TUMBLE (``AlignedWindowOperator.process``'s fast case), inlined
+        aligned = op if isinstance(op, AlignedWindowOperator) and op.fast_tumble else None
+        if aligned is not None:
+            a_assigner = aligned.assigner
+            assert isinstance(a_assigner, TumblingAssigner)
+            a_size, a_off = a_assigner.size, a_assigner.offset
+            a_state, a_starts, a_timers = aligned.state, aligned.starts, aligned.timers
+            a_new, a_update = aligned.new_acc, aligned.update
         count = self.count
         hot = plan.hot if fast_split and locals_ and tumble else None
         last_t = self.last_record_time
@@ -555,6 +565,20 @@ class _Simulation:
             elif slicing is not None:
                 if not slicing.process_record(key, ts, vals, (rec, rt)):
                     self._dropped(rec, rt, 1)
+            elif aligned is not None:
+                end = ts - (ts - a_off) % a_size + a_size
+                if end - 1 <= aligned.progress:
+                    self._dropped(rec, rt, 1)
+                else:
+                    d = a_state.get(end)
+                    if d is None:
+                        d = a_state[end] = {}
+                        a_starts[end] = end - a_size
+                        heapq.heappush(a_timers, (end - 1, end))
+                    acc = d.get(key)
+                    if acc is None:
+                        acc = d[key] = a_new()
+                    a_update(acc, vals)
             elif not op.process(key, ts, vals):  # type: ignore[union-attr]
                 self._dropped(rec, rt, 1)
             if fast_split:

@@ -127,14 +127,23 @@ class KafkaSourceReaderWatermarks:
         """``triggerPeriodicEmit``: every split's generator, then the multiplexer, then main."""
         if not self.periodic_enabled:
             return
+        # Only what changes is emitted: a split whose watermark neither rises nor leaves idleness
+        # would re-emit what the multiplexer and the timeline already hold, and the combined
+        # watermark only moves when a split's watermark or idleness does (or, all idle, when the
+        # main output's idleness does): the outputs are those of emitting every time.
+        changed = False
+        on_event = self.on_event
         for split in self.splits.values():
             if split.idleness is not None and split.idleness.check_if_idle(now):
                 if not split.idle:
                     split.idle = True
+                    changed = True
                     self.timeline.record(split.name, now, split.watermark, True, count)
-            elif not self.on_event:
+            elif not on_event and (split.idle or split.generated > split.watermark):
+                changed = True
                 self._split_emit(split, now, count, immediate=False)
-        self._update_combined(now, count)
+        if changed or self.combined_idle:
+            self._update_combined(now, count)
         if self.main_idleness is not None:
             if self.main_idleness.check_if_idle(now):
                 if not self.main_idle:
@@ -157,9 +166,9 @@ class KafkaSourceReaderWatermarks:
             return  # an empty split list emits nothing (R2.1, R2.3)
         active = [s.watermark for s in self.splits.values() if not s.idle]
         self.combined_idle = not active
-        if active and min(active) > self.combined:
-            self.combined = min(active)
-            self._emit(self.combined, now, count)
+        if active and (low := min(active)) > self.combined:
+            self.combined = low
+            self._emit(low, now, count)
         elif self.combined_idle:
             self.split_local_idle = True
             self._maybe_mark_idle(now, count)

@@ -16,6 +16,10 @@ class WatermarkPoint(NamedTuple):
     """How many input records had been read when this point was recorded."""
 
 
+_point = tuple.__new__
+"""``WatermarkPoint(...)`` without the named tuple's Python-level ``__new__`` (one per point)."""
+
+
 class TimelineRecorder:
     """Keeps every change of each input until ``cap`` points, then thins to every other point
     (keeping the first and the latest) so a picture of the whole run survives."""
@@ -42,10 +46,10 @@ class TimelineRecorder:
             return
         self._last[name] = state
         series = self.points.get(name)
-        if series is None:
+        if series is None:  # ``points`` and ``order`` hold the same names (see ``declare``)
             series = self.points[name] = []
             self.order.append(name)
-        series.append(WatermarkPoint(at, watermark, idle, records))
+        series.append(_point(WatermarkPoint, (at, watermark, idle, records)))
         if len(series) > self._cap:
             latest = series[-1]
             del series[1:-1:2]

@@ -42,7 +42,7 @@ h3 { font-size: 15px; margin: 0; }
 .sub { color: var(--mute); font-size: 13px; word-break: break-all; }
 .verdict { border-radius: 10px; padding: 16px 20px; margin: 16px 0; color: #fff; }
 .verdict.rows { background: var(--ok); } .verdict.empty, .verdict.fails { background: var(--err); }
-.verdict.rows.warned { background: var(--warn); }
+.verdict.rows.warned, .verdict.unknown { background: var(--warn); }
 .verdict .big { font-size: 22px; font-weight: 650; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 14px 18px;
   margin: 12px 0; }
@@ -109,6 +109,8 @@ def _verdict(result: ExplainResult) -> str:
     ]
     if top is not None and top.severity.value != "info":
         lines.append(f"<div>Top cause: <b>{_e(top.name)}</b>: {_e(top.message)}</div>")
+    elif result.verdict == "unknown":
+        lines.append("<div>No windowed query to replay: static and data checks only.</div>")
     elif top is None or result.exit_code == 0:
         lines.append("<div>No cause found: the sink gets its rows.</div>")
     lines.append("</section>")

@@ -16,7 +16,12 @@ from flinkdoctor.diagnosis.explain import ExplainResult
 from flinkdoctor.findings import Finding, Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-_VERDICT_STYLE = {"rows": "bold green", "empty": "bold red", "fails": "bold red"}
+_VERDICT_STYLE = {
+    "rows": "bold green",
+    "empty": "bold red",
+    "fails": "bold red",
+    "unknown": "bold yellow",
+}
 _EVIDENCE_SHOWN = 8
 
 
@@ -33,7 +38,12 @@ def render_explain(result: ExplainResult, console: Console) -> None:
     console.print(verdict)
     console.print(head, style="dim")
     top = result.top
-    if top is None or top.severity is not Severity.ERROR:
+    if result.verdict == "unknown":
+        found = "an error-level cause" if result.exit_code else "no error-level cause"
+        console.print(
+            Text(f"No windowed query to replay; the static and data checks found {found}.")
+        )
+    elif top is None or top.severity is not Severity.ERROR:
         console.print(Text("No error-level cause found: the job works on these events.", "green"))
     console.print()
     if top is not None:

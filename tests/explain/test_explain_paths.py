@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
-from tests.explain.conftest import SEED, run, run_json
+from tests.explain.conftest import SCHEMA, SEED, run, run_json
 
 E1_E6 = SEED / "case2_events.jsonl"  # the seed's six events on 3 partitions
 
@@ -307,7 +308,9 @@ GROUP BY window_start, window_end, host;
 
 def test_group_offsets_without_reset(tmp_path: Path) -> None:
     body = (
-        SOURCE.replace("'scan.startup.mode' = 'earliest-offset',", "")
+        SOURCE.replace(
+            "'scan.startup.mode' = 'earliest-offset',", "'properties.group.id' = 'reports',"
+        )
         + PRINT_SINK.format(n=1)
         + """
 INSERT INTO out_1
@@ -320,6 +323,14 @@ GROUP BY window_start, window_end, host;
     names = [f["name"] for f in doc["findings"]]
     assert "startup-group-offsets" in names
     assert doc["queries"][0]["arrival"] == "backlog"
+    finding = next(f for f in doc["findings"] if f["name"] == "startup-group-offsets")
+    # real Flink fails a fresh group (corpus case 53): said plainly, with what the replay assumed
+    assert "fails at start" in finding["message"]
+    assert "unless consumer group 'reports'" in finding["message"]
+    assert "offline tool cannot see" in finding["message"]
+    assert "the replay assumed" in finding["message"]
+    assert finding["evidence"]["committed_offsets"] == "unknown offline"
+    assert finding["evidence"]["arrival"] == "backlog"
 
 
 @pytest.mark.parametrize(
@@ -389,3 +400,41 @@ def test_cast_of_iso_strings_fails_and_to_timestamp_fixes_it(tmp_path: Path) -> 
         "  ts AS TO_TIMESTAMP(event_time, 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z'''),"
     ]
     assert doc["fix"]["verified"]["sink_rows"] == 2
+
+
+def test_no_windowed_query_runs_static_and_data_checks(tmp_path: Path) -> None:
+    """No windowed query: nothing to replay, yet the lint rules and the data checks still run
+    (here the DDL reads event_timestamp, the events carry event_time), and the report says so."""
+    body = (
+        SOURCE.replace("event_time VARCHAR", "event_timestamp VARCHAR").replace(
+            "TO_TIMESTAMP(event_time,", "TO_TIMESTAMP(event_timestamp,"
+        )
+        + PRINT_SINK.format(n=1)
+        + "\nINSERT INTO out_1\nSELECT ts, host, CAST(1 AS BIGINT) FROM src;\n"
+    )
+    code, doc = run_json(str(_script(tmp_path, body)), "--events", str(E1_E6))
+    assert code == 1
+    assert doc["verdict"] == "unknown"
+    assert doc["sink_rows"] == 0
+    assert doc["queries"] == []
+    assert doc["verdict_text"] == "not known: the script has no windowed query to replay"
+    assert doc["findings"][0]["name"] == "rowtime-field-missing"
+    assert "event_time" in json.dumps(doc["findings"][0]["evidence"])
+    assert doc["findings"][0]["fix"]["edits"]  # shown, but there is no replay to verify it
+    assert doc["findings"][0]["fix"]["verified"] is None
+    assert any("no windowed query" in a for a in doc["assumptions"])
+    jsonschema.validate(doc, json.loads(SCHEMA.read_text()))
+    page = tmp_path / "report.html"
+    code, text = run(str(_script(tmp_path, body)), "--events", str(E1_E6), "--html", str(page))
+    assert 'data-verdict="unknown"' in page.read_text()
+    assert code == 1
+    assert "Verdict: not known: the script has no windowed query to replay" in text
+    assert "No windowed query to replay" in text
+
+
+def test_no_windowed_query_healthy_exits_0(tmp_path: Path) -> None:
+    body = SOURCE + PRINT_SINK.format(n=1) + "\nINSERT INTO out_1\nSELECT ts, host, 1 FROM src;\n"
+    code, doc = run_json(str(_script(tmp_path, body)), "--events", str(E1_E6))
+    assert code == 0
+    assert doc["verdict"] == "unknown"
+    assert [f for f in doc["findings"] if f["severity"] == "error"] == []

@@ -11,7 +11,6 @@ command runs, after the input has been checked, so an input error stays cheap.
 
 from __future__ import annotations
 
-import enum
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -35,6 +34,14 @@ from flinkdoctor.cli.live import (
     sample_live,
 )
 from flinkdoctor.cli.progress import QuietOpt, Work, stderr_console, wanted
+from flinkdoctor.cli.replay_options import (
+    Arrival,
+    FlinkVersionOpt,
+    ParallelismOpt,
+    PartitionsOpt,
+    SetOpt,
+    key_values,
+)
 from flinkdoctor.errors import InputError
 from flinkdoctor.files import check_writable, write_text
 
@@ -88,14 +95,6 @@ HELP = command_help(
 )
 
 
-class Arrival(str, enum.Enum):
-    """``--arrival``: how records reach the source in processing time."""
-
-    file = "file"
-    live = "live"
-    backlog = "backlog"
-
-
 def explain_command(
     script: Annotated[
         Path, typer.Argument(metavar="SCRIPT", help="Flink SQL script or PyFlink .py job.")
@@ -132,31 +131,9 @@ def explain_command(
             "environment).",
         ),
     ] = None,
-    settings: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--set", metavar="KEY=VALUE", help="Overrides a SET of the script (repeatable)."
-        ),
-    ] = None,
-    partitions: Annotated[
-        int | None,
-        typer.Option(
-            "--partitions",
-            min=1,
-            metavar="N",
-            help="Kafka partitions (default: from the events' envelopes, else 1).",
-        ),
-    ] = None,
-    parallelism: Annotated[
-        int | None,
-        typer.Option(
-            "--parallelism",
-            min=1,
-            max=32768,
-            metavar="N",
-            help="Overrides parallelism.default (Flink's maximum: 32768).",
-        ),
-    ] = None,
+    settings: SetOpt = None,
+    partitions: PartitionsOpt = None,
+    parallelism: ParallelismOpt = None,
     arrival: Annotated[
         Arrival | None,
         typer.Option(
@@ -167,14 +144,7 @@ def explain_command(
             "backlog, files in order).",
         ),
     ] = None,
-    flink_version: Annotated[
-        str,
-        typer.Option(
-            "--flink-version",
-            metavar="VERSION",
-            help="1.16-1.20 (the newest patch release unless given, e.g. 1.20.0) or 2.x.",
-        ),
-    ] = "1.20",
+    flink_version: FlinkVersionOpt = "1.20",
     html: Annotated[
         Path | None,
         typer.Option(
@@ -203,8 +173,11 @@ def explain_command(
     from flinkdoctor.events.redact import secret_literals
 
     guard.remember_secrets(secret_literals(text))  # masked in any message, parse errors too
-    environ = {**os.environ, **_pairs("--env", env or [])}
-    overrides = _pairs("--set", settings or [])
+    environ = {
+        **os.environ,
+        **key_values("--env", env or [], strip_values=False, shape="NAME=VALUE"),
+    }
+    overrides = key_values("--set", settings or [], strip_values=False, shape="NAME=VALUE")
     if events is not None and (bootstrap_server or topic or kafka_config or kafka_option):
         raise InputError("give --events or Kafka options (--bootstrap-server/--topic), not both")
     if events is not None and str(events) != "-" and not _is_file(events):
@@ -295,16 +268,6 @@ def _same_file(target: Path, script: Path) -> bool:
         return target.resolve() == script.resolve()
     except (OSError, RuntimeError):  # a symlink loop: not the script we can read
         return False
-
-
-def _pairs(option: str, pairs: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise InputError(f"{option} expects NAME=VALUE, got {pair!r}")
-        out[key.strip()] = value
-    return out
 
 
 def _write_fixed(result: ExplainResult, target: Path, notes: Console) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import enum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -47,6 +46,14 @@ from flinkdoctor.cli.live import (
     sample_live,
 )
 from flinkdoctor.cli.progress import QuietOpt, Work, wanted
+from flinkdoctor.cli.replay_options import (
+    Arrival,
+    FlinkVersionOpt,
+    ParallelismOpt,
+    PartitionsOpt,
+    SetOpt,
+    key_values,
+)
 from flinkdoctor.errors import InputError, Location
 from flinkdoctor.events.formats import MAX_PARTITION_ID, partition_id_problem
 from flinkdoctor.files import check_writable, open_binary, read_chunks, write_text
@@ -92,14 +99,6 @@ HELP = command_help(
 )
 
 
-class Arrival(str, enum.Enum):
-    """``--arrival``: how records reach the source in processing time."""
-
-    file = "file"
-    live = "live"
-    backlog = "backlog"
-
-
 _PARTITION = re.compile(rb'"partition"\s*:\s*(-?\d+)')
 _OFFSET = re.compile(rb'"offset"\s*:')
 
@@ -125,31 +124,9 @@ def simulate_windows(
             help="Source table the events feed (default: the one the query reads).",
         ),
     ] = None,
-    settings: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--set", metavar="KEY=VALUE", help="Overrides a SET of the script (repeatable)."
-        ),
-    ] = None,
-    partitions: Annotated[
-        int | None,
-        typer.Option(
-            "--partitions",
-            min=1,
-            metavar="N",
-            help="Kafka partitions (default: from the events' envelopes, else 1).",
-        ),
-    ] = None,
-    parallelism: Annotated[
-        int | None,
-        typer.Option(
-            "--parallelism",
-            min=1,
-            max=32768,
-            metavar="N",
-            help="Overrides parallelism.default (Flink's maximum: 32768).",
-        ),
-    ] = None,
+    settings: SetOpt = None,
+    partitions: PartitionsOpt = None,
+    parallelism: ParallelismOpt = None,
     arrival: Annotated[
         Arrival,
         typer.Option(
@@ -173,15 +150,7 @@ def simulate_windows(
             "unless scan.bounded.mode).",
         ),
     ] = None,
-    flink_version: Annotated[
-        str,
-        typer.Option(
-            "--flink-version",
-            metavar="VERSION",
-            help="1.16-1.20 (the newest patch release unless given, e.g. 1.20.0) or 2.x; rules "
-            "that differ by version follow it.",
-        ),
-    ] = "1.20",
+    flink_version: FlinkVersionOpt = "1.20",
     query: Annotated[
         int | None,
         typer.Option(
@@ -236,7 +205,7 @@ def simulate_windows(
     from flinkdoctor.render.simulation_json import simulation_json
     from flinkdoctor.render.simulation_text import render_simulation
 
-    overrides_map = _settings(settings or [])
+    overrides_map = key_values("--set", settings or [])
     records: Iterable[Record]
     if events is None:
         live = sample_live(
@@ -327,16 +296,6 @@ def _with_query_note(
         f"query 0. Replay another with --query N (e.g. --query 1)"
     )
     return replace(result, notes=(*result.notes, note))
-
-
-def _settings(pairs: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise InputError(f"--set expects KEY=VALUE, got {pair!r}")
-        out[key.strip()] = value.strip()
-    return out
 
 
 def _scan_partitions(path: Path, name: str) -> int | None:

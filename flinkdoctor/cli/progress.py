@@ -25,6 +25,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from flinkdoctor.render.console import make_console
+
 T = TypeVar("T")
 
 DELAY = 1.0
@@ -43,8 +45,6 @@ QuietOpt = Annotated[
 
 def stderr_console(quiet: bool = False) -> Console:
     """The console for notes on stderr: silent with ``--quiet``; user text is never markup."""
-    from flinkdoctor.render.console import make_console
-
     return make_console(stderr=True, quiet=quiet)
 
 
@@ -72,7 +72,7 @@ class Work:
             TimeElapsedColumn(),
         ]
         self._progress = Progress(
-            *columns, console=Console(stderr=True), transient=True, refresh_per_second=8
+            *columns, console=make_console(stderr=True), transient=True, refresh_per_second=8
         )
         self._task = self._progress.add_task(description, total=total)
 

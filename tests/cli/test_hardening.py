@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import socket
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -432,3 +434,30 @@ def test_a_file_name_too_long_is_one_line_exit_2(
     assert run.code == 2, run.err
     lines = run.err.strip().splitlines()
     assert len(lines) == 1 and TOO_LONG in lines[0] and "internal error" not in lines[0]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["explain", "examples/seed/case2_seed_fixed.py", "--events",
+         "examples/seed/case2_events.jsonl"],
+        ["simulate-windows", "examples/seed/case6_window_not_closed.sql", "--events",
+         "examples/seed/case6_events.jsonl"],
+    ],
+)  # fmt: skip
+def test_a_closed_output_is_not_read_as_findings(args: list[str]) -> None:
+    """`flinkdoctor explain ... | head -1`: rich would exit 1 (= findings, or for explain "an
+    error-level cause") on the closed pipe; the output closed early is exit 141, no message."""
+    root = README.parent
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flinkdoctor", *args],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "COLUMNS": "100"},
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before anything is written
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141
+    assert err == ""

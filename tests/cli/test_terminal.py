@@ -103,6 +103,16 @@ def _everyday(screen: str) -> None:
     assert "{'0'" not in screen  # a Python dict
 
 
+def _shown(*args: str, columns: int, code: int) -> str:
+    """The screen of one command in a terminal ``columns`` wide, after the checks every report
+    passes: the exit ``code``, every line within the width, nothing no person should see."""
+    exit_code, screen, _ = in_terminal(*args, columns=columns)
+    assert exit_code == code
+    _fits(screen, columns)
+    _everyday(screen)
+    return screen
+
+
 def _words(screen: str) -> str:
     """The screen as running text: wrapped lines and table padding joined by single spaces."""
     return re.sub(r"[\s│┃]+", " ", screen)
@@ -110,16 +120,14 @@ def _words(screen: str) -> str:
 
 @pytest.mark.parametrize("columns", WIDTHS)
 def test_simulate_windows_seed_case6_reads_well(columns: int) -> None:
-    code, screen, _ = in_terminal(
+    screen = _shown(
         "simulate-windows",
         str(SEED / "case6_window_not_closed.sql"),
         "--events",
         str(SEED / "case6_events.jsonl"),
         columns=columns,
+        code=1,
     )
-    assert code == 1
-    _fits(screen, columns)
-    _everyday(screen)
     text = _words(screen)
     for host in HOSTS:  # every key whole, on one line
         assert any(f"host={host}" in line for line in screen.splitlines()), host
@@ -134,16 +142,14 @@ def test_simulate_windows_seed_case6_reads_well(columns: int) -> None:
 
 @pytest.mark.parametrize("columns", WIDTHS)
 def test_simulate_windows_seed_case1_names_the_null_rowtime(columns: int) -> None:
-    code, screen, _ = in_terminal(
+    screen = _shown(
         "simulate-windows",
         str(SEED / "case1_seed_original.py"),
         "--events",
         str(SEED / "case1_events.jsonl"),
         columns=columns,
+        code=1,
     )
-    assert code == 1
-    _fits(screen, columns)
-    _everyday(screen)
     text = _words(screen)
     assert "Long.MIN_VALUE (no watermark yet)" in text
     assert "Next step: the rowtime is NULL: fix its conversion" in text
@@ -171,7 +177,7 @@ def test_simulate_windows_seed_case5_failure_names_its_fix(columns: int) -> None
 
 @pytest.mark.parametrize("columns", WIDTHS)
 def test_check_pattern_seed_case1_suggests_the_field_with_the_values(columns: int) -> None:
-    code, screen, _ = in_terminal(
+    screen = _shown(
         "check-pattern",
         "--ddl",
         str(SEED / "case1_seed_original.py"),
@@ -180,10 +186,8 @@ def test_check_pattern_seed_case1_suggests_the_field_with_the_values(columns: in
         "--field",
         "event_time",
         columns=columns,
+        code=1,
     )
-    assert code == 1
-    _fits(screen, columns)
-    _everyday(screen)
     text = _words(screen)
     assert "TO_TIMESTAMP(event_time, 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z''')" in text
     assert "TO_TIMESTAMP(event_timestamp, 'yyyy-MM-dd''T''" not in text
@@ -198,16 +202,14 @@ def _verdict_first(screen: str) -> str:
 
 @pytest.mark.parametrize("columns", WIDTHS)
 def test_explain_seed_case1_shows_both_causes_the_diff_and_the_verified_fix(columns: int) -> None:
-    code, screen, _ = in_terminal(
+    screen = _shown(
         "explain",
         str(SEED / "case1_seed_original.py"),
         "--events",
         str(SEED / "case1_events.jsonl"),
         columns=columns,
+        code=1,
     )
-    assert code == 1
-    _fits(screen, columns)
-    _everyday(screen)
     assert _verdict_first(screen) == "Verdict: the sink receives nothing"
     text = _words(screen)
     top = text.index("Top cause")
@@ -228,16 +230,14 @@ def test_explain_seed_case1_shows_both_causes_the_diff_and_the_verified_fix(colu
 
 @pytest.mark.parametrize("columns", WIDTHS)
 def test_explain_seed_case6_names_the_window_and_what_holds_it(columns: int) -> None:
-    code, screen, _ = in_terminal(
+    screen = _shown(
         "explain",
         str(SEED / "case6_window_not_closed.sql"),
         "--events",
         str(SEED / "case6_events.jsonl"),
         columns=columns,
+        code=1,
     )
-    assert code == 1
-    _fits(screen, columns)
-    _everyday(screen)
     assert _verdict_first(screen) == "Verdict: the sink receives nothing"
     text = _words(screen)
     assert text.index("[FD305 window-not-closed]") < text.index("[FD202 no-idle-timeout]")
@@ -486,18 +486,16 @@ def test_sample_reads_well(kafka_broker: KafkaBroker, columns: int, tmp_path: Pa
     )
     out = tmp_path / "sample.jsonl"
     env = {"KAFKA_BOOTSTRAP_SERVERS": kafka_broker.bootstrap, "KAFKA_TOPIC": topic}
-    code, screen, _ = in_terminal(
+    screen = _shown(
         "sample",
         "--ddl",
         "examples/kafka/pageviews.sql",
         "--out",
         str(out),
-        columns=columns,
         env=env,
+        columns=columns,
+        code=0,
     )
-    assert code == 0
-    _fits(screen, columns)
-    _everyday(screen)
     text = _words(screen)
     assert f"{len(envelopes)} records from {topic}" in text
     assert "Empty partitions: 2" in text

@@ -103,10 +103,10 @@ def _everyday(screen: str) -> None:
     assert "{'0'" not in screen  # a Python dict
 
 
-def _shown(*args: str, columns: int, code: int) -> str:
+def _shown(*args: str, columns: int, code: int, env: dict[str, str] | None = None) -> str:
     """The screen of one command in a terminal ``columns`` wide, after the checks every report
     passes: the exit ``code``, every line within the width, nothing no person should see."""
-    exit_code, screen, _ = in_terminal(*args, columns=columns)
+    exit_code, screen, _ = in_terminal(*args, columns=columns, env=env)
     assert exit_code == code
     _fits(screen, columns)
     _everyday(screen)

@@ -16,6 +16,7 @@ from flinkdoctor.engine.expressions import JsonOptions, Scope, Typed, _json_conv
 from flinkdoctor.engine.expressions_failure import RowFailure
 from flinkdoctor.events.record import Record
 from flinkdoctor.sql import model as m
+from flinkdoctor.timeformat.fastpath import memo_parts
 
 _FAST_TYPES = {
     "VARCHAR": ("str", None),
@@ -166,9 +167,39 @@ class _Builder:
             return None
         self.counter += 1
         raw, var = f"r{self.counter}", f"t{self.counter}"
+        parts = memo_parts(parse)
+        if parts is None:
+            convert = [f"    {var} = {self.closure(parse)}({raw}) if type({raw}) is str else None"]
+        else:  # the memo's lookups inline; a miss calls the conversion (it fills them)
+            memo, width, mid, heads, rests = parts
+            fn, n = self.closure(parse), self.counter
+            self.ns[f"_m{n}"], self.ns[f"_h{n}"], self.ns[f"_r{n}"] = memo, heads, rests
+            lookups = [f"_r{n}.get({raw}[{width}:])"]
+            if mid is not None:
+                lookups = [f"_h{n}.get({raw}[{width}:{mid}])", f"_r{n}.get({raw}[{mid}:])"]
+            convert = [
+                f"    if type({raw}) is str:",
+                f"        {var} = _m{n}.get({raw}[:{width}])",
+                f"        if {var} is not None:",
+            ]
+            for i, lookup in enumerate(lookups):
+                convert += [
+                    f"            a{n}_{i} = {lookup}",
+                    f"            if a{n}_{i} is None:",
+                    f"                {var} = None",
+                ]
+            added = " + ".join(f"a{n}_{i}" for i in range(len(lookups)))
+            convert += [
+                f"            elif {var} is not None:" if len(lookups) > 1 else "            else:",
+                f"                {var} += {added}",
+                f"        if {var} is None:",
+                f"            {var} = {fn}({raw})",
+                "    else:",
+                f"        {var} = None",
+            ]
         self.lines += [
             f"    {raw} = {src}",
-            f"    {var} = {self.closure(parse)}({raw}) if type({raw}) is str else None",
+            *convert,
             f"    if {var} is None and {raw} is not None:",
             "        raise KeyError"
             if self.hand_back

@@ -189,9 +189,12 @@ def _diff(result: ExplainResult, fix: Fix) -> str:
     lines = []
     for line in text.splitlines():
         cls = (
-            "hunk" if line.startswith("@@")
-            else "add" if line.startswith("+") and not line.startswith("+++")
-            else "del" if line.startswith("-") and not line.startswith("---")
+            "hunk"
+            if line.startswith("@@")
+            else "add"
+            if line.startswith("+") and not line.startswith("+++")
+            else "del"
+            if line.startswith("-") and not line.startswith("---")
             else ""
         )
         lines.append(f'<span class="{cls}">{_e(line)}</span>' if cls else _e(line))
@@ -218,8 +221,11 @@ def _query(report: QueryReport) -> str:
         ("table", report.table or "?"),
         ("window", report.window or "?"),
         ("where", str(report.location) if report.location else ""),
-        ("arrival", f"{report.arrival or '?'}" + (f": {report.arrival_reason}"
-                                                   if report.arrival_reason else "")),
+        (
+            "arrival",
+            f"{report.arrival or '?'}"
+            + (f": {report.arrival_reason}" if report.arrival_reason else ""),
+        ),
         ("rows", f"{report.rows} emitted, {report.visible_rows} visible in the sink"),
         ("windows", f"{report.windows_fired} fired, {report.pending_windows} open"),
         ("watermark", _ts(report.final_watermark)),

@@ -18,8 +18,9 @@ Resolution is then plain arithmetic for values that are unambiguous (fields in r
 1800-2200, day-of-week consistent with the date, h/K with ``a``); SMART's day-of-month clamping
 (Feb 30 → Feb 29) is applied, STRICT's (JSON ISO-8601) rejection is left to the interpreter.
 
-Fixed-width patterns also get a prefix memo: the text up to the seconds field is resolved once
-(the events of one minute share it) and only seconds and fraction are read per value.
+Patterns with a fixed-width prefix before the seconds also get a memo (the engine's event-time
+ordered streams): the prefix is resolved once (the events of one minute share it), the tail
+(seconds, fraction, offset) once per distinct text, and a value is the sum of two lookups.
 """
 
 from __future__ import annotations
@@ -314,39 +315,85 @@ def _fixed_width(node: N.Node) -> int | None:
     return None
 
 
-def _tail_piece(node: N.Node, at: int) -> tuple[int, str | None, str] | None:
-    """(width, check, addend) for a fixed-width tail node at offset ``at``: literals, the
-    seconds and a fraction of up to 3 digits; None for anything else."""
-    if isinstance(node, N.CharLiteral | N.StringLiteral):
-        text = node.char if isinstance(node, N.CharLiteral) else node.literal
-        return len(text), f"value[{at}:{at + len(text)}] != {text!r}", ""
-    if (
-        isinstance(node, N.Number)
-        and type(node) is N.Number
-        and node.field == F.SECOND_OF_MINUTE
-        and node.min_width == node.max_width == 2
-    ):
-        return 2, None, f"SEC[value[{at}:{at + 2}]]"
-    if type(node) is N.Fraction and not node.decimal_point and node.subsequent <= 0:
-        width = node.min_width
-        if width == node.max_width and 1 <= width <= 3:
-            return width, None, f"FRAC{width}[value[{at}:{at + width}]]"
-    return None
+def _separable(node: N.Node) -> bool:
+    """A node whose text and value do not depend on the prefix before it: literals, offsets
+    (parsed and ignored), the seconds, a fraction, and optional sections of these."""
+    if isinstance(node, N.CharLiteral | N.StringLiteral | N.OffsetId):
+        return True
+    if type(node) is N.Number:
+        return node.field == F.SECOND_OF_MINUTE and node.sign_style != N.EXCEEDS_PAD
+    if type(node) is N.Fraction:
+        return True
+    if isinstance(node, N.Composite):
+        return all(_separable(n) for n in node.nodes)
+    return False
 
 
-_SEC = {f"{i:02d}": i * 1000 for i in range(60)}
-_FRAC = {w: {f"{i:0{w}d}": i * 10 ** (3 - w) for i in range(10**w)} for w in (1, 2, 3)}
+def _tail_function(nodes: list[N.Node]) -> Fast | None:
+    """``tail text -> seconds * 1000 + millis`` for separable ``nodes`` (None: not certain)."""
+    c = _Compiler()
+    try:
+        regex = c.sequence(nodes, False)
+    except _Unsupported:
+        return None
+    if not c.groups or any(g.slot not in ("ss", "ns") for g in c.groups):
+        return None
+    lines = [
+        "def tail(text):",
+        "    m = match(text)",
+        "    if m is None:",
+        "        return None",
+        "    g = m.groups()",
+        "    try:",
+    ]
+    for i, grp in enumerate(c.groups):
+        expr = grp.convert.format(f"g[{i}]")
+        if grp.optional:
+            lines.append(f"        {grp.slot} = 0 if g[{i}] is None else {expr}")
+        else:
+            lines.append(f"        {grp.slot} = {expr}")
+    lines += ["    except KeyError:", "        return None"]
+    slots = {g.slot for g in c.groups}
+    lines += [f"    {slot} = 0" for slot in ("ss", "ns") if slot not in slots]
+    lines += [
+        "    if ss > 59 or ns > 999999999:",
+        "        return None",
+        "    return ss * 1000 + ns // 1000000",
+    ]
+    namespace: dict[str, Any] = {"match": re.compile(regex).fullmatch, "D2": _D2, **c.tables}
+    exec(compile("\n".join(lines) + "\n", "<flinkdoctor-fastpath-tail>", "exec"), namespace)
+    tail: Fast = namespace["tail"]
+    return tail
+
+
+_MEMO_CAP = 1 << 16
+
+
+def _seconds_cut(tail: list[N.Node]) -> int:
+    """How many tail nodes form its fixed-width head up to and including the seconds (0 if
+    there is none): the tail is memoised in two parts, so each part's table stays small (60
+    seconds; a thousand fractions) and in cache, where one table of whole tails would not."""
+    for i, node in enumerate(tail):
+        if _fixed_width(node) is None:
+            return 0
+        if type(node) is N.Number and node.field == F.SECOND_OF_MINUTE:
+            return i + 1 if i + 1 < len(tail) else 0
+    return 0
 
 
 def _prefix_memo(root: N.Composite, fast: Fast, fallback: Fast | None) -> Fast | None:
-    """Memoise the fixed-width prefix before the seconds (see the module docstring).
+    """Memoise the fixed-width prefix before the seconds, and the tail after it (see the module
+    docstring).
 
-    Only for fully fixed-width patterns: a value of the right length whose prefix was accepted
-    before (as part of a whole value) and whose tail has its literals and in-range digits in place
-    matches the whole regex; the tail's fields (seconds, fraction) only add to the millis."""
+    The tail (seconds, fraction, literals, offsets, optional sections of these) adds
+    ``seconds * 1000 + millis`` to what the prefix resolves to, and its text is valid or not
+    whatever the prefix: so a value whose prefix was accepted before (as part of a whole value)
+    and whose tail was accepted before is accepted, with the sum of the two. The prefix must be
+    fixed-width (its end is a fixed offset) and read nothing past it (``yyyy``'s look-ahead).
+    The same holds between the tail's fixed-width head up to the seconds and the rest."""
     nodes = root.nodes
     split = len(nodes)
-    while split > 0 and _tail_piece(nodes[split - 1], 0) is not None:
+    while split > 0 and _separable(nodes[split - 1]):
         split -= 1
     if split == 0 or split == len(nodes):
         return None
@@ -360,48 +407,65 @@ def _prefix_memo(root: N.Composite, fast: Fast, fallback: Fast | None) -> Fast |
         if getattr(node, "sign_style", None) == N.EXCEEDS_PAD and reach >= width:
             return None  # its look-ahead reaches into the tail
         start += w or 0
-    checks: list[str] = []
-    addends: list[str] = []
-    at = width
-    for node in nodes[split:]:
-        piece = _tail_piece(node, at)
-        assert piece is not None
-        size, check, addend = piece
-        at += size
-        if check:
-            checks.append(check)
-        if addend:
-            addends.append(addend)
-    if not addends:
+    tail_nodes = list(nodes[split:])
+    cut = _seconds_cut(tail_nodes)
+    head = _tail_function(tail_nodes[:cut]) if cut else None
+    rest = _tail_function(tail_nodes[cut:])
+    if rest is None or (cut and head is None):
         return None
+    mid = width + sum(_fixed_width(n) or 0 for n in tail_nodes[:cut])
     miss = "None" if fallback is None else "fallback(value)"
-    lines = [
-        "def memoised(value):",
-        f"    if len(value) != {at}:",
-        f"        return {miss}",
-        f"    base = memo.get(value[:{width}])",
+    lines = ["def memoised(value):", f"    base = memo.get(value[:{width}])"]
+    parts = [("rests", "rest", f"value[{mid}:]")]
+    if cut:
+        parts.insert(0, ("heads", "head", f"value[{width}:{mid}]"))
+    names = [f"a_{fn}" for _, fn, _ in parts]
+    for name, (table, _, text) in zip(names, parts, strict=True):
+        lines.append(f"    {name} = {table}.get({text})")
+    lines += [
+        f"    if base is not None and {' and '.join(f'{n} is not None' for n in names)}:",
+        f"        return base + {' + '.join(names)}",
+    ]
+    for name, (table, fn, text) in zip(names, parts, strict=True):
+        lines += [
+            f"    if {name} is None:",
+            f"        {name} = {fn}({text})",
+            f"        if {name} is None:",
+            f"            return {miss}",
+            f"        if len({table}) >= {_MEMO_CAP}:",
+            f"            {table}.clear()",
+            f"        {table}[{text}] = {name}",
+        ]
+    added = " + ".join(names)
+    lines += [
         "    if base is None:",
         "        millis = fast(value)",
         "        if millis is None:",
         f"            return {miss}",
-        f"        if len(memo) >= {1 << 16}:",
+        f"        if len(memo) >= {_MEMO_CAP}:",
         "            memo.clear()  # bounded: event time moves on, old minutes do not return",
-        f"        memo[value[:{width}]] = millis - ({' + '.join(addends)})",
+        f"        memo[value[:{width}]] = millis - ({added})",
         "        return millis",
+        f"    return base + {added}",
+        "",
+        f"memoised.memo_parts = (memo, {width}, {mid if cut else None}, heads, rests)",
     ]
-    if checks:
-        lines += [f"    if {' or '.join(checks)}:", f"        return {miss}"]
-    lines += [
-        "    try:",
-        f"        return base + {' + '.join(addends)}",
-        "    except KeyError:",
-        f"        return {miss}",
-    ]
-    namespace: dict[str, Any] = {"memo": {}, "fast": fast, "fallback": fallback, "SEC": _SEC}
-    namespace.update({f"FRAC{w}": table for w, table in _FRAC.items()})
+    namespace: dict[str, Any] = {"memo": {}, "heads": {}, "rests": {}, "fast": fast}
+    namespace.update(head=head, rest=rest, fallback=fallback)
     exec(compile("\n".join(lines) + "\n", "<flinkdoctor-fastpath-memo>", "exec"), namespace)
     memoised: Fast = namespace["memoised"]
     return memoised
+
+
+MemoParts = tuple[dict[str, int], int, "int | None", dict[str, int], dict[str, int]]
+
+
+def memo_parts(fn: Fast) -> MemoParts | None:
+    """``(prefix memo, prefix width, end of the tail's head or None, head memo, rest memo)`` of
+    a memoised conversion, for loops that inline its lookups (a miss still calls ``fn``, which
+    fills them); None otherwise."""
+    parts: MemoParts | None = getattr(fn, "memo_parts", None)
+    return parts
 
 
 def convert_many(fast: Fast, values: Iterable[str | None], slow: Slow) -> list[Conversion]:

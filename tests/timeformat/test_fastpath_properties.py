@@ -64,13 +64,16 @@ def test_single_value_fast_function_is_certain_or_silent(case: tuple[str, list[s
 
 @st.composite
 def streams(draw: st.DrawFn) -> tuple[str, list[str]]:
-    """Values in event-time order, many sharing a minute (the memo's hits), some mutated."""
+    """Values in event-time order, many sharing a minute (the memo's hits), with offsets that
+    change and optional sections cut short (the tail memo's texts), some mutated."""
     pattern = draw(st.sampled_from(FAST_PATTERNS))
     t = draw(datetimes)
     out = []
     for _ in range(draw(st.integers(1, 40))):
         t += timedelta(milliseconds=draw(st.integers(0, 30_000)))
-        value = render(pattern, t, 0)
+        value = render(pattern, t, draw(offsets))
+        if draw(st.integers(0, 4)) == 0:
+            value = value[: len(value) - draw(st.integers(1, 6))]
         if draw(st.integers(0, 9)) == 0:
             value = _mutate(draw(st.randoms(use_true_random=False)), value)
         out.append(value)

@@ -37,7 +37,17 @@ def simulation_json(
     JSON every command shares; ``diagnoses`` keeps the engine's rule-first sentences."""
     clock = _Clock(result)
     types = {c.name: c.type for c in result.columns}
-    rows = [{name: json_value(row[name], types[name]) for name in types} for row in result.rows]
+    seen: dict[tuple[Any, str], Any] = {}  # window bounds repeat over the keys' rows
+
+    def cell(value: Any, type_text: str) -> Any:
+        if type(value) is not int:
+            return json_value(value, type_text)
+        got = seen.get((value, type_text))
+        if got is None:
+            got = seen[(value, type_text)] = json_value(value, type_text)
+        return got
+
+    rows = [{name: cell(row[name], types[name]) for name in types} for row in result.rows]
     return {
         "schema_version": SCHEMA_VERSION,
         "columns": [{"name": c.name, "type": c.type} for c in result.columns],

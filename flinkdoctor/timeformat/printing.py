@@ -20,6 +20,8 @@ def _digit(n: int, scale: int) -> str:
 
 
 def _digits(n: int, width: int) -> str:
+    if 0 <= n < 10**width:
+        return f"{n:0{width}d}"  # the common case: Java's digit arithmetic agrees
     return "".join(_digit(n, 10**k) for k in range(width - 1, -1, -1))
 
 

@@ -56,7 +56,7 @@ from flinkdoctor.cli.replay_options import (
 )
 from flinkdoctor.errors import InputError, Location
 from flinkdoctor.events.formats import MAX_PARTITION_ID, partition_id_problem
-from flinkdoctor.files import check_writable, open_binary, read_chunks, write_text
+from flinkdoctor.files import check_writable, open_binary, read_chunks, read_text, write_text
 
 HELP = command_help(
     """Replay events through a Flink SQL script (or PyFlink job) and its windowed query exactly
@@ -231,6 +231,8 @@ def simulate_windows(
                 "give --events or Kafka options (--bootstrap-server/--topic), not both"
             )
         name = "<stdin>" if str(events) == "-" else str(events)
+        if partitions is None and not _may_read_kafka(script):
+            partitions = 1  # no Kafka source: partitions change nothing, skip the scan
         if partitions is None and str(events) == "-":
             events = _spool_stdin()
         if partitions is None:
@@ -296,6 +298,12 @@ def _with_query_note(
         f"query 0. Replay another with --query N (e.g. --query 1)"
     )
     return replace(result, notes=(*result.notes, note))
+
+
+def _may_read_kafka(script: Path) -> bool:
+    """Whether the script could read a Kafka table (it names the connector anywhere, a query
+    hint included): only then do the envelopes' partitions matter."""
+    return "kafka" in read_text(script).lower()
 
 
 def _scan_partitions(path: Path, name: str) -> int | None:

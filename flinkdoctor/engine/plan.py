@@ -700,6 +700,7 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
             specs,
             delay,
             (size, offset) if window.style == "tvf" else None,
+            (size, offset) if window.style == "legacy" and kind == "TUMBLE" else None,
         )
     return EnginePlan(
         table=str(table.name),

@@ -8,6 +8,7 @@ Anything it does not specialise (nested fields, patterns, CASTs, ...) calls the 
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -412,6 +413,7 @@ def compile_file_path(
     specs: Sequence[AggSpec],
     delay: int,
     tumble: tuple[int, int] | None,
+    legacy_tumble: tuple[int, int] | None = None,
 ) -> FileLoop | None:
     """The filesystem path's common case as one generated loop over a file's decoded lines (plain
     JSON objects, no ``Record`` per line): read the row, hand it to the window (the local TUMBLE
@@ -423,8 +425,10 @@ def compile_file_path(
     object, a missing field, a conversion that fails, a NULL rowtime, a late row of the legacy
     operator), before anything changed for it; the caller reads that one as a record and gives
     it to the general loop. ``target`` is ``(buffer, local.new_acc, local.downstream)`` or the
-    operator's ``process``; a window sample is ``(line value, rowtime, progress, line number)``,
-    the line being ``base + count``. None when a read needs the record itself."""
+    legacy ``AlignedWindowOperator``, whose TUMBLE (``legacy_tumble``: ``(size, offset)``, no
+    zone shift) is inlined as its ``process`` does it, and whose ``process`` is called
+    otherwise; a window sample is ``(line value, rowtime, progress, line number)``, the line
+    being ``base + count``. None when a read needs the record itself."""
     b = _Builder(scope, subscript=True, hand_back=True)
     rt_var = b.expr_var(m.Identifier((rowtime[0],)), rowtime[1])
     key_vars = [b.expr_var(e, t) for e, t in keys]
@@ -464,9 +468,36 @@ def compile_file_path(
             "                buf.min_slice_end = se",
             *update,
         ]
+    elif legacy_tumble is not None:
+        size, offset = legacy_tumble
+        update, _ = update_lines(specs, lambda i: value_vars[i], indent="        ")
+        head += [
+            "    state, starts, timers, new_acc = target.state, target.starts, target.timers, "
+            "target.new_acc",
+            "    progress = target.progress",
+        ]
+        window = [
+            f"        end = rt - (rt - {offset}) % {size} + {size}"
+            if offset
+            else f"        end = rt - rt % {size} + {size}",
+            "        if end - 1 <= progress:",
+            "            break  # late: the general loop drops and reports it",
+            "        keyed = state.get(end)",
+            "        if keyed is None:",
+            "            keyed = state[end] = {}",
+            f"            starts[end] = end - {size}",
+            "            heappush(timers, (end - 1, end))",
+            f"        k = {key}",
+            "        acc = keyed.get(k)",
+            "        if acc is None:",
+            "            acc = keyed[k] = new_acc()",
+            *update,
+        ]
+        b.ns["heappush"] = heapq.heappush
     else:
         vals = "(" + "".join(v + ", " for v in value_vars) + ")"
-        window = [f"        if not target({key}, rt, {vals}):", "            break"]
+        head.append("    process = target.process")
+        window = [f"        if not process({key}, rt, {vals}):", "            break"]
     body = [
         "    for value in values[i:stop]:",
         "        if type(value) is not dict:",
@@ -491,6 +522,7 @@ def compile_file_path(
         "                start = count",
         "                advance(count)",
         "                last = asg.last",
+        *(["                progress = target.progress"] if legacy_tumble else []),
         "    asg.current = current",
         "    asg.last_event_time = seen",
         "    asg.processed += count - start",

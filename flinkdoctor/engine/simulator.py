@@ -737,7 +737,7 @@ class _Simulation:
             target = (local.buffer, local.new_acc, local.downstream)
         else:
             assert isinstance(self.op, AlignedWindowOperator)  # legacy TUMBLE / HOP
-            target = self.op.process
+            target = self.op
         received = self.received_by_subtask
         time = self._arrival_time
 

@@ -79,7 +79,15 @@ class StatusWatermarkValve:
         if not channel.aligned and watermark >= self.last_output:
             channel.aligned = True
         if channel.aligned:
-            heapq.heappush(self._heap, (watermark, index))
+            heap = self._heap
+            if len(heap) == 1 and heap[0][1] == index:
+                # the one aligned, active channel (the others idle): its entry is the min
+                heap[0] = (watermark, index)
+                if watermark > self.last_output:
+                    self.last_output = watermark
+                    self.on_watermark(watermark)
+                return
+            heapq.heappush(heap, (watermark, index))
         self._output_min()
 
     def input_status(self, index: int, idle: bool) -> None:

@@ -51,8 +51,8 @@ def json_timestamp_parser(ltz: bool, standard: str) -> Parser:
     return json_timestamp_millis(ltz=ltz, standard=standard)
 
 
-_SEC = {f"{i:02d}": i * 1000 for i in range(60)}
-_MILLIS = {f"{i:03d}": i for i in range(1000)}
+_SEC = {f":{i:02d}": i * 1000 for i in range(60)}
+_MILLIS = {f".{i:03d}": i for i in range(1000)}
 
 
 def second_memo(parse: Parser) -> Parser:
@@ -67,23 +67,23 @@ def second_memo(parse: Parser) -> Parser:
     sec_of, millis_of = _SEC.get, _MILLIS.get
 
     def memoised(value: str) -> int | None:
-        if len(value) < 23 or value[16] != ":" or value[19] != ".":
-            return parse(value)
-        sec = sec_of(value[17:19])
-        ms = millis_of(value[20:23])
-        rest = value[23:]
-        if sec is None or ms is None or rest[:1].isdigit():
-            return parse(value)
-        key = value[:16] + rest
-        base = memo.get(key)
-        if base is None:
-            millis = parse(value)
-            if millis is None:
-                return None
-            if len(memo) >= 1 << 16:
-                memo.clear()  # bounded: event time moves on, old minutes do not return
-            memo[key] = millis - sec - ms
-            return millis
-        return base + sec + ms
+        sec = sec_of(value[16:19])  # ":SS": a hit means the ':' is at 16, the value long enough
+        if sec is not None:
+            ms = millis_of(value[19:23])  # ".fff": the '.' at 19, 3 digits, 23 chars or more
+            if ms is not None:
+                key = value[:16] + value[23:]
+                base = memo.get(key)
+                if base is not None:  # its rest was checked when it was stored
+                    return base + sec + ms
+                if value[23:24].isdigit():
+                    return parse(value)
+                millis = parse(value)
+                if millis is None:
+                    return None
+                if len(memo) >= 1 << 16:
+                    memo.clear()  # bounded: event time moves on, old minutes do not return
+                memo[key] = millis - sec - ms
+                return millis
+        return parse(value)
 
     return memoised

@@ -30,7 +30,7 @@ from flinkdoctor.engine.result import (
 from flinkdoctor.engine.slice_assigner import CumulativeAssigner, HoppingAssigner, TumblingAssigner
 from flinkdoctor.engine.slicing_window import LocalSlicingWindowAgg, SlicingWindowOperator
 from flinkdoctor.engine.split_watermarks import KafkaSourceReaderWatermarks
-from flinkdoctor.engine.timeline import TimelineRecorder
+from flinkdoctor.engine.timeline import TimelineRecorder, WatermarkPoint, thin
 from flinkdoctor.engine.timeutil import LONG_MAX, LONG_MIN, format_millis
 from flinkdoctor.engine.valve import StatusWatermarkValve, WatermarkOutput
 from flinkdoctor.engine.watermark_assigner import WatermarkAssigner, timer_interval
@@ -741,13 +741,20 @@ class _Simulation:
         received = self.received_by_subtask
         time = self._arrival_time
 
-        record, name, out = self.timeline.record, asg.name, asg.valve
+        name, out = asg.name, asg.valve
         valve = self.valve
         channel = valve.channels[0]
         heap = valve._heap  # kept exact where the valve's input_watermark is inlined below
         chain = out if isinstance(out, _LocalChain) else None
-        op_advance = self.op.advance
+        op = self.op
+        op_advance = op.advance
+        slicing = op if type(op) is SlicingWindowOperator else None
+        aligned_op = op if type(op) is AlignedWindowOperator else None
         single = len(valve.channels) == 1
+        timeline = self.timeline
+        lasts, cap = timeline.last, timeline.cap
+        input_points, operator_points = timeline.series(name), timeline.series(OPERATOR)
+        new_point = tuple.__new__  # WatermarkPoint(...) without its Python-level __new__
 
         def advance(count: int) -> None:  # asg._advance(now, count), inlined
             self.count = count
@@ -755,19 +762,51 @@ class _Simulation:
             watermark = asg.current
             if watermark > asg.last:
                 asg.last = watermark
-                record(name, now, watermark, asg.idle, count)
+                state = (watermark, asg.idle)  # timeline.record(name, ...), inlined
+                if lasts.get(name) != state:
+                    lasts[name] = state
+                    input_points.append(new_point(WatermarkPoint, (now, *state, count)))
+                    if len(input_points) > cap:
+                        thin(input_points)
                 if not single or valve.idle or channel.idle or not channel.aligned:
                     out.input_watermark(0, watermark)
                     return
                 # one active channel: the valve's input_watermark and _output_min, inlined
-                if chain is not None:
-                    chain.local.on_watermark(watermark)
+                if chain is not None:  # the local aggregate's on_watermark, its common case
+                    local = chain.local
+                    if watermark >= local.next_trigger:
+                        local.on_watermark(watermark)
+                    elif watermark > local.watermark:
+                        local.watermark = watermark
                 if watermark > channel.watermark:
                     channel.watermark = watermark
                     heap[:] = [(watermark, 0)]  # the one active channel's entry (valve's heap)
                     if watermark > valve.last_output:
                         valve.last_output = watermark
-                        record(OPERATOR, now, watermark, False, count)  # _on_operator_watermark
+                        state = (watermark, False)  # _on_operator_watermark's record
+                        if lasts.get(OPERATOR) != state:
+                            lasts[OPERATOR] = state
+                            operator_points.append(
+                                new_point(WatermarkPoint, (now, watermark, False, count))
+                            )
+                            if len(operator_points) > cap:
+                                thin(operator_points)
+                        # the operator's advance when it only moves progress (no flush, no
+                        # due timer), else the whole of it
+                        if slicing is not None:
+                            timers = slicing.timers
+                            if slicing.progress < watermark < slicing.next_trigger and not (
+                                timers and timers[0][0] <= watermark
+                            ):
+                                slicing.progress = slicing.fired_upto = watermark
+                                return
+                        elif aligned_op is not None:
+                            due = aligned_op.timers
+                            if aligned_op.progress < watermark and not (
+                                due and due[0][0] <= watermark
+                            ):
+                                aligned_op.progress = watermark
+                                return
                         op_advance(watermark)
 
         for values, careful, first, fmt in items:

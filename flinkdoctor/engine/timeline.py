@@ -24,34 +24,47 @@ class TimelineRecorder:
     """Keeps every change of each input until ``cap`` points, then thins to every other point
     (keeping the first and the latest) so a picture of the whole run survives."""
 
-    __slots__ = ("_cap", "_last", "order", "points")
+    __slots__ = ("cap", "last", "order", "points")
 
     def __init__(self, cap: int = 400) -> None:
-        self._cap = cap
+        self.cap = cap
         self.points: dict[str, list[WatermarkPoint]] = {}
         self.order: list[str] = []
-        self._last: dict[str, tuple[int, bool]] = {}
+        self.last: dict[str, tuple[int, bool]] = {}
 
     def declare(self, name: str, watermark: int, idle: bool = False) -> None:
         """Register an input (in display order) with its initial state."""
         if name not in self.points:
             self.order.append(name)
             self.points[name] = [WatermarkPoint(0, watermark, idle, 0)]
-            self._last[name] = (watermark, idle)
+            self.last[name] = (watermark, idle)
 
     def record(self, name: str, at: int, watermark: int, idle: bool, records: int) -> None:
         """Note the input's state if it changed."""
         state = (watermark, idle)
-        if self._last.get(name) == state:
+        if self.last.get(name) == state:
             return
-        self._last[name] = state
+        self.last[name] = state
         series = self.points.get(name)
         if series is None:  # ``points`` and ``order`` hold the same names (see ``declare``)
-            series = self.points[name] = []
-            self.order.append(name)
+            series = self.series(name)
         series.append(_point(WatermarkPoint, (at, watermark, idle, records)))
-        if len(series) > self._cap:
-            latest = series[-1]
-            del series[1:-1:2]
-            if series[-1] is not latest:
-                series.append(latest)
+        if len(series) > self.cap:
+            thin(series)
+
+    def series(self, name: str) -> list[WatermarkPoint]:
+        """The points of ``name`` (declared if new), for a loop that inlines ``record``: it
+        must update ``last`` and call ``thin`` past ``cap`` exactly as ``record`` does."""
+        found = self.points.get(name)
+        if found is None:
+            found = self.points[name] = []
+            self.order.append(name)
+        return found
+
+
+def thin(series: list[WatermarkPoint]) -> None:
+    """Every other point, keeping the first and the latest."""
+    latest = series[-1]
+    del series[1:-1:2]
+    if series[-1] is not latest:
+        series.append(latest)

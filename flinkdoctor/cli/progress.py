@@ -12,20 +12,15 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator
 from types import TracebackType
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from flinkdoctor.render.console import make_console
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
 
 T = TypeVar("T")
 
@@ -64,17 +59,28 @@ class Work:
         self._shown = False
         self._done = False
         self._timer: threading.Timer | None = None
-        columns = [
-            SpinnerColumn(),
-            TextColumn(description),
-            BarColumn(),
-            MofNCompleteColumn() if total else TextColumn("{task.completed:,} records"),
-            TimeElapsedColumn(),
-        ]
-        self._progress = Progress(
-            *columns, console=make_console(stderr=True), transient=True, refresh_per_second=8
-        )
-        self._task = self._progress.add_task(description, total=total)
+        self._progress: Progress | None = None
+        if enabled:  # rich's progress is imported only where a bar can show
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            columns = [
+                SpinnerColumn(),
+                TextColumn(description),
+                BarColumn(),
+                MofNCompleteColumn() if total else TextColumn("{task.completed:,} records"),
+                TimeElapsedColumn(),
+            ]
+            self._progress = Progress(
+                *columns, console=make_console(stderr=True), transient=True, refresh_per_second=8
+            )
+            self._task = self._progress.add_task(description, total=total)
 
     def __enter__(self) -> Work:
         if not self.enabled:
@@ -98,12 +104,12 @@ class Work:
             self._done = True
             if self._timer is not None:
                 self._timer.cancel()
-            if self._shown:
+            if self._shown and self._progress is not None:
                 self._progress.stop()
 
     def _show(self) -> None:
         with self._lock:
-            if self._done:
+            if self._done or self._progress is None:
                 return
             self._shown = True
             self._progress.update(self._task, completed=self.completed)
@@ -117,7 +123,7 @@ class Work:
     def advance(self, count: int = 1) -> None:
         """``count`` more items done."""
         self.completed += count
-        if self._shown:
+        if self._shown and self._progress is not None:
             self._progress.update(self._task, completed=self.completed)
 
     def track(self, items: Iterable[T], every: int = 1000) -> Iterable[T]:

@@ -203,7 +203,6 @@ def simulate_windows(
     from flinkdoctor.events import read_events
     from flinkdoctor.render.console import make_console
     from flinkdoctor.render.simulation_json import simulation_json
-    from flinkdoctor.render.simulation_text import render_simulation
 
     overrides_map = key_values("--set", settings or [])
     records: Iterable[Record]
@@ -264,6 +263,8 @@ def simulate_windows(
             + "\n"
         )
     if output_format is OutputFormat.text or svg is not None or html is not None:
+        from flinkdoctor.render.simulation_text import render_simulation
+
         record = svg is not None or html is not None
         console = make_console(
             record=record,

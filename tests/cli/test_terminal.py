@@ -531,8 +531,12 @@ def test_shell_completion_completes_commands_and_choices() -> None:
     assert complete("flinkdoctor sim", 1) == ["simulate-windows"]
     assert complete("flinkdoctor simulate-windows --arrival ", 3) == ["file", "live", "backlog"]
     assert complete("flinkdoctor check-pattern --format ", 3) == ["text", "json"]
-    shown = subprocess.run(
-        [FLINKDOCTOR, "--show-completion", "bash"], capture_output=True, text=True, timeout=60
+    shown = subprocess.run(  # the shell named, not detected from the processes above pytest
+        [FLINKDOCTOR, "--show-completion", "bash"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
     )
     assert shown.returncode == 0 and "_flinkdoctor_completion" in shown.stdout
 

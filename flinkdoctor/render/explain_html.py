@@ -189,9 +189,12 @@ def _diff(result: ExplainResult, fix: Fix) -> str:
     lines = []
     for line in text.splitlines():
         cls = (
-            "hunk" if line.startswith("@@")
-            else "add" if line.startswith("+") and not line.startswith("+++")
-            else "del" if line.startswith("-") and not line.startswith("---")
+            "hunk"
+            if line.startswith("@@")
+            else "add"
+            if line.startswith("+") and not line.startswith("+++")
+            else "del"
+            if line.startswith("-") and not line.startswith("---")
             else ""
         )
         lines.append(f'<span class="{cls}">{_e(line)}</span>' if cls else _e(line))
@@ -218,8 +221,11 @@ def _query(report: QueryReport) -> str:
         ("table", report.table or "?"),
         ("window", report.window or "?"),
         ("where", str(report.location) if report.location else ""),
-        ("arrival", f"{report.arrival or '?'}" + (f": {report.arrival_reason}"
-                                                   if report.arrival_reason else "")),
+        (
+            "arrival",
+            f"{report.arrival or '?'}"
+            + (f": {report.arrival_reason}" if report.arrival_reason else ""),
+        ),
         ("rows", f"{report.rows} emitted, {report.visible_rows} visible in the sink"),
         ("windows", f"{report.windows_fired} fired, {report.pending_windows} open"),
         ("watermark", _ts(report.final_watermark)),
@@ -278,7 +284,14 @@ def _timeline(sim: SimulationResult, index: int) -> str:
 
 def _ordered(timelines: Sequence[InputTimeline]) -> list[InputTimeline]:
     order = {"operator": 0, "subtask": 1, "split": 2}
-    return sorted(timelines, key=lambda t: (order.get(t.kind, 3), t.subtask or 0, t.partitions))
+    return sorted(
+        timelines,
+        key=lambda t: (order.get(t.kind, 3), t.subtask or 0, _first(t.partitions.first)),
+    )
+
+
+def _first(partition: int | None) -> int:
+    return -1 if partition is None else partition
 
 
 def _final(t: InputTimeline) -> tuple[int | None, bool]:

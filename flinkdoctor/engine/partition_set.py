@@ -8,7 +8,6 @@ them whatever the topic's size (ids up to 2^31 - 1), and the reports name them a
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from itertools import chain
 
 LISTED_ONE_BY_ONE = 10_000
@@ -19,17 +18,31 @@ _SHOWN_SEGMENTS = 4
 """Ranges a text names at most (the first ones and the last one; the rest are counted)."""
 
 
-@dataclass(frozen=True, slots=True)
 class PartitionSet:
-    """Non-empty ranges of partition ids, each one's ids all below the next one's."""
+    """Non-empty ranges of partition ids, each one's ids all below the next one's (immutable)."""
 
-    segments: tuple[range, ...] = ()
+    __slots__ = ("_size", "segments")
+
+    def __init__(self, segments: tuple[range, ...] = ()) -> None:
+        self.segments = segments
+        self._size = sum(len(r) for r in segments)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PartitionSet) and self.segments == other.segments
+
+    def __hash__(self) -> int:
+        return hash(tuple((r[0], r[-1], r.step if len(r) > 1 else 1) for r in self.segments))
+
+    def __repr__(self) -> str:
+        return f"PartitionSet({self.text()})"
 
     @staticmethod
     def minus(owned: range, taken: Iterable[int]) -> PartitionSet:
         """``owned`` without the ids of ``taken`` (those outside ``owned`` are ignored): one range
         per gap, so the cost follows ``taken``, not ``owned``."""
         cuts = sorted({owned.index(p) for p in taken if p in owned})
+        if not cuts:
+            return PartitionSet.of_range(owned)
         segments: list[range] = []
         at = 0
         for cut in [*cuts, len(owned)]:
@@ -40,7 +53,7 @@ class PartitionSet:
         return PartitionSet(tuple(segments))
 
     def __len__(self) -> int:
-        return sum(len(r) for r in self.segments)
+        return self._size
 
     def __bool__(self) -> bool:
         return bool(self.segments)
@@ -58,13 +71,20 @@ class PartitionSet:
         return self.segments[0][0] if self.segments else None
 
     @staticmethod
+    def of_range(ids: range) -> PartitionSet:
+        """The ids of ``ids``."""
+        if len(ids) > 1:
+            return PartitionSet((ids,))
+        return PartitionSet((range(ids[0], ids[0] + 1),)) if ids else PartitionSet()
+
+    @staticmethod
     def single(partition: int) -> PartitionSet:
         """One partition."""
         return PartitionSet((range(partition, partition + 1),))
 
     def ids(self, limit: int) -> tuple[int, ...] | None:
         """Every id, ascending, when there are at most ``limit``; None when there are more."""
-        return tuple(self) if len(self) <= limit else None
+        return tuple(self) if self._size <= limit else None
 
     def ranges(self) -> list[dict[str, int]]:
         """The ranges as ``{"first", "last", "step"}`` (inclusive ends), for JSON."""

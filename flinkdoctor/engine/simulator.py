@@ -1458,7 +1458,7 @@ class _Simulation:
                     (s.last_event_time for s in r.splits.values() if s.last_event_time is not None),
                     default=None,
                 )
-                owned = PartitionSet.minus(r.owned, ())
+                owned = PartitionSet.of_range(r.owned)
                 timeline = InputTimeline(name, "subtask", r.index, owned, last, recs, points)
                 out.append(((1, r.index), timeline))
             elif name in assigner_index:
@@ -1485,6 +1485,8 @@ class _Simulation:
 def _never_fed_entries(reader: KafkaSourceReaderWatermarks) -> list[PartitionSet]:
     """The entries (holders, timelines) that name ``reader``'s never-fed partitions: one per
     partition when there are at most ``NEVER_FED_LISTED`` of them, else one naming them all."""
+    if reader.never_fed == 1 and len(reader.splits) == 1:  # the common case: one, never fed
+        return [PartitionSet.single(reader.owned[0])]
     ids = PartitionSet.minus(reader.owned, (p for p in reader.splits if p != NEVER_FED))
     if len(ids) <= NEVER_FED_LISTED:
         return [PartitionSet.single(p) for p in ids]

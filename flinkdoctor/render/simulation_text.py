@@ -88,7 +88,9 @@ def _header(result: SimulationResult, console: Console) -> None:
             watermark += ": " + ", ".join(f"partition {p} → subtask {s}" for p, s in pairs)
         elif cfg.get("partition_owner_start") is not None:
             start, n = cfg["partition_owner_start"], cfg["parallelism"]
-            watermark += f": partition p → subtask ({start} + p) mod {n}"
+            watermark += (
+                f": partition p → subtask ({start} + p) mod {n}" if n > 1 else ": all → subtask 0"
+            )
     else:
         watermark += f"; parallelism {cfg['parallelism']}"
     lines.append(watermark)

@@ -114,7 +114,10 @@ def test_r2_1_min_over_splits() -> None:
         r = run(script(delay="'0' SECOND"), rows, partitions=2, parallelism=parallelism)
         assert r.final_watermark == BASE + 7 * MIN  # partition 1's highest row (R1.6, 1.20.3)
         r = run(
-            script(delay="'0' SECOND"), rows, partitions=2, parallelism=parallelism,
+            script(delay="'0' SECOND"),
+            rows,
+            partitions=2,
+            parallelism=parallelism,
             flink_version="1.20.0",
         )
         assert r.final_watermark == BASE  # partition 1's latest row (R1.6, 1.20.0)

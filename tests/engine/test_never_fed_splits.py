@@ -412,3 +412,46 @@ def test_replay_equals_one_split_per_partition(
         (w.window_start, w.window_end, w.key, w.records) for w in old.pending
     ]
     assert _expanded_holders(new) == _expanded_holders(old)
+
+
+# -- flat memory -------------------------------------------------------------------------------
+
+_ONE_WINDOW = """
+CREATE TABLE ev (
+  ts_ms BIGINT, k STRING, ts AS TO_TIMESTAMP_LTZ(ts_ms, 3),
+  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND
+) WITH ('connector' = 'kafka', 'topic' = 'events', 'format' = 'json');
+SELECT window_start, window_end, k, COUNT(*) AS c
+FROM TABLE(TUMBLE(TABLE ev, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
+GROUP BY window_start, window_end, k;
+"""
+
+
+@pytest.mark.parametrize("parallelism", [1, 4])
+def test_a_topic_of_2_31_partitions_costs_what_a_few_do(parallelism: int) -> None:
+    """Records in partitions 40000 and 2^31 - 1 of a 2^31-partition topic: replaying and
+    rendering the result as JSON allocates well under 4 MB at its peak (tracemalloc). One split
+    per partition cost ~2.7 KB each (27 MB at the old cap of 10,000 partitions, measured on
+    commit 962a45a), terabytes here."""
+    import tracemalloc
+
+    from flinkdoctor.render.simulation_json import simulation_json
+
+    plan = build_plan(
+        parse_script(_ONE_WINDOW, "t.sql"), Overrides(partitions=1 << 31, parallelism=parallelism)
+    )
+    records = [
+        Record(value={"ts_ms": BASE + t, "k": "a"}, partition=p, offset=n, timestamp=0, source="")
+        for n, (p, t) in enumerate([(2**31 - 1, 0), (40000, 30 * SEC), (2**31 - 1, 5 * 60 * SEC)])
+    ]
+    tracemalloc.start()
+    try:
+        result = simulate(plan, records)
+        doc = simulation_json(result, 1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 << 20, peak
+    empty = [w for w in doc["watermarks"] if w["kind"] == "split" and w["records"] == 0]
+    assert sum(w["partition_count"] for w in empty) == (1 << 31) - 2
+    assert len(result.pending) == 2 and result.final_watermark is None  # held by the empty ones

@@ -28,7 +28,6 @@ PartitionsOpt = Annotated[
     typer.Option(
         "--partitions",
         min=1,
-        max=1 << 31,  # partition ids are a Java int >= 0
         metavar="N",
         help="Kafka partitions (default: from the events' envelopes, else 1).",
     ),

@@ -330,6 +330,31 @@ def test_envelopes_on_stdin_read_like_the_file(
     assert from_stdin["rows"] == from_path["rows"] and len(from_path["rows"]) == 2
 
 
+def test_explain_takes_the_partitions_of_every_envelope_on_stdin_too(
+    cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The highest partition on line 151 makes the topic (not the first events only)."""
+    job = tmp_path / "job.sql"
+    job.write_text(SCRIPT.replace("'format' = 'json'", "'format' = 'json', "
+                                  "'scan.startup.mode' = 'earliest-offset'"))  # fmt: skip
+    lines = [envelope(0, i, "a", f"2024-01-01 00:00:{i % 60:02d}") for i in range(150)]
+    lines.append(envelope(5, 0, "b", "2024-01-01 00:03:00"))
+    events = tmp_path / "late.jsonl"
+    events.write_text("\n".join(lines) + "\n")
+    by_path = cli("explain", str(job), "--events", str(events), "--format", "json")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(events.read_bytes())))
+    by_stdin = cli("explain", str(job), "--events", "-", "--format", "json")
+    for run in (by_path, by_stdin):
+        assert run.code == 1, run.err
+        top = json.loads(run.out)["findings"][0]
+        assert top["name"] == "idle-partition", top
+        held = sorted(i["input"] for i in top["evidence"]["inputs"])
+        assert held == [
+            "partition 0 (subtask 0)",
+            *(f"partition {p} (subtask 0)" for p in range(1, 5)),
+        ]
+
+
 # -- 13. sampling options that cannot work fail at once -----------------------------------------
 
 

@@ -1342,11 +1342,9 @@ class _Simulation:
         ids = PartitionSet.single(split.partition) if ids is None else ids
         many = len(ids) > 1
         if split.records == 0:
-            reason = (
-                f"none of these {len(ids)} partitions received data"
-                if many
-                else ("never received data")
-            )
+            reason = "never received data"
+            if many:
+                reason = f"none of these {len(ids)} partitions received data"
             if plan.idle_timeout <= 0:
                 reason += (
                     f" and no idle timeout is set, so {'they hold' if many else 'it holds'} the "

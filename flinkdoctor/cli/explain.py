@@ -33,6 +33,7 @@ from flinkdoctor.cli.live import (
     TopicOpt,
     sample_live,
 )
+from flinkdoctor.cli.partition_scan import scan_partitions
 from flinkdoctor.cli.progress import QuietOpt, Work, stderr_console, wanted
 from flinkdoctor.cli.replay_options import (
     Arrival,
@@ -215,11 +216,16 @@ def explain_command(
             return kept
     elif str(events) == "-":
         lines = list(read_events("-"))
+        if partitions is None:  # the highest partition + 1, as for a file
+            seen = [r.partition for r in lines if r.partition is not None]
+            partitions = max(seen) + 1 if seen else None
 
         def factory() -> Iterable[Record]:
             return lines
     else:
         path = str(events)
+        if partitions is None:  # every envelope's, not only the first events' (R2.1)
+            partitions = scan_partitions(events, path)
 
         def factory() -> Iterable[Record]:
             return read_events(path)  # re-read for every replay, never held whole

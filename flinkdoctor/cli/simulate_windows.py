@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 import io
 import json
 import os
-import re
 import shlex
 import sys
 import tempfile
@@ -45,6 +44,7 @@ from flinkdoctor.cli.live import (
     TopicOpt,
     sample_live,
 )
+from flinkdoctor.cli.partition_scan import scan_partitions
 from flinkdoctor.cli.progress import QuietOpt, Work, wanted
 from flinkdoctor.cli.replay_options import (
     Arrival,
@@ -54,9 +54,8 @@ from flinkdoctor.cli.replay_options import (
     SetOpt,
     key_values,
 )
-from flinkdoctor.errors import InputError, Location
-from flinkdoctor.events.formats import MAX_PARTITION_ID, partition_id_problem
-from flinkdoctor.files import check_writable, open_binary, read_chunks, read_text, write_text
+from flinkdoctor.errors import InputError
+from flinkdoctor.files import check_writable, read_chunks, read_text, write_text
 
 HELP = command_help(
     """Replay events through a Flink SQL script (or PyFlink job) and its windowed query exactly
@@ -97,10 +96,6 @@ HELP = command_help(
         3: EXIT_CODES[3],
     },
 )
-
-
-_PARTITION = re.compile(rb'"partition"\s*:\s*(-?\d+)')
-_OFFSET = re.compile(rb'"offset"\s*:')
 
 
 def simulate_windows(
@@ -235,7 +230,7 @@ def simulate_windows(
         if partitions is None and str(events) == "-":
             events = _spool_stdin()
         if partitions is None:
-            partitions = _scan_partitions(events, name)
+            partitions = scan_partitions(events, name)
         records = read_events(str(events), name)
     overrides = Overrides(
         settings=overrides_map,
@@ -305,43 +300,6 @@ def _may_read_kafka(script: Path) -> bool:
     """Whether the script could read a Kafka table (it names the connector anywhere, a query
     hint included): only then do the envelopes' partitions matter."""
     return "kafka" in read_text(script).lower()
-
-
-def _scan_partitions(path: Path, name: str) -> int | None:
-    """Partitions implied by the envelopes (highest partition + 1), from a quick byte scan of
-    the lines that carry Kafka coordinates; a partition id Kafka cannot have is an input error
-    naming its line (before anything is allocated for it)."""
-    highest = -1
-    with open_binary(str(path), "events file") as handle:
-        number = 0
-        tail: list[bytes] = []  # an unfinished line (it may span chunks)
-        for chunk in read_chunks(handle, name, 1 << 16, "events file"):
-            end = chunk.rfind(b"\n")
-            if end < 0:
-                tail.append(chunk)
-                continue
-            tail.append(chunk[:end])
-            block = b"".join(tail)
-            tail = [chunk[end + 1 :]]
-            if b'"partition"' not in block:  # no line of it can match: count them only
-                number += block.count(b"\n") + 1
-                continue
-            for line in block.split(b"\n"):
-                number += 1
-                highest = max(highest, _line_partition(line, name, number))
-        if any(tail):
-            highest = max(highest, _line_partition(b"".join(tail), name, number + 1))
-    return highest + 1 if highest >= 0 else None
-
-
-def _line_partition(line: bytes, name: str, number: int) -> int:
-    match = _PARTITION.search(line)
-    if match is None or _OFFSET.search(line) is None:
-        return -1
-    partition = int(match.group(1))
-    if not 0 <= partition <= MAX_PARTITION_ID:
-        raise InputError(partition_id_problem(partition), Location(name, number))
-    return partition
 
 
 def _spool_stdin() -> Path:

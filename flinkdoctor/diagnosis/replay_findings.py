@@ -283,7 +283,8 @@ def _pending(result: SimulationResult, ctx: ReplayContext, base: dict[str, Any])
         out.append(
             _finding(
                 "idle-partition",
-                f"{len(idle_holders)} partition(s) without fresh data hold the watermark back "
+                f"{sum(max(h.partition_count, 1) for h in idle_holders.values())} partition(s) "
+                "without fresh data hold the watermark back "
                 f"while the others are ahead: {described}{guess}",
                 ctx.table_location,
                 {
@@ -406,7 +407,7 @@ def _holder_class(holder: Holder, window: PendingWindow, result: SimulationResul
 
 def _holder_text(holder: Holder) -> str:
     if holder.kind == "no-data":
-        return f"{holder.input} has no data"
+        return f"{holder.input} {'have' if holder.partition_count > 1 else 'has'} no data"
     return (
         f"{holder.input} has only stale data (newest event time {ts(holder.last_event_time)}, "
         f"watermark {ts(holder.watermark)})"
@@ -418,6 +419,7 @@ def _holder_json(holder: Holder) -> dict[str, Any]:
         "input": holder.input,
         "kind": holder.kind,
         "partition": holder.partition,
+        "partition_count": holder.partition_count,
         "subtask": holder.subtask,
         "records": holder.records,
         "watermark": ts(holder.watermark) if holder.watermark is not None else None,

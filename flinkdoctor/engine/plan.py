@@ -41,8 +41,10 @@ PUSH_DOWN_CONNECTORS = frozenset({"kafka", "upsert-kafka"})
 
 MAX_PARALLELISM = 1 << 15
 """KeyGroupRangeAssignment.UPPER_BOUND_MAX_PARALLELISM: Flink rejects a larger parallelism."""
-MAX_PARTITIONS = 10_000
-"""The most Kafka partitions simulated (a limit of this tool, not of Kafka)."""
+MAX_PARTITIONS = 1 << 31
+"""Kafka's partition ids are a Java int >= 0: a topic has at most 2^31 partitions. Any count up
+to that replays at the cost of the partitions that receive records (the never-fed ones of a
+subtask share one state: ``split_watermarks``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,8 +316,8 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
     partitions = ov.partitions or 1
     if partitions > MAX_PARTITIONS:
         raise InputError(
-            f"{partitions} Kafka partitions: flinkdoctor simulates topics of at most "
-            f"{MAX_PARTITIONS} partitions (every partition is a split with its own watermark)"
+            f"{partitions} Kafka partitions: a Kafka topic has at most {MAX_PARTITIONS} "
+            f"(partition ids 0 to {MAX_PARTITIONS - 1})"
         )
     arrival: ArrivalMode = ov.arrival or "file"
 

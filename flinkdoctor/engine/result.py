@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flinkdoctor.engine.partition_set import PartitionSet
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -20,7 +22,8 @@ class Holder:
     """An input whose watermark is below what a window needs."""
 
     input: str
-    """``topic-partition`` (a Kafka split) or ``subtask N`` (a source subtask)."""
+    """``partition P (subtask N)`` (a Kafka split), ``partitions 0-9, 11-39 (subtask N)`` (the
+    never-fed splits of a subtask, when more than a few) or ``subtask N`` (a source subtask)."""
     watermark: int | None
     """Its watermark in epoch ms; None when it has none yet (Long.MIN_VALUE)."""
     last_event_time: int | None
@@ -37,6 +40,9 @@ class Holder:
     """The source subtask that reads it (or is it)."""
     records: int = 0
     """Records it has read."""
+    partition_count: int = 0
+    """The partitions it stands for: 1 for a split, more for never-fed splits named together
+    (``partition`` is then None), 0 for a subtask."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +122,8 @@ class InputTimeline:
     """``split`` (a Kafka partition), ``subtask`` (a source subtask) or ``operator`` (the window
     operator's input, the min that decides firing)."""
     subtask: int | None
-    partitions: tuple[int, ...]
+    partitions: PartitionSet
+    """The partitions it reads (a split: its own; a subtask: every one it owns)."""
     last_event_time: int | None
     records: int
     points: tuple[TimelinePoint, ...]

@@ -15,7 +15,8 @@ from typing import Any
 
 from flinkdoctor.engine.arrival import arrivals
 from flinkdoctor.engine.expressions_failure import RowFailure
-from flinkdoctor.engine.kafka_assignment import assign_partitions
+from flinkdoctor.engine.kafka_assignment import owned_partitions, owner_start
+from flinkdoctor.engine.partition_set import LISTED_ONE_BY_ONE, PartitionSet
 from flinkdoctor.engine.plan import EnginePlan
 from flinkdoctor.engine.result import (
     Column,
@@ -29,7 +30,12 @@ from flinkdoctor.engine.result import (
 )
 from flinkdoctor.engine.slice_assigner import CumulativeAssigner, HoppingAssigner, TumblingAssigner
 from flinkdoctor.engine.slicing_window import LocalSlicingWindowAgg, SlicingWindowOperator
-from flinkdoctor.engine.split_watermarks import KafkaSourceReaderWatermarks
+from flinkdoctor.engine.split_watermarks import (
+    NEVER_FED,
+    KafkaSourceReaderWatermarks,
+    SplitState,
+    never_fed_name,
+)
 from flinkdoctor.engine.timeline import TimelineRecorder, WatermarkPoint, thin
 from flinkdoctor.engine.timeutil import LONG_MAX, LONG_MIN, format_millis
 from flinkdoctor.engine.valve import StatusWatermarkValve, WatermarkOutput
@@ -49,6 +55,9 @@ from flinkdoctor.events.record import Record
 OPERATOR = "window operator"
 NULL_ROWTIME = "RowTime field should not be null, please convert it to a non-null long value."
 _TAIL_CAP_MS = 7 * 24 * 3_600_000
+NEVER_FED_LISTED = 8
+"""A subtask's never-fed partitions are listed one by one (holders, timelines) up to this many;
+more are one entry naming their ranges."""
 
 
 class _LocalChain:
@@ -268,16 +277,16 @@ class _Simulation:
         self.timeline.declare(OPERATOR, LONG_MIN)
         self.readers: list[KafkaSourceReaderWatermarks] = []
         self.assigners: list[WatermarkAssigner] = []
-        self.owner: dict[int, int] = {}
+        self.owner_start = 0  # the subtask of partition 0 (R2.2)
         if plan.push_down:
-            owners = assign_partitions(plan.topic, plan.partitions, plan.parallelism)
-            for subtask, parts in owners.items():
-                for p in parts:
-                    self.owner[p] = subtask
+            self.owner_start = owner_start(plan.topic, plan.parallelism)
+            for subtask in range(plan.parallelism):
                 self.readers.append(
                     KafkaSourceReaderWatermarks(
                         subtask,
-                        parts,
+                        owned_partitions(
+                            self.owner_start, plan.partitions, plan.parallelism, subtask
+                        ),
                         outputs[subtask],
                         self.timeline,
                         idle_timeout=plan.idle_timeout,
@@ -462,7 +471,8 @@ class _Simulation:
             local_of = locals_[reader.index] if locals_ else None
             buffer = local_of.buffer if local_of is not None else None
             for p, split in reader.splits.items():
-                route[p] = (reader, split, local_of, buffer)
+                if p != NEVER_FED:
+                    route[p] = (reader, split, local_of, buffer)
         tumble = isinstance(op, SlicingWindowOperator) and isinstance(op.assigner, TumblingAssigner)
         size = plan.size
         off = plan.offset
@@ -478,12 +488,14 @@ class _Simulation:
         hot = plan.hot if fast_split and locals_ and tumble else None
         last_t = self.last_record_time
         it = iter(arrivals(records, plan.arrival, plan.backlog_rate))
+        fused_route: dict[int, Any] | None = None  # the fused loop's own route, when it runs
         if hot is not None and plan.fused is not None and plan.arrival != "live":
             batches = value_batches(records)
             if batches is not None:  # a file read by read_events: no Record per line
                 self.fused_file = batches[1]
                 feed = _FusedFeed(*batches, hot, plan.fused, plan.arrival, plan.backlog_rate, route)
                 hot = feed.run
+                fused_route = feed.route
         pending: Any = None
         while True:
             if hot is not None:
@@ -508,8 +520,10 @@ class _Simulation:
             p = (count - 1) % partitions if p_raw is None else p_raw
             hop = route.get(p)
             if hop is None:
-                self._unknown_partition(rec, p)
-                continue
+                hop = self._first_record_of(p, route, fused_route)
+                if hop is None:
+                    self._unknown_partition(rec, p)
+                    continue
             reader, split, local, _ = hop
             try:
                 rt, key, vals = extract(rec)
@@ -852,6 +866,32 @@ class _Simulation:
             self.filtered += 1
         return passed
 
+    def _first_record_of(
+        self, p: int, route: dict[int, Any], fused_route: dict[int, Any] | None
+    ) -> tuple[KafkaSourceReaderWatermarks, SplitState, Any, Any] | None:
+        """Partition ``p`` receives its first record: its split gets a state of its own (a copy
+        of the one its never-fed siblings share) and a route; None when the topic has no such
+        partition."""
+        plan = self.plan
+        if type(p) is not int or not 0 <= p < plan.partitions:
+            return None
+        reader = self.readers[(self.owner_start + p) % plan.parallelism]
+        split = reader.split(p)
+        assert split is not None, p
+        local = self.locals[reader.index] if self.locals else None
+        buffer = local.buffer if local is not None else None
+        hop = route[p] = (reader, split, local, buffer)
+        if fused_route is not None and local is not None and buffer is not None:
+            fused_route[p] = (
+                split,
+                buffer.entries,
+                buffer.samples,
+                buffer,
+                local.new_acc,
+                local.downstream,
+            )
+        return hop
+
     def _unknown_partition(self, rec: Record, p: int) -> None:
         from flinkdoctor.errors import InputError, Location
 
@@ -1028,9 +1068,8 @@ class _Simulation:
             "bounded": plan.bounded,
             "partitions": plan.partitions if plan.push_down else None,
             "parallelism": plan.parallelism,
-            "partition_owners": {str(p): s for p, s in sorted(self.owner.items())}
-            if plan.push_down
-            else None,
+            "partition_owners": self._partition_owners(),
+            "partition_owner_start": self.owner_start if plan.push_down else None,
             "arrival": plan.arrival,
             "pipeline.auto-watermark-interval": plan.interval,
             "idle_timeout": plan.idle_timeout,
@@ -1071,6 +1110,15 @@ class _Simulation:
             max_event_time=self._max_event_time(),
             watermark_delay=plan.watermark_delay,
         )
+
+    def _partition_owners(self) -> dict[str, int] | None:
+        """Partition -> subtask, listed for a topic of at most ``LISTED_ONE_BY_ONE``
+        partitions (beyond, ``partition_owner_start`` says it: R2.2)."""
+        plan = self.plan
+        if not plan.push_down or plan.partitions > LISTED_ONE_BY_ONE:
+            return None
+        n = plan.parallelism
+        return {str(p): (self.owner_start + p) % n for p in range(plan.partitions)}
 
     def _max_event_time(self) -> int | None:
         times = [
@@ -1248,11 +1296,19 @@ class _Simulation:
                     )
                     continue
                 found = False
-                for split in reader.splits.values():
+                mine: list[tuple[int, Holder]] = []
+                for p, split in reader.splits.items():
                     if split.idle or split.watermark >= trigger:
                         continue
                     found = True
-                    out.append(self._split_holder(split, reader, trigger))
+                    if p != NEVER_FED:
+                        mine.append((p, self._split_holder(split, reader, trigger)))
+                        continue
+                    for ids in _never_fed_entries(reader):
+                        holder = self._split_holder(split, reader, trigger, ids)
+                        mine.append((ids.first or 0, holder))
+                mine.sort(key=lambda entry: entry[0])  # in partition order
+                out += [holder for _, holder in mine]
                 if not found:
                     out.append(
                         Holder(
@@ -1314,15 +1370,24 @@ class _Simulation:
         return out
 
     def _split_holder(
-        self, split: Any, reader: KafkaSourceReaderWatermarks, trigger: int
+        self,
+        split: Any,
+        reader: KafkaSourceReaderWatermarks,
+        trigger: int,
+        ids: PartitionSet | None = None,
     ) -> Holder:
+        """``split``'s holder; ``ids`` names the never-fed partitions ``split`` stands for."""
         plan = self.plan
+        ids = PartitionSet.single(split.partition) if ids is None else ids
+        many = len(ids) > 1
         if split.records == 0:
             reason = "never received data"
+            if many:
+                reason = f"none of these {len(ids)} partitions received data"
             if plan.idle_timeout <= 0:
                 reason += (
-                    " and no idle timeout is set, so it holds the watermark at Long.MIN_VALUE "
-                    "(no watermark yet)"
+                    f" and no idle timeout is set, so {'they hold' if many else 'it holds'} the "
+                    "watermark at Long.MIN_VALUE (no watermark yet)"
                 )
             rule = "R2.1"
             kind = "no-data"
@@ -1351,15 +1416,16 @@ class _Simulation:
                 reason += f" (the next periodic emission would raise it to {nxt})"
             rule = "R1.6"
         return Holder(
-            f"partition {split.partition} ({reader.name})",
+            f"{_partitions_text(ids)} ({reader.name})",
             _opt(split.watermark),
             split.last_event_time,
             reason,
             rule,
             kind=kind,
-            partition=split.partition,
+            partition=None if many else ids.first,
             subtask=reader.index,
             records=split.records,
+            partition_count=len(ids),
         )
 
     def _ts_text(self, ts: int | None) -> str:
@@ -1369,25 +1435,25 @@ class _Simulation:
         return str(format_millis(shift.to_local(ts) if shift is not None else ts))
 
     def _timelines(self) -> tuple[InputTimeline, ...]:
-        out: list[InputTimeline] = []
+        out: list[tuple[tuple[int, int], InputTimeline]] = []
         split_index: dict[str, tuple[int, Any]] = {}
+        never_fed: dict[str, KafkaSourceReaderWatermarks] = {}
+        gone: set[str] = set()  # never-fed states whose partitions all received records since
         for reader in self.readers:
-            for split in reader.splits.values():
-                split_index[split.name] = (reader.index, split)
+            for p, split in reader.splits.items():
+                if p == NEVER_FED:
+                    never_fed[split.name] = reader
+                else:
+                    split_index[split.name] = (reader.index, split)
+            if NEVER_FED not in reader.splits:
+                gone.add(never_fed_name(reader.index))
         reader_index = {r.name: r for r in self.readers}
         assigner_index = {a.name: a for a in self.assigners}
 
-        def order_key(name: str) -> tuple[int, int]:
-            if name in split_index:
-                return (2, split_index[name][1].partition)
-            if name in reader_index or name in assigner_index:
-                sub = (
-                    reader_index[name].index if name in reader_index else assigner_index[name].index
-                )
-                return (1, sub)
-            return (0, 0)
-
-        for name in sorted(self.timeline.order, key=order_key):
+        for name in self.timeline.order:
+            if name in gone:
+                continue
+            raw = self.timeline.points[name]
             points = tuple(
                 TimelinePoint(
                     p.at,
@@ -1397,21 +1463,31 @@ class _Simulation:
                     p.idle,
                     p.records,
                 )
-                for p in self.timeline.points[name]
+                for p in raw
             )
             if name in split_index:
                 sub, split = split_index[name]
                 out.append(
-                    InputTimeline(
-                        f"partition {split.partition}",
-                        "split",
-                        sub,
-                        (split.partition,),
-                        split.last_event_time,
-                        split.records,
-                        points,
+                    (
+                        (2, split.partition),
+                        InputTimeline(
+                            f"partition {split.partition}",
+                            "split",
+                            sub,
+                            PartitionSet.single(split.partition),
+                            split.last_event_time,
+                            split.records,
+                            points,
+                        ),
                     )
                 )
+            elif name in never_fed:
+                r = never_fed[name]
+                for ids in _never_fed_entries(r):
+                    timeline = InputTimeline(
+                        _partitions_text(ids), "split", r.index, ids, None, 0, points
+                    )
+                    out.append(((2, ids.first or 0), timeline))
             elif name in reader_index:
                 r = reader_index[name]
                 recs = sum(s.records for s in r.splits.values())
@@ -1419,27 +1495,44 @@ class _Simulation:
                     (s.last_event_time for s in r.splits.values() if s.last_event_time is not None),
                     default=None,
                 )
-                out.append(
-                    InputTimeline(
-                        name, "subtask", r.index, tuple(sorted(r.splits)), last, recs, points
-                    )
-                )
+                owned = PartitionSet.of_range(r.owned)
+                timeline = InputTimeline(name, "subtask", r.index, owned, last, recs, points)
+                out.append(((1, r.index), timeline))
             elif name in assigner_index:
                 a = assigner_index[name]
-                out.append(
-                    InputTimeline(
-                        name,
-                        "subtask",
-                        a.index,
-                        (),
-                        a.last_event_time,
-                        self.received_by_subtask[a.index],
-                        points,
-                    )
+                timeline = InputTimeline(
+                    name,
+                    "subtask",
+                    a.index,
+                    PartitionSet(),
+                    a.last_event_time,
+                    self.received_by_subtask[a.index],
+                    points,
                 )
+                out.append(((1, a.index), timeline))
             else:
-                out.append(InputTimeline(name, "operator", None, (), None, self.count, points))
-        return tuple(out)
+                timeline = InputTimeline(
+                    name, "operator", None, PartitionSet(), None, self.count, points
+                )
+                out.append(((0, 0), timeline))
+        out.sort(key=lambda entry: entry[0])
+        return tuple(timeline for _, timeline in out)
+
+
+def _never_fed_entries(reader: KafkaSourceReaderWatermarks) -> list[PartitionSet]:
+    """The entries (holders, timelines) that name ``reader``'s never-fed partitions: one per
+    partition when there are at most ``NEVER_FED_LISTED`` of them, else one naming them all."""
+    if reader.never_fed == 1 and len(reader.splits) == 1:  # the common case: one, never fed
+        return [PartitionSet.single(reader.owned[0])]
+    ids = PartitionSet.minus(reader.owned, (p for p in reader.splits if p != NEVER_FED))
+    if len(ids) <= NEVER_FED_LISTED:
+        return [PartitionSet.single(p) for p in ids]
+    return [ids]
+
+
+def _partitions_text(ids: PartitionSet) -> str:
+    """``partition 3``, or ``partitions 0-39999, 40001-2147483646`` for several."""
+    return f"partition {ids.first}" if len(ids) == 1 else f"partitions {ids.text()}"
 
 
 def _due_index(next_due: int, per: float | None) -> int:

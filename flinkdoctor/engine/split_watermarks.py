@@ -6,6 +6,12 @@ an idle timeout is set; ``WatermarkOutputMultiplexer`` + ``CombinedWatermarkStat
 non-idle splits, only rising, nothing while the split list is empty); the ``IdlenessManager`` main
 output of a subtask without splits; and ``WatermarkToDataOutput`` (drops non-rising watermarks,
 re-announces ACTIVE only when the watermark rises).
+
+The splits of a subtask's partitions that never received a record all share one state (assigned
+at the same time, no record, the same idleness timer): they are kept once, under the key
+``NEVER_FED`` with their count, and a partition gets a split of its own, a copy of that shared
+state, at its first record. A topic of 2^31 partitions costs what one of a few does, and the
+watermark is the same as with one split per partition (tests/engine/test_never_fed_splits.py).
 """
 
 from __future__ import annotations
@@ -14,6 +20,14 @@ from flinkdoctor.engine.idleness import IdlenessTimer
 from flinkdoctor.engine.timeline import TimelineRecorder
 from flinkdoctor.engine.timeutil import LONG_MAX, LONG_MIN
 from flinkdoctor.engine.valve import WatermarkOutput
+
+NEVER_FED = -1
+"""The key, in ``KafkaSourceReaderWatermarks.splits``, of the state the never-fed splits share."""
+
+
+def never_fed_name(index: int) -> str:
+    """The timeline name of subtask ``index``'s never-fed splits (no split is named so)."""
+    return f"never-fed partitions of subtask {index}"
 
 
 class SplitState:
@@ -54,19 +68,22 @@ class KafkaSourceReaderWatermarks:
         "max_semantics",
         "max_so_far",
         "name",
+        "never_fed",
         "on_event",
         "out_idle",
+        "owned",
         "periodic_enabled",
         "split_local_idle",
         "splits",
         "timeline",
+        "topic",
         "valve",
     )
 
     def __init__(
         self,
         index: int,
-        partitions: list[int],
+        partitions: range,
         valve: WatermarkOutput,
         timeline: TimelineRecorder,
         *,
@@ -85,7 +102,16 @@ class KafkaSourceReaderWatermarks:
         self.max_semantics = max_semantics
         # R1.8: interval 0 means periodic emission (and with it idleness detection) never runs.
         self.periodic_enabled = interval > 0
-        self.splits = {p: SplitState(p, f"{topic}-{p}", idle_timeout) for p in partitions}
+        self.topic = topic
+        self.owned = partitions
+        """Every partition this subtask owns (R2.2)."""
+        self.never_fed = len(partitions)
+        """How many of them have not received a record (they share ``splits[NEVER_FED]``)."""
+        self.splits: dict[int, SplitState] = {}
+        """Partition -> its split; ``NEVER_FED`` -> the state of every split without a record
+        (present while there is one)."""
+        if partitions:
+            self.splits[NEVER_FED] = SplitState(NEVER_FED, never_fed_name(index), idle_timeout)
         self.combined = LONG_MIN
         self.combined_idle = False
         self.max_so_far = LONG_MIN  # WatermarkToDataOutput.maxWatermarkSoFar
@@ -99,11 +125,36 @@ class KafkaSourceReaderWatermarks:
 
     # -- records -------------------------------------------------------------------------------
 
+    def split(self, partition: int) -> SplitState | None:
+        """The split of ``partition``, made at its first record as a copy of the state it shared
+        with the other never-fed splits (None when this subtask does not own it)."""
+        if partition == NEVER_FED:
+            return None
+        split = self.splits.get(partition)
+        if split is not None or partition not in self.owned:
+            return split
+        shared = self.splits[NEVER_FED]
+        split = SplitState(partition, f"{self.topic}-{partition}", self.idle_timeout)
+        split.generated = shared.generated
+        split.watermark = shared.watermark
+        split.idle = shared.idle
+        if shared.idleness is not None and split.idleness is not None:
+            split.idleness.counter = shared.idleness.counter
+            split.idleness.last_counter = shared.idleness.last_counter
+            split.idleness.start_of_inactivity = shared.idleness.start_of_inactivity
+        self.timeline.fork(shared.name, split.name)
+        self.splits[partition] = split
+        self.never_fed -= 1
+        if not self.never_fed:
+            del self.splits[NEVER_FED]
+        return split
+
     def on_record(
         self, partition: int, watermark: int | None, event_time: int | None, now: int, count: int
     ) -> None:
         """After the record went downstream (R1.10): let its split's generator see it."""
-        split = self.splits[partition]
+        split = self.split(partition)
+        assert split is not None, partition
         split.records += 1
         if event_time is not None:
             split.last_event_time = event_time

@@ -39,6 +39,14 @@ class TimelineRecorder:
             self.points[name] = [WatermarkPoint(0, watermark, idle, 0)]
             self.last[name] = (watermark, idle)
 
+    def fork(self, source: str, name: str) -> None:
+        """Register ``name`` with the history of ``source`` so far (a split made from the state
+        the never-fed splits share has had their timeline until now)."""
+        if name not in self.points:
+            self.order.append(name)
+        self.points[name] = list(self.points[source])
+        self.last[name] = self.last[source]
+
     def record(self, name: str, at: int, watermark: int, idle: bool, records: int) -> None:
         """Note the input's state if it changed."""
         state = (watermark, idle)

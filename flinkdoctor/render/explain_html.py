@@ -284,7 +284,14 @@ def _timeline(sim: SimulationResult, index: int) -> str:
 
 def _ordered(timelines: Sequence[InputTimeline]) -> list[InputTimeline]:
     order = {"operator": 0, "subtask": 1, "split": 2}
-    return sorted(timelines, key=lambda t: (order.get(t.kind, 3), t.subtask or 0, t.partitions))
+    return sorted(
+        timelines,
+        key=lambda t: (order.get(t.kind, 3), t.subtask or 0, _first(t.partitions.first)),
+    )
+
+
+def _first(partition: int | None) -> int:
+    return -1 if partition is None else partition
 
 
 def _final(t: InputTimeline) -> tuple[int | None, bool]:

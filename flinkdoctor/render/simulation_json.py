@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from flinkdoctor.engine.partition_set import LISTED_ONE_BY_ONE
 from flinkdoctor.engine.result import SimulationResult
 from flinkdoctor.engine.timeutil import LONG_MAX, ZoneShift, format_millis, resolve_zone
 from flinkdoctor.engine.values import json_value
@@ -93,7 +94,9 @@ def simulation_json(
                 "input": t.input,
                 "kind": t.kind,
                 "subtask": t.subtask,
-                "partitions": list(t.partitions),
+                "partitions": _listed(t.partitions.ids(LISTED_ONE_BY_ONE)),
+                "partition_count": len(t.partitions),
+                "partition_ranges": t.partitions.ranges(),
                 "records": t.records,
                 "last_event_time": clock.ts(t.last_event_time),
                 "final_watermark": clock.ts(t.points[-1].watermark) if t.points else None,
@@ -135,3 +138,7 @@ def simulation_json(
         "notes": list(result.notes),
         "config": result.config,
     }
+
+
+def _listed(ids: tuple[int, ...] | None) -> list[int] | None:
+    return None if ids is None else list(ids)

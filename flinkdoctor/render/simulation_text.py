@@ -86,6 +86,11 @@ def _header(result: SimulationResult, console: Console) -> None:
         if owners:
             pairs = sorted((int(p), int(s)) for p, s in owners.items())
             watermark += ": " + ", ".join(f"partition {p} → subtask {s}" for p, s in pairs)
+        elif cfg.get("partition_owner_start") is not None:
+            start, n = cfg["partition_owner_start"], cfg["parallelism"]
+            watermark += (
+                f": partition p → subtask ({start} + p) mod {n}" if n > 1 else ": all → subtask 0"
+            )
     else:
         watermark += f"; parallelism {cfg['parallelism']}"
     lines.append(watermark)

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from tests.cli.conftest import Run
@@ -233,15 +234,62 @@ def test_a_negative_partition_in_a_check_pattern_file_is_an_input_error(
     assert "p.jsonl:1: partition -1 is not a Kafka partition id" in line
 
 
-def test_huge_partition_count_is_refused_not_allocated(
+def test_the_largest_partition_id_replays_and_names_empty_partitions_as_ranges(
+    cli: Callable[..., Run], job: Path, tmp_path: Path
+) -> None:
+    """Partition 2147483647 means a topic of 2^31 partitions (ids are contiguous): it replays,
+    and the 2^31 - 2 that received nothing are named as ranges, never one by one."""
+    events = tmp_path / "p.jsonl"
+    events.write_text(
+        envelope(2**31 - 1, 0, "a", "2024-01-01 00:00:00") + "\n"
+        + envelope(40000, 0, "b", "2024-01-01 00:00:30") + "\n"
+        + envelope(2**31 - 1, 1, "a", "2024-01-01 00:05:00") + "\n"
+    )  # fmt: skip
+    run = cli("simulate-windows", str(job), "--events", str(events))
+    assert run.code == 1, run.err  # the windows wait for the empty partitions (R2.1)
+    text = " ".join(run.out.split())
+    assert "2147483648 partition(s) on 1 subtask(s)" in text
+    assert "held back by partitions 0-39999, 40001-2147483646 (subtask 0)" in text
+    assert "none of these 2147483646 partitions received data" in text
+    run = cli("simulate-windows", str(job), "--events", str(events), "--format", "json")
+    doc = json.loads(run.out)
+    schema = README.parent / "docs" / "schemas" / "simulate-windows.schema.json"
+    jsonschema.validate(doc, json.loads(schema.read_text()))
+    assert doc["config"]["partitions"] == 2**31 and doc["config"]["partition_owners"] is None
+    assert doc["config"]["partition_owner_start"] == 0
+    empty = [w for w in doc["watermarks"] if w["kind"] == "split" and w["records"] == 0]
+    assert [(w["input"], w["partitions"], w["partition_count"]) for w in empty] == [
+        ("partitions 0-39999, 40001-2147483646", None, 2**31 - 2)
+    ]
+    assert empty[0]["partition_ranges"] == [
+        {"first": 0, "last": 39999, "step": 1},
+        {"first": 40001, "last": 2147483646, "step": 1},
+    ]
+    fed = {w["input"]: w["records"] for w in doc["watermarks"] if w["kind"] == "split"}
+    assert fed == {"partitions 0-39999, 40001-2147483646": 0, "partition 40000": 1,
+                   "partition 2147483647": 2}  # fmt: skip
+    holders = [h["input"] for h in doc["pending"][0]["held_back_by"]]
+    assert holders[0] == "partitions 0-39999, 40001-2147483646 (subtask 0)"
+
+
+def test_a_huge_partition_count_replays_and_one_kafka_cannot_have_is_refused(
     cli: Callable[..., Run], job: Path, tmp_path: Path
 ) -> None:
     events = tmp_path / "p.jsonl"
-    events.write_text(envelope(2**31 - 1, 0, "a", "2024-01-01 00:00:00") + "\n")
-    line = one_line_error(cli("simulate-windows", str(job), "--events", str(events)), 2)
-    assert "2147483648 Kafka partitions" in line and "at most" in line
-    run = cli("simulate-windows", str(job), "--events", str(events), "--partitions", "10000000")
-    assert "10000000 Kafka partitions" in one_line_error(run, 2)
+    events.write_text(envelope(7, 0, "a", "2024-01-01 00:00:00") + "\n")
+    run = cli(
+        "simulate-windows", str(job), "--events", str(events), "--partitions", "10000000",
+        "--parallelism", "4", "--format", "json",
+    )  # fmt: skip
+    assert run.code == 1, run.err
+    doc = json.loads(run.out)
+    splits = [w for w in doc["watermarks"] if w["kind"] == "split"]
+    counts = sorted((w["records"], w["partition_count"]) for w in splits)
+    assert counts == [(0, 2_499_999), (0, 2_500_000), (0, 2_500_000), (0, 2_500_000), (1, 1)]
+    assert all(w["partitions"] is None for w in splits if w["records"] == 0)
+    run = cli("simulate-windows", str(job), "--events", str(events), "--partitions", "2147483649")
+    line = one_line_error(run, 2)
+    assert "2147483649" in line and "2147483648" in line  # the value and Kafka's limit
 
 
 def test_parallelism_above_flinks_maximum_is_refused(
@@ -280,6 +328,31 @@ def test_envelopes_on_stdin_read_like_the_file(
     from_stdin, from_path = json.loads(by_stdin.out), json.loads(by_path.out)
     assert from_path["config"]["partitions"] == 2
     assert from_stdin["rows"] == from_path["rows"] and len(from_path["rows"]) == 2
+
+
+def test_explain_takes_the_partitions_of_every_envelope_on_stdin_too(
+    cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The highest partition on line 151 makes the topic (not the first events only)."""
+    job = tmp_path / "job.sql"
+    job.write_text(SCRIPT.replace("'format' = 'json'", "'format' = 'json', "
+                                  "'scan.startup.mode' = 'earliest-offset'"))  # fmt: skip
+    lines = [envelope(0, i, "a", f"2024-01-01 00:00:{i % 60:02d}") for i in range(150)]
+    lines.append(envelope(5, 0, "b", "2024-01-01 00:03:00"))
+    events = tmp_path / "late.jsonl"
+    events.write_text("\n".join(lines) + "\n")
+    by_path = cli("explain", str(job), "--events", str(events), "--format", "json")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(events.read_bytes())))
+    by_stdin = cli("explain", str(job), "--events", "-", "--format", "json")
+    for run in (by_path, by_stdin):
+        assert run.code == 1, run.err
+        top = json.loads(run.out)["findings"][0]
+        assert top["name"] == "idle-partition", top
+        held = sorted(i["input"] for i in top["evidence"]["inputs"])
+        assert held == [
+            "partition 0 (subtask 0)",
+            *(f"partition {p} (subtask 0)" for p in range(1, 5)),
+        ]
 
 
 # -- 13. sampling options that cannot work fail at once -----------------------------------------

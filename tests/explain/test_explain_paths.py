@@ -438,3 +438,43 @@ def test_no_windowed_query_healthy_exits_0(tmp_path: Path) -> None:
     assert code == 0
     assert doc["verdict"] == "unknown"
     assert [f for f in doc["findings"] if f["severity"] == "error"] == []
+
+
+def test_partitions_come_from_every_envelope_and_a_huge_topic_is_named_by_ranges(
+    tmp_path: Path,
+) -> None:
+    """The topic's partition count is the highest partition in the whole file + 1, not in its
+    first events only: partition 2147483647 on line 151 makes a topic of 2^31 partitions, whose
+    2^31 - 2 without a record hold the watermark back (R2.1), named as one range, with partition
+    0, behind partition 2147483647."""
+    body = (
+        SOURCE
+        + PRINT_SINK.format(n=1)
+        + (
+            "INSERT INTO out_1 SELECT window_start, host, COUNT(*) FROM TABLE(TUMBLE(TABLE src, "
+            "DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end, host;\n"
+        )
+    )
+    envelopes = [
+        {"partition": 0, "offset": i, "timestamp": 0,
+         "value": {"host": "a", "event_time": f"2024-12-14T03:00:{i % 60:02d}.000Z"}}
+        for i in range(150)
+    ] + [
+        {"partition": 2147483647, "offset": 0, "timestamp": 0,
+         "value": {"host": "b", "event_time": "2024-12-14T03:03:00.000Z"}}
+    ]  # fmt: skip
+    text = "".join(json.dumps(e) + "\n" for e in envelopes)
+    events = tmp_path / "e.jsonl"
+    events.write_text(text, encoding="utf-8")
+    code, doc = run_json(str(_script(tmp_path, body)), "--events", str(events))
+    assert code == 1
+    top = doc["findings"][0]
+    assert top["name"] == "idle-partition"
+    # the empty ones and partition 0, behind partition 2147483647
+    assert top["message"].startswith("2147483647 partition(s) without fresh data")
+    assert "partitions 1-2147483646 (subtask 0) have no data" in top["message"]
+    inputs = {i["input"]: i["partition_count"] for i in top["evidence"]["inputs"]}
+    assert inputs == {
+        "partitions 1-2147483646 (subtask 0)": 2147483646,
+        "partition 0 (subtask 0)": 1,
+    }

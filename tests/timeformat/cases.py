@@ -432,9 +432,10 @@ def generate_exotic_pairs(seed: int, n: int) -> list[tuple[str, str]]:
 
 def fast_path_values(seed: int, pattern: str, n: int) -> list[str]:
     """Values for one fast-path pattern: an event-time-ordered run (minutes shared, as the
-    engine's prefix memo sees them; some with other offsets or cut short), random dates, mutated ones, and edge cases of the shapes
-    (a wrong day name, lower-case am/pm, hour 0 / 13 on a 12-hour clock, day 31 of a 30-day
-    month, Feb 29 of a common year, 1- and 3-digit widths)."""
+    engine's prefix memo sees them; some with other offsets or cut short), random dates,
+    mutated ones, and edge cases of the shapes (a wrong day name, lower-case am/pm, hour 0 / 13
+    on a 12-hour clock, day 31 of a 30-day month, Feb 29 of a common year, 1- and 3-digit
+    widths)."""
     rng = random.Random(seed)
     t = datetime(2024, 12, 14, 3, 12, 45, 123000)
     out = []

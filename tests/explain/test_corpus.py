@@ -26,11 +26,18 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {}
 window-not-closed when every input went idle, duplicate sink findings)."""
 
 
-def run_explain(case: CorpusCase, monkeypatch: pytest.MonkeyPatch,
-                capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:
+def run_explain(
+    case: CorpusCase, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, dict[str, Any]]:
     """The console entry point in-process, as a user runs it."""
-    args = [str(case.script), "--events", str(case.events), "--format", "json",
-            *case.expected.get("args", [])]
+    args = [
+        str(case.script),
+        "--events",
+        str(case.events),
+        "--format",
+        "json",
+        *case.expected.get("args", []),
+    ]
     monkeypatch.setattr(sys, "argv", ["flinkdoctor", "explain", *args])
     monkeypatch.setenv("COLUMNS", "160")
     try:
@@ -86,12 +93,25 @@ def test_corpus_covers_every_slug_of_issue_7() -> None:
     in at least one; healthy jobs (exit 0), PyFlink jobs, TVF and legacy windows, HOP, CUMULATE,
     SESSION and 1 to 6 partitions are all there."""
     slugs = {
-        "rowtime-field-missing", "pattern-mismatch", "pattern-invalid", "pattern-suspicious",
-        "null-rowtime-job-failure", "json-timestamp-format", "epoch-unit-mismatch",
-        "legacy-null-rowtime", "idle-partition", "idle-subtask", "window-not-closed",
-        "late-records-dropped", "filter-matches-nothing", "no-idle-timeout",
-        "startup-group-offsets", "startup-latest-offset", "ignore-parse-errors",
-        "sink-needs-checkpoint", "jdbc-flush-disabled",
+        "rowtime-field-missing",
+        "pattern-mismatch",
+        "pattern-invalid",
+        "pattern-suspicious",
+        "null-rowtime-job-failure",
+        "json-timestamp-format",
+        "epoch-unit-mismatch",
+        "legacy-null-rowtime",
+        "idle-partition",
+        "idle-subtask",
+        "window-not-closed",
+        "late-records-dropped",
+        "filter-matches-nothing",
+        "no-idle-timeout",
+        "startup-group-offsets",
+        "startup-latest-offset",
+        "ignore-parse-errors",
+        "sink-needs-checkpoint",
+        "jdbc-flush-disabled",
     }
     assert len(CASES) >= 40
     covered = {n for c in CASES for n in (*c.expected["findings"], *c.expected["also"])}
@@ -99,8 +119,16 @@ def test_corpus_covers_every_slug_of_issue_7() -> None:
     scripts = [c.script.read_text() for c in CASES]
     assert sum(c.expected["exit_code"] == 0 for c in CASES) >= 10
     assert sum(c.script.suffix == ".py" for c in CASES) >= 8
-    for needle in ("TABLE(TUMBLE(", "GROUP BY TUMBLE(", "HOP(TABLE", "GROUP BY HOP(",
-                   "CUMULATE(TABLE", "SESSION(TABLE", "GROUP BY SESSION(", "Tumble.over"):
+    for needle in (
+        "TABLE(TUMBLE(",
+        "GROUP BY TUMBLE(",
+        "HOP(TABLE",
+        "GROUP BY HOP(",
+        "CUMULATE(TABLE",
+        "SESSION(TABLE",
+        "GROUP BY SESSION(",
+        "Tumble.over",
+    ):
         assert any(needle in s for s in scripts), needle
     assert {c.partitions() for c in CASES} >= {1, 2, 3, 4, 6}
     checked = [c for c in CASES if c.flink]

@@ -99,27 +99,36 @@ def job_parts(
             if "WATERMARK FOR" in head:
                 source = name
                 stmt = re.sub(r"'topic' = '[^']*'", f"'topic' = '{topic}'", stmt)
-                stmt = re.sub(r"'properties\.bootstrap\.servers' = '[^']*'",
-                              f"'properties.bootstrap.servers' = '{bootstrap}'", stmt)
-                stmt = re.sub(r"'properties\.group\.id' = '[^']*'",
-                              f"'properties.group.id' = 'fd-{topic}'", stmt)
+                stmt = re.sub(
+                    r"'properties\.bootstrap\.servers' = '[^']*'",
+                    f"'properties.bootstrap.servers' = '{bootstrap}'",
+                    stmt,
+                )
+                stmt = re.sub(
+                    r"'properties\.group\.id' = '[^']*'",
+                    f"'properties.group.id' = 'fd-{topic}'",
+                    stmt,
+                )
             elif fs_path is not None and "'connector' = 'filesystem'" in stmt:
                 stmt = re.sub(r"'path' = '[^']*'", f"'path' = '{fs_path}'", stmt)
             elif sink_topic is not None and "'connector' = 'kafka'" in stmt:
                 stmt = re.sub(r"'topic' = '[^']*'", f"'topic' = '{sink_topic}'", stmt)
-                stmt = re.sub(r"'properties\.bootstrap\.servers' = '[^']*'",
-                              f"'properties.bootstrap.servers' = '{bootstrap}',\n  "
-                              "'properties.transaction.timeout.ms' = '600000'", stmt)
+                stmt = re.sub(
+                    r"'properties\.bootstrap\.servers' = '[^']*'",
+                    f"'properties.bootstrap.servers' = '{bootstrap}',\n  "
+                    "'properties.transaction.timeout.ms' = '600000'",
+                    stmt,
+                )
             else:
                 cut = stmt.upper().rindex("WITH (")
-                stmt = (stmt[:cut] + f"WITH ('connector' = 'print', "
-                        f"'print-identifier' = '{name}')")
+                stmt = stmt[:cut] + f"WITH ('connector' = 'print', 'print-identifier' = '{name}')"
             tables.append(stmt)
         else:
             raise AssertionError(f"{case.name}: unexpected statement {stmt[:60]!r}")
     assert source is not None, f"{case.name}: no source table with a WATERMARK"
     sinks = [m.group(1) for m in (re.match(r"INSERT INTO (\w+)", i, re.I) for i in inserts) if m]
     if suffix:
+
         def rename(text: str) -> str:
             for name in names:
                 text = re.sub(rf"\b{name}\b", name + suffix, text)
@@ -128,8 +137,10 @@ def job_parts(
         tables, inserts = [rename(t) for t in tables], [rename(i) for i in inserts]
         source, sinks = source + suffix, [n + suffix for n in sinks]
     raw_name = RAW + suffix
-    tables.append(f"CREATE TABLE {raw_name} (read_at STRING) "
-                  f"WITH ('connector' = 'print', 'print-identifier' = '{raw_name}')")
+    tables.append(
+        f"CREATE TABLE {raw_name} (read_at STRING) "
+        f"WITH ('connector' = 'print', 'print-identifier' = '{raw_name}')"
+    )
     body = [f"INSERT INTO {raw_name} SELECT CAST(PROCTIME() AS STRING) FROM {source}", *inserts]
     return Parts(case, tuple(sets), tables, body, sinks, raw_name)
 
@@ -137,8 +148,13 @@ def job_parts(
 def assemble(parts: list[Parts]) -> str:
     """One job (one statement set) running every part; they share their SETs."""
     assert len({p.sets for p in parts}) == 1, "a batch shares one set of SETs"
-    statements = [*parts[0].sets, *(t for p in parts for t in p.tables), "BEGIN STATEMENT SET",
-                  *(i for p in parts for i in p.inserts), "END"]
+    statements = [
+        *parts[0].sets,
+        *(t for p in parts for t in p.tables),
+        "BEGIN STATEMENT SET",
+        *(i for p in parts for i in p.inserts),
+        "END",
+    ]
     return ";\n".join(statements) + ";\n"
 
 
@@ -177,16 +193,24 @@ class Runner:
         name = self.broker.create_topic(partitions=case.partitions())
         self.topics.append(name)
         messages = [
-            Message(json.dumps(e["value"]).encode(), partition=int(e["partition"]),
-                    timestamp=int(e["timestamp"]))
+            Message(
+                json.dumps(e["value"]).encode(),
+                partition=int(e["partition"]),
+                timestamp=int(e["timestamp"]),
+            )
             for e in case.envelopes()
         ]
         self.broker.produce(name, messages)
         return name
 
-    def unbounded(self, case: CorpusCase, script: str, expect_read: int,
-                  waits: tuple[float, float] = (WAIT_S, RETRY_WAIT_S),
-                  settle: float = SETTLE_S) -> Job:
+    def unbounded(
+        self,
+        case: CorpusCase,
+        script: str,
+        expect_read: int,
+        waits: tuple[float, float] = (WAIT_S, RETRY_WAIT_S),
+        settle: float = SETTLE_S,
+    ) -> Job:
         """Run until cancelled; conclusive only if the job read ``expect_read`` events and then
         ran ``settle`` seconds more (else one longer run, then failure)."""
         job = None
@@ -208,9 +232,9 @@ class Runner:
             f"{job.settled_s:.1f} s after the last one:\n{job.result.printed[-2000:]}"
         )
 
-
-    def run_batch(self, parts: list[Parts], waits: tuple[float, float],
-                  settle: float) -> dict[str, Job | str]:
+    def run_batch(
+        self, parts: list[Parts], waits: tuple[float, float], settle: float
+    ) -> dict[str, Job | str]:
         """Several cases in one job (independent pipelines: own topic, tables and sinks), each
         judged as ``unbounded`` judges one. A batch whose job fails is split into single runs,
         so a failure is always the case's own; the outcome is a Job or why there is none."""
@@ -258,8 +282,7 @@ def runner(flink: FlinkRuntime, kafka_broker: KafkaBroker) -> Iterator[Runner]:
         flink.add_kafka_connector()
     except FlinkUnavailable as exc:
         if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-            pytest.fail(f"the Kafka connector could not be provisioned in CI: {exc}",
-                        pytrace=False)
+            pytest.fail(f"the Kafka connector could not be provisioned in CI: {exc}", pytrace=False)
         pytest.skip(f"Kafka connector unavailable: {exc}")
     runner = Runner(flink, kafka_broker)
     yield runner
@@ -288,15 +311,16 @@ def _selected(request: pytest.FixtureRequest, test: str) -> list[CorpusCase]:
     return [c for c in CASES if c.name in names]
 
 
-def _run_batches(runner: Runner, planned: list[tuple[tuple[Any, ...], Parts]],
-                 settle_of: dict[str, float]) -> dict[str, Job | str]:
+def _run_batches(
+    runner: Runner, planned: list[tuple[tuple[Any, ...], Parts]], settle_of: dict[str, float]
+) -> dict[str, Job | str]:
     groups: dict[tuple[Any, ...], list[Parts]] = {}
     for key, parts in planned:
         groups.setdefault(key, []).append(parts)
     out: dict[str, Job | str] = {}
     for parts in groups.values():
         for i in range(0, len(parts), BATCH):
-            chunk = parts[i:i + BATCH]
+            chunk = parts[i : i + BATCH]
             settle = max(settle_of[p.case.name] for p in chunk)
             waits = (max(WAIT_S, settle + 8.0), RETRY_WAIT_S + settle)
             out.update(runner.run_batch(chunk, waits, settle))
@@ -342,8 +366,11 @@ def test_unread(runner: Runner, case: CorpusCase) -> None:
     while the job runs is read, so the job was live (not merely slow to start)."""
     topic = runner.topic(case)
     script = flink_script(case, topic, runner.broker.bootstrap)
-    live = Message(json.dumps({"host": "live", "v": 99, "event_time": "2024-12-14T04:00:00.000Z"})
-                   .encode(), partition=0, timestamp=1734148800000)
+    live = Message(
+        json.dumps({"host": "live", "v": 99, "event_time": "2024-12-14T04:00:00.000Z"}).encode(),
+        partition=0,
+        timestamp=1734148800000,
+    )
     for wait, delay in ((15.0, 7.0), (40.0, 20.0)):
         timer = threading.Timer(delay, runner.broker.produce, args=(topic, [live]))
         timer.start()
@@ -356,8 +383,9 @@ def test_unread(runner: Runner, case: CorpusCase) -> None:
         if raw:
             assert len(raw) == 1, raw  # the live event only, none of the backlog
             return
-    raise AssertionError(f"inconclusive: the job read nothing, not even the live event:\n"
-                         f"{result.printed[-2000:]}")
+    raise AssertionError(
+        f"inconclusive: the job read nothing, not even the live event:\n{result.printed[-2000:]}"
+    )
 
 
 @pytest.mark.parametrize("case", _cases("uncommitted"), ids=_ids(_cases("uncommitted")))
@@ -379,8 +407,12 @@ def _read_topic(bootstrap: str, topic: str, isolation: str) -> list[bytes]:
     from kafka import KafkaConsumer
 
     consumer = KafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-        isolation_level=isolation, consumer_timeout_ms=5000, group_id=None,
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        isolation_level=isolation,
+        consumer_timeout_ms=5000,
+        group_id=None,
     )
     try:
         return [m.value for m in consumer]
@@ -421,8 +453,13 @@ def fixed_jobs(runner: Runner, request: pytest.FixtureRequest) -> dict[str, Job 
         idle = re.search(r"idle-timeout' = '(\d+) s'", result.fixed_text)
         settle = max(SETTLE_S, int(idle.group(1)) + 3.0) if idle else SETTLE_S
         settle_of[case.name] = settle
-        parts = job_parts(case, runner.topic(case), runner.broker.bootstrap,
-                          sql=result.fixed_text, suffix=f"_{i:02d}")
+        parts = job_parts(
+            case,
+            runner.topic(case),
+            runner.broker.bootstrap,
+            sql=result.fixed_text,
+            suffix=f"_{i:02d}",
+        )
         planned.append(((parts.sets, settle), parts))
     return _run_batches(runner, planned, settle_of)
 

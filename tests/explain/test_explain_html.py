@@ -75,7 +75,8 @@ class Dom(HTMLParser):
     def all(self, tag: str, **attrs: str) -> list[dict[str, str]]:
         wanted = {k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()}
         return [
-            a for t, a in self.elements
+            a
+            for t, a in self.elements
             if t == tag and all(a.get(k) == v for k, v in wanted.items())
         ]
 
@@ -155,8 +156,9 @@ def pages(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[d
     yield out
 
 
-@pytest.mark.parametrize("part", ["idle-partition-empty-3p", "healthy-legacy-tumble-2p",
-                                  "seed-like-key"])
+@pytest.mark.parametrize(
+    "part", ["idle-partition-empty-3p", "healthy-legacy-tumble-2p", "seed-like-key"]
+)
 def test_page_shows_verdict_findings_and_one_lane_per_input(
     pages: dict[str, Any], part: str
 ) -> None:
@@ -233,9 +235,21 @@ def test_cli_html_option_writes_the_page(chromium: str, tmp_path: Path) -> None:
     case = by_name("seed-like-key")
     html = tmp_path / "report.html"
     done = subprocess.run(
-        [sys.executable, "-m", "flinkdoctor", "explain", str(case.script), "--events",
-         str(case.events), "--html", str(html)],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "flinkdoctor",
+            "explain",
+            str(case.script),
+            "--events",
+            str(case.events),
+            "--html",
+            str(html),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 1, done.stderr
     page = open_page(chromium, html, tmp_path / "browser")
@@ -254,7 +268,8 @@ def test_net_log_check_catches_external_requests(chromium: str, tmp_path: Path) 
     )
     page = open_page(chromium, html, tmp_path / "browser")
     assert sorted(page.requests) == [
-        "http://example.invalid/x.png", "https://fonts.example.invalid/css"
+        "http://example.invalid/x.png",
+        "https://fonts.example.invalid/css",
     ]
 
 

@@ -123,8 +123,11 @@ def test_many_cases_in_one_jvm(flink: FlinkRuntime) -> None:
     elapsed = time.monotonic() - t0
     assert [r.rows for r in results[:6]] == [[[f"2024-12-14 03:12:{i:02d}.000"]] for i in range(6)]
     assert results[6].rows == results[7].rows  # streaming and batch agree on a bounded input
-    assert results[8].queries[0].changelog == [("+I", ["1", "1"]), ("-U", ["1", "1"]),
-                                               ("+U", ["1", "2"])]
+    assert results[8].queries[0].changelog == [
+        ("+I", ["1", "1"]),
+        ("-U", ["1", "1"]),
+        ("+U", ["1", "2"]),
+    ]
     assert results[9].queries[0].changelog == results[6].queries[0].changelog
     assert flink.jvm_starts - starts <= 1  # at most the first start, never one per case
     assert elapsed < 60
@@ -220,6 +223,11 @@ def test_statement_set_and_print_sink_row_kinds(flink: FlinkRuntime, form: str) 
         "w> +I[2024-12-14T03:02, 1]",
     ]
     assert [line for line in printed if line.startswith("g>")] == [
-        "g> +I[1, 1]", "g> -U[1, 1]", "g> +U[1, 2]", "g> -U[1, 2]", "g> +U[1, 3]",
-        "g> -U[1, 3]", "g> +U[1, 4]",
+        "g> +I[1, 1]",
+        "g> -U[1, 1]",
+        "g> +U[1, 2]",
+        "g> -U[1, 2]",
+        "g> +U[1, 3]",
+        "g> -U[1, 3]",
+        "g> +U[1, 4]",
     ]

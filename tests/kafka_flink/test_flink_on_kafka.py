@@ -174,8 +174,9 @@ class Env:
             raw = printed(result, "raw")
             read = [_epoch_s(cells[4]) for _, cells in raw]
             settled = sent + wait - max(read) if read else 0.0
-            job = Job(result, raw, Counter(tuple(cells) for _, cells in printed(result, "agg")),
-                      settled)
+            job = Job(
+                result, raw, Counter(tuple(cells) for _, cells in printed(result, "agg")), settled
+            )
             if len(raw) == len(topic.records) and settled >= SETTLE_S:
                 return job
         raise AssertionError(
@@ -280,15 +281,18 @@ def test_single_partition_on_event_rows_identical(env: Env) -> None:
     script = job_script(
         "SET 'pipeline.auto-watermark-interval' = '0';\n",
         ddl(topic.name, env.broker.bootstrap, ", 'scan.watermark.emit.strategy' = 'on-event'"),
-        TVF, TVF_SINK,
+        TVF,
+        TVF_SINK,
     )
     real = env.run_unbounded(script, topic)
-    expected = Counter({
-        ("+I", ts("03:00:00"), ts("03:01:00"), "a", "2", "4"): 1,
-        ("+I", ts("03:00:00"), ts("03:01:00"), "b", "1", "2"): 1,
-        ("+I", ts("03:01:00"), ts("03:02:00"), "a", "1", "4"): 1,
-        ("+I", ts("03:01:00"), ts("03:02:00"), "b", "2", "13"): 1,
-    })
+    expected = Counter(
+        {
+            ("+I", ts("03:00:00"), ts("03:01:00"), "a", "2", "4"): 1,
+            ("+I", ts("03:00:00"), ts("03:01:00"), "b", "1", "2"): 1,
+            ("+I", ts("03:01:00"), ts("03:02:00"), "a", "1", "4"): 1,
+            ("+I", ts("03:01:00"), ts("03:02:00"), "b", "2", "13"): 1,
+        }
+    )
     assert real.rows == expected
     predicted = engine(script, topic)
     assert predicted.failure is None
@@ -296,7 +300,8 @@ def test_single_partition_on_event_rows_identical(env: Env) -> None:
     assert predicted.dropped_by_rule == {"R3.4": 1}
     assert [d.offset for d in predicted.dropped] == [4]
     assert sorted((w.window_start, w.key["host"]) for w in predicted.pending) == [
-        (millis("03:02:00"), "a"), (millis("03:02:00"), "b")
+        (millis("03:02:00"), "a"),
+        (millis("03:02:00"), "b"),
     ]
 
 
@@ -387,22 +392,28 @@ def test_empty_partition_with_idle_timeout_fires_all_but_newest(env: Env, three:
     becomes min(p0, p2) = 03:02:25 and [03:00, 03:01), [03:01, 03:02) fire; the windows with the
     newest data never fire without later events."""
     script = job_script(
-        "", ddl(three.name, env.broker.bootstrap, ", 'scan.watermark.idle-timeout' = '1 s'"),
-        TVF, TVF_SINK,
+        "",
+        ddl(three.name, env.broker.bootstrap, ", 'scan.watermark.idle-timeout' = '1 s'"),
+        TVF,
+        TVF_SINK,
     )
     real = env.run_unbounded(script, three)
-    expected = Counter({
-        ("+I", ts("03:00:00"), ts("03:01:00"), "a", "1", "1"): 1,
-        ("+I", ts("03:00:00"), ts("03:01:00"), "b", "1", "4"): 1,
-        ("+I", ts("03:01:00"), ts("03:02:00"), "a", "1", "2"): 1,
-    })
+    expected = Counter(
+        {
+            ("+I", ts("03:00:00"), ts("03:01:00"), "a", "1", "1"): 1,
+            ("+I", ts("03:00:00"), ts("03:01:00"), "b", "1", "4"): 1,
+            ("+I", ts("03:01:00"), ts("03:02:00"), "a", "1", "2"): 1,
+        }
+    )
     assert real.rows == expected
     predicted = engine(script, three)
     assert predicted.failure is None
     assert engine_rows(predicted) == expected
     assert predicted.final_watermark == millis("03:02:25")
     assert sorted((w.window_start, w.key["host"]) for w in predicted.pending) == [
-        (millis("03:02:00"), "a"), (millis("03:02:00"), "b"), (millis("03:03:00"), "b")
+        (millis("03:02:00"), "a"),
+        (millis("03:02:00"), "b"),
+        (millis("03:03:00"), "b"),
     ]
 
 
@@ -414,20 +425,23 @@ def test_bounded_latest_offset_fires_everything(env: Env, three: Topic) -> None:
     script = job_script(
         "SET 'parallelism.default' = '4';\n",
         ddl(three.name, env.broker.bootstrap, ", 'scan.bounded.mode' = 'latest-offset'"),
-        TVF, TVF_SINK,
+        TVF,
+        TVF_SINK,
     )
     real = env.run(script)
     assert real.error is None, real.error
     readers = {(cells[1], subtask) for subtask, cells in printed(real, "raw")}
     assert readers == {("a", 3), ("b", 1)}  # host a is partition 0, host b partition 2
-    expected = Counter({
-        ("+I", ts("03:00:00"), ts("03:01:00"), "a", "1", "1"): 1,
-        ("+I", ts("03:00:00"), ts("03:01:00"), "b", "1", "4"): 1,
-        ("+I", ts("03:01:00"), ts("03:02:00"), "a", "1", "2"): 1,
-        ("+I", ts("03:02:00"), ts("03:03:00"), "a", "1", "3"): 1,
-        ("+I", ts("03:02:00"), ts("03:03:00"), "b", "1", "5"): 1,
-        ("+I", ts("03:03:00"), ts("03:04:00"), "b", "1", "6"): 1,
-    })
+    expected = Counter(
+        {
+            ("+I", ts("03:00:00"), ts("03:01:00"), "a", "1", "1"): 1,
+            ("+I", ts("03:00:00"), ts("03:01:00"), "b", "1", "4"): 1,
+            ("+I", ts("03:01:00"), ts("03:02:00"), "a", "1", "2"): 1,
+            ("+I", ts("03:02:00"), ts("03:03:00"), "a", "1", "3"): 1,
+            ("+I", ts("03:02:00"), ts("03:03:00"), "b", "1", "5"): 1,
+            ("+I", ts("03:03:00"), ts("03:04:00"), "b", "1", "6"): 1,
+        }
+    )
     assert Counter(tuple(cells) for _, cells in printed(real, "agg")) == expected
     predicted = engine(script, three)
     assert predicted.config["bounded"] is True and predicted.config["parallelism"] == 4
@@ -485,14 +499,18 @@ def test_parallelism_above_partitions_idle_timeout_fires(env: Env, one: Topic) -
     the newest window fires (R2.7)."""
     script = job_script(
         "SET 'parallelism.default' = '2';\nSET 'table.exec.source.idle-timeout' = '1 s';\n",
-        ddl(one.name, env.broker.bootstrap), TVF, TVF_SINK,
+        ddl(one.name, env.broker.bootstrap),
+        TVF,
+        TVF_SINK,
     )
     real = env.run_unbounded(script, one)
-    expected = Counter({
-        ("+I", ts("03:00:00"), ts("03:01:00"), "a", "1", "1"): 1,
-        ("+I", ts("03:00:00"), ts("03:01:00"), "b", "1", "2"): 1,
-        ("+I", ts("03:01:00"), ts("03:02:00"), "a", "1", "3"): 1,
-    })
+    expected = Counter(
+        {
+            ("+I", ts("03:00:00"), ts("03:01:00"), "a", "1", "1"): 1,
+            ("+I", ts("03:00:00"), ts("03:01:00"), "b", "1", "2"): 1,
+            ("+I", ts("03:01:00"), ts("03:02:00"), "a", "1", "3"): 1,
+        }
+    )
     assert real.rows == expected
     predicted = engine(script, one)
     assert predicted.failure is None
@@ -507,8 +525,10 @@ def test_interval_zero_on_periodic_never_emits(env: Env, one: Topic) -> None:
     emission, 'pipeline.auto-watermark-interval' = '0': no watermark is ever emitted, so nothing
     fires even with one partition and parallelism 1. The engine names partition 0 and R1.8."""
     script = job_script(
-        "SET 'pipeline.auto-watermark-interval' = '0';\n", ddl(one.name, env.broker.bootstrap),
-        TVF, TVF_SINK,
+        "SET 'pipeline.auto-watermark-interval' = '0';\n",
+        ddl(one.name, env.broker.bootstrap),
+        TVF,
+        TVF_SINK,
     )
     real = env.run_unbounded(script, one)
     assert real.rows == Counter()
@@ -560,16 +580,15 @@ def test_null_rowtime_legacy_group_window_silent(env: Env, nulls: Topic) -> None
     """R1.7 + R6.8 + seed case 1 (confirmed): with a legacy GROUP BY TUMBLE the same rows are
     accepted, read as epoch 0 (the 1970 window); the watermark never leaves Long.MIN_VALUE
     because every rowtime is NULL, and the job runs on silently: no row, no error."""
-    script = job_script(
-        "", ddl(nulls.name, env.broker.bootstrap, pattern=BAD), LEGACY, LEGACY_SINK
-    )
+    script = job_script("", ddl(nulls.name, env.broker.bootstrap, pattern=BAD), LEGACY, LEGACY_SINK)
     real = env.run_unbounded(script, nulls)
     assert real.rows == Counter()
     predicted = engine(script, nulls)
     assert predicted.failure is None and predicted.rows == ()
     assert predicted.final_watermark is None
     assert sorted((w.window_start, w.key["host"], w.records) for w in predicted.pending) == [
-        (0, "a", 2), (0, "b", 1)
+        (0, "a", 2),
+        (0, "b", 1),
     ]
     for window in predicted.pending:
         assert window.held_back_by[0].rule == "R1.7"
@@ -592,15 +611,22 @@ def test_null_rowtime_legacy_group_window_1970_row_or_late_drop(env: Env) -> Non
     topic = env.topic(1, MIXED)
     script = job_script(
         "",
-        ddl(topic.name, env.broker.bootstrap, ", 'scan.watermark.emit.strategy' = 'on-event'",
-            pattern=BAD),
-        LEGACY, LEGACY_SINK,
+        ddl(
+            topic.name,
+            env.broker.bootstrap,
+            ", 'scan.watermark.emit.strategy' = 'on-event'",
+            pattern=BAD,
+        ),
+        LEGACY,
+        LEGACY_SINK,
     )
     real = env.run_unbounded(script, topic)
-    expected = Counter({
-        ("+I", "1970-01-01 00:00:00.000", "a", "1", "1"): 1,
-        ("+I", ts("03:00:00"), "a", "1", "2"): 1,
-    })
+    expected = Counter(
+        {
+            ("+I", "1970-01-01 00:00:00.000", "a", "1", "1"): 1,
+            ("+I", ts("03:00:00"), "a", "1", "2"): 1,
+        }
+    )
     assert real.rows == expected
     predicted = engine(script, topic)
     assert predicted.failure is None

@@ -328,8 +328,17 @@ def provision_flink(root: Path) -> Path:
         if not sdist.exists():
             _run_tool(
                 [
-                    sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-                    "--disable-pip-version-check", "-q", "-d", str(dl),
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-deps",
+                    "--no-binary",
+                    ":all:",
+                    "--disable-pip-version-check",
+                    "-q",
+                    "-d",
+                    str(dl),
                     f"apache-flink-libraries=={FLINK_VERSION}",
                 ],
                 "pip download apache-flink-libraries",
@@ -374,8 +383,17 @@ def compile_driver(root: Path, lib: Path) -> Path:
         services.mkdir(parents=True)
         classpath = os.pathsep.join(str(j) for j in sorted(lib.glob("*.jar")))
         _run_tool(
-            [tools["javac"], "-nowarn", "-encoding", "UTF-8", "-d", str(classes),
-             "-cp", classpath, str(DRIVER_SOURCE)],
+            [
+                tools["javac"],
+                "-nowarn",
+                "-encoding",
+                "UTF-8",
+                "-d",
+                str(classes),
+                "-cp",
+                classpath,
+                str(DRIVER_SOURCE),
+            ],
             "javac FlinkSqlDriver.java",
         )
         (services / "org.apache.flink.core.execution.PipelineExecutorFactory").write_text(
@@ -411,8 +429,12 @@ CDS_WARMUP = [
         "mode": mode,
     }
     for mode in ("streaming", "batch")
-] + [{"script": "SELECT TO_TIMESTAMP('2024-12-14 03:12:45', 'yyyy-MM-dd HH:mm:ss')",
-      "mode": "streaming"}]
+] + [
+    {
+        "script": "SELECT TO_TIMESTAMP('2024-12-14 03:12:45', 'yyyy-MM-dd HH:mm:ss')",
+        "mode": "streaming",
+    }
+]
 
 
 def build_cds_archive(root: Path, java: str, lib: Path, driver_dir: Path) -> Path | None:
@@ -430,17 +452,29 @@ def build_cds_archive(root: Path, java: str, lib: Path, driver_dir: Path) -> Pat
         staging = driver_dir / f".jsa.{os.getpid()}.{uuid.uuid4().hex[:8]}"
         jvm: _Jvm | None = None
         try:
-            jvm = _Jvm(java, sorted(lib.glob("*.jar")), driver_dir, root / "tmp",
-                       [f"-XX:ArchiveClassesAtExit={staging}"])
+            jvm = _Jvm(
+                java,
+                sorted(lib.glob("*.jar")),
+                driver_dir,
+                root / "tmp",
+                [f"-XX:ArchiveClassesAtExit={staging}"],
+            )
             data = root / "tmp" / f"cds-data-{os.getpid()}"
             data.mkdir(parents=True, exist_ok=True)
-            (data / "ev.jsonl").write_text(jsonl(
-                {"ts": f"2024-12-14 03:0{i}:01", "v": i} for i in range(3)
-            ))
+            (data / "ev.jsonl").write_text(
+                jsonl({"ts": f"2024-12-14 03:0{i}:01", "v": i} for i in range(3))
+            )
             for i, case in enumerate(CDS_WARMUP):
-                jvm.request({"op": "run", "id": i, "timeout_ms": 60_000, **case,
-                             "script": case["script"].replace(DATA_DIR_PLACEHOLDER, str(data))},
-                            timeout=180)
+                jvm.request(
+                    {
+                        "op": "run",
+                        "id": i,
+                        "timeout_ms": 60_000,
+                        **case,
+                        "script": case["script"].replace(DATA_DIR_PLACEHOLDER, str(data)),
+                    },
+                    timeout=180,
+                )
             shutil.rmtree(data, ignore_errors=True)
             jvm.close(wait=180)
             jvm = None
@@ -495,17 +529,30 @@ def _maven_copy(mvn: str, staging: Path, coordinates: Sequence[str], transitive:
             f"<version>0</version><dependencies>{deps}</dependencies></project>"
         )
         _run_tool(
-            [mvn, "-q", "-B", "-f", str(staging / "pom.xml"),
-             f"{MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies", "-DincludeScope=runtime",
-             f"-DoutputDirectory={staging}"],
+            [
+                mvn,
+                "-q",
+                "-B",
+                "-f",
+                str(staging / "pom.xml"),
+                f"{MAVEN_DEPENDENCY_PLUGIN}:copy-dependencies",
+                "-DincludeScope=runtime",
+                f"-DoutputDirectory={staging}",
+            ],
             f"mvn copy-dependencies {' '.join(coordinates)}",
         )
         (staging / "pom.xml").unlink()
     else:
         for coord in coordinates:
             _run_tool(
-                [mvn, "-q", "-B", f"{MAVEN_DEPENDENCY_PLUGIN}:copy",
-                 f"-Dartifact={coord}", f"-DoutputDirectory={staging}"],
+                [
+                    mvn,
+                    "-q",
+                    "-B",
+                    f"{MAVEN_DEPENDENCY_PLUGIN}:copy",
+                    f"-Dartifact={coord}",
+                    f"-DoutputDirectory={staging}",
+                ],
                 f"mvn dependency:copy {coord}",
                 cwd=staging,
             )
@@ -669,8 +716,10 @@ class FlinkRuntime:
         self.java = _require_tools("java", "javac")["java"]
         self.java_version = _java_major(self.java)
         if self.java_version < 11:
-            raise FlinkUnavailable(f"need JDK 11 or 17 for Flink {FLINK_VERSION}, found "
-                                   f"Java {self.java_version} at {self.java}")
+            raise FlinkUnavailable(
+                f"need JDK 11 or 17 for Flink {FLINK_VERSION}, found "
+                f"Java {self.java_version} at {self.java}"
+            )
         _clean_stale_tmp(self.root / "tmp")
         self.lib = provision_flink(self.root)
         self.driver_dir = compile_driver(self.root, self.lib)
@@ -745,11 +794,15 @@ class FlinkRuntime:
                     "error": {
                         "phase": "timeout",
                         "statement_index": -1,
-                        "chain": [{
-                            "class": "java.util.concurrent.TimeoutException",
-                            "message": f"driver JVM died or missed its {timeout:.0f} s deadline; "
-                            f"JVM log tail:\n{tail}",
-                        }],
+                        "chain": [
+                            {
+                                "class": "java.util.concurrent.TimeoutException",
+                                "message": (
+                                    f"driver JVM died or missed its {timeout:.0f} s "
+                                    f"deadline; JVM log tail:\n{tail}"
+                                ),
+                            }
+                        ],
                         "root_message": "driver JVM died or timed out",
                     },
                 }
@@ -790,8 +843,10 @@ class FlinkRuntime:
         if use_cache is None:
             use_cache = os.environ.get("FLINKDOCTOR_FLINK_RESULT_CACHE", "1") != "0"
         for item in scripts:
-            case = item if isinstance(item, Case) else Case(
-                item, files=files, mode=mode, config=config
+            case = (
+                item
+                if isinstance(item, Case)
+                else Case(item, files=files, mode=mode, config=config)
             )
             key = self._key(case)
             path = self._cache_path(key)
@@ -824,7 +879,11 @@ class FlinkRuntime:
         """
         return list(
             self.iter_scripts(
-                scripts, files=files, mode=mode, config=config, timeout=timeout,
+                scripts,
+                files=files,
+                mode=mode,
+                config=config,
+                timeout=timeout,
                 use_cache=use_cache,
             )
         )
@@ -932,19 +991,24 @@ class FlinkRuntime:
         with self._lock:
             self._stop_jvm()
             t0 = time.monotonic()
-            cold = self.run_script(Case(timed, files=files, mode=mode), use_cache=False,
-                                   timeout=1800)
+            cold = self.run_script(
+                Case(timed, files=files, mode=mode), use_cache=False, timeout=1800
+            )
             cold_wall = time.monotonic() - t0
             if cold.error:
                 raise RuntimeError(f"SQL bench failed: {cold.error}")
             warm = [
-                self.run_script(Case(timed, files=files, mode=mode), use_cache=False,
-                                timeout=1800).statement_ms[-1] / 1000
+                self.run_script(
+                    Case(timed, files=files, mode=mode), use_cache=False, timeout=1800
+                ).statement_ms[-1]
+                / 1000
                 for _ in range(warm_runs)
             ]
             base = [
-                self.run_script(Case(baseline, files=files, mode=mode), use_cache=False,
-                                timeout=1800).statement_ms[-1] / 1000
+                self.run_script(
+                    Case(baseline, files=files, mode=mode), use_cache=False, timeout=1800
+                ).statement_ms[-1]
+                / 1000
                 for _ in range(warm_runs)
             ]
         best, best_base = min(warm), min(base)

@@ -158,10 +158,24 @@ def _rows(result: SimulationResult, console: Console, limit: int) -> None:
         return
     table = Table(title=title, title_justify="left", header_style="bold", show_edge=False)
     table.add_column("op", style="dim")
-    for c in result.columns:
-        table.add_column(c.name, justify="left")
-    for kind, row in list(zip(result.row_kinds, result.rows, strict=True))[:limit]:
-        table.add_row(kind, *[_cell(flink_string(row[c.name], c.type)) for c in result.columns])
+    shown = list(zip(result.row_kinds, result.rows, strict=True))[:limit]
+    cells = [[_cell(flink_string(row[c.name], c.type)) for c in result.columns] for _, row in shown]
+    for i, c in enumerate(result.columns):
+        if c.type.upper().startswith("TIMESTAMP"):  # date and time may go on two lines
+            table.add_column(c.name, justify="left")
+            continue
+        # keys and values stay whole on one line where they can; a long one folds, never "…"
+        widest = max([len(c.name), *(len(str(r[i])) for r in cells)])
+        whole = widest <= _WHOLE_CELL
+        table.add_column(
+            c.name,
+            justify="left",
+            no_wrap=whole,
+            min_width=widest if whole else None,
+            overflow="fold",
+        )
+    for (kind, _row), row_cells in zip(shown, cells, strict=True):
+        table.add_row(kind, *row_cells)
     console.print(table)
     if len(result.rows) > limit:
         console.print(
@@ -170,6 +184,10 @@ def _rows(result: SimulationResult, console: Console, limit: int) -> None:
             )
         )
     console.print()
+
+
+_WHOLE_CELL = 32
+"""Cells up to this wide are kept on one line (keys such as host names); wider ones fold."""
 
 
 def _cell(text: str | None) -> Text:

@@ -605,3 +605,37 @@ def test_the_largest_parallelism_lists_the_inputs_that_matter(tmp_path: Path) ->
     assert more is not None and more.group(1) == more.group(2), table
     assert len(rows) <= 24 and any(row.startswith(" partition 0 ") for row in rows)
     assert len(rows) + int(more.group(1)) == 32767 + 1  # idle subtasks and the partition
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_simulate_windows_rows_keep_long_keys_whole(columns: int, tmp_path: Path) -> None:
+    """A five-column result (two timestamps, a 24-character key, a count) at 80 columns: the
+    timestamps take two lines, every key stays whole on one line, nothing is cut to '…'."""
+    keys = [f"bootcamp-{i:02d}.techcreator.io" for i in range(3)]
+    lines = [
+        json.dumps({"k": keys[i % 3], "t": f"2024-12-14 03:{i // 6:02d}:{i % 6 * 10:02d}"})
+        for i in range(60)
+    ]
+    (tmp_path / "e.jsonl").write_text("\n".join(lines) + "\n")
+    (tmp_path / "job.sql").write_text(
+        "CREATE TABLE e (k STRING, t STRING, rt AS TO_TIMESTAMP(t),\n"
+        "  WATERMARK FOR rt AS rt - INTERVAL '1' SECOND\n"
+        f") WITH ('connector' = 'filesystem', 'path' = '{tmp_path}/e.jsonl', 'format' = 'json');\n"
+        "SELECT window_start, window_end, k, COUNT(*) AS c\n"
+        "FROM TABLE(TUMBLE(TABLE e, DESCRIPTOR(rt), INTERVAL '1' MINUTE))\n"
+        "GROUP BY window_start, window_end, k;\n"
+    )
+    screen = _shown(
+        "simulate-windows",
+        str(tmp_path / "job.sql"),
+        "--events",
+        str(tmp_path / "e.jsonl"),
+        columns=columns,
+        code=0,
+    )
+    rows = screen[screen.index("Rows the sink receives") :]
+    rows = rows[: rows.index("\n\n")]  # the table alone
+    assert "…" not in rows
+    for key in keys:  # one row per key and minute (10 minutes), each on one line
+        assert sum(key in line for line in rows.splitlines()) >= 9, key
+    assert "03:00:00.000" in rows

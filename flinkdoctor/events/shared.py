@@ -23,7 +23,7 @@ from flinkdoctor.events.reader import BatchItem, stream_of_items, value_batches
 from flinkdoctor.events.record import Record
 
 Factory = Callable[[], Iterable[Record]]
-WINDOW = 64
+WINDOW = 8
 """Batches (~32 KiB of lines each) a consumer may read ahead of one that will read them too."""
 
 
@@ -61,6 +61,7 @@ class SharedReads:
         self._position = [0] * consumers  # the next batch it takes there
         self._done = [False] * consumers
         self._aborted = False
+        self._holder: int | None = None  # the consumer reading now (see ``_next``)
 
     def factory(self, consumer: int) -> Factory:
         """The factory of ``consumer``'s streams."""
@@ -81,6 +82,8 @@ class SharedReads:
         """``consumer`` reads nothing more."""
         with self._cond:
             self._done[consumer] = True
+            if self._holder == consumer:
+                self._holder = None
             self._trim()
             self._cond.notify_all()
 
@@ -105,15 +108,16 @@ class SharedReads:
         """Whether ``consumer`` may still read batches of read ``index``."""
         return not self._done[consumer] and self._current[consumer] <= index
 
-    def _lowest(self, index: int, besides: int) -> int | None:
+    def _lowest(self, index: int, besides: int) -> tuple[int, int] | None:
         """The lowest position in read ``index`` of a consumer other than ``besides`` that may
-        still read it (0 for one that has not reached it yet)."""
-        low: int | None = None
+        still read it (0 for one that has not reached it yet), and that consumer."""
+        low: tuple[int, int] | None = None
         for other in range(len(self._done)):
             if other == besides or not self._needs(other, index):
                 continue
             pos = self._position[other] if self._current[other] == index else 0
-            low = pos if low is None else min(low, pos)
+            if low is None or pos < low[0]:
+                low = (pos, other)
         return low
 
     def _trim(self) -> None:
@@ -130,12 +134,22 @@ class SharedReads:
                 read.base = low
 
     def _next(self, consumer: int, index: int) -> tuple[BatchItem, Exception | None] | None:
-        """The batch at ``consumer``'s position in read ``index`` (None: the read ended)."""
+        """The batch at ``consumer``'s position in read ``index`` (None: the read ended).
+
+        One consumer reads at a time (the holder): it reads on until it is ``window`` batches
+        ahead of one that will read them too, then hands over to that one and waits. The
+        threads then take turns instead of running together: no contention for the
+        interpreter, and the batches a consumer takes were decoded a moment ago."""
         while True:
             if self._aborted:
                 raise Abandoned
             if self._current[consumer] != index:  # pragma: no cover - a stream read late
                 raise RuntimeError("a shared events stream was read after the next one began")
+            holder = self._holder
+            if holder is not None and holder != consumer and not self._done[holder]:
+                self._cond.wait()
+                continue
+            self._holder = consumer
             read = self._reads[index]
             pos = self._position[consumer]
             at = pos - read.base
@@ -146,11 +160,15 @@ class SharedReads:
                 self._cond.notify_all()
                 return taken
             if read.ended:
+                self._holder = None
+                self._cond.notify_all()
                 if read.error is not None:
                     raise read.error
                 return None
             low = self._lowest(index, consumer)
-            if low is not None and pos - low >= self._window:
+            if low is not None and pos - low[0] >= self._window:
+                self._holder = low[1]
+                self._cond.notify_all()
                 self._cond.wait()
                 continue
             got = self._decode(read)

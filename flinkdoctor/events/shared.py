@@ -1,21 +1,24 @@
-"""One read of an events file for two replays running at the same time (``explain`` replays the
-job and, alongside, the job with the data checks' fix): reading and decoding the lines is the
-biggest part of a replay, so each batch is decoded once and handed to both.
+"""One read of an events file for two replays (``explain`` replays the job and, alongside, the job
+with the data checks' fix): reading and decoding the lines is the biggest part of a replay, so
+each batch is decoded once and handed to both.
 
-``SharedReads(factory, consumers)`` gives each consumer (a thread) its own factory. The n-th
-stream a consumer asks for and the n-th stream every other consumer asks for are one read of
+``SharedReads(factory, consumers, switch)`` gives each consumer its own factory. The consumers
+are coroutines (greenlets, see ``diagnosis.alongside``): one runs at a time, and ``switch(c)``
+passes control to consumer ``c`` (it returns when control comes back). The n-th stream a
+consumer asks for and the n-th stream every other consumer asks for are one read of
 ``factory()``: its decoded batches (``reader.value_batches``) are kept until every consumer that
-may still read them has, and a consumer more than ``window`` batches ahead of one that will read
-them waits, so memory stays bounded. A consumer reads its streams one after the other (asking
-for the next one leaves the previous one, as does ``finish``); it never waits for a consumer that
-is ahead of it, so two consumers never wait for each other. What a read raises (a bad line) is
-raised to each consumer at the same place. Each stream is one ``reader.stream_of_items``: the
-records a fresh ``factory()`` would give, and ``value_batches`` works on it.
+may still read them has. A consumer that is ``window`` batches ahead of one that will read them
+too passes control to that one, so the consumers take turns batch by batch: memory stays
+bounded, and a batch is read by the second consumer while it is still in the processor's
+caches. A consumer reads its streams one after the other (asking for the next one leaves the
+previous one, as does ``finish``) and only ever passes control to one behind it, so two
+consumers never wait for each other. What a read raises (a bad line) is raised to each consumer
+at the same place. Each stream is one ``reader.stream_of_items``: the records a fresh
+``factory()`` would give, and ``value_batches`` works on it.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -23,8 +26,8 @@ from flinkdoctor.events.reader import BatchItem, stream_of_items, value_batches
 from flinkdoctor.events.record import Record
 
 Factory = Callable[[], Iterable[Record]]
-WINDOW = 8
-"""Batches (~32 KiB of lines each) a consumer may read ahead of one that will read them too."""
+WINDOW = 1
+"""Batches (~32 KiB of lines each) a consumer reads ahead of one that will read them too."""
 
 
 class Abandoned(Exception):
@@ -52,48 +55,43 @@ class _Read:
 class SharedReads:
     """See the module docstring."""
 
-    def __init__(self, factory: Factory, consumers: int = 2, window: int = WINDOW) -> None:
+    def __init__(
+        self,
+        factory: Factory,
+        consumers: int,
+        switch: Callable[[int], None],
+        window: int = WINDOW,
+    ) -> None:
         self._factory = factory
+        self._switch = switch
         self._window = window
-        self._cond = threading.Condition()
         self._reads: dict[int, _Read] = {}
         self._current = [-1] * consumers  # the read each consumer is on
         self._position = [0] * consumers  # the next batch it takes there
         self._done = [False] * consumers
         self._aborted = False
-        self._holder: int | None = None  # the consumer reading now (see ``_next``)
 
     def factory(self, consumer: int) -> Factory:
         """The factory of ``consumer``'s streams."""
 
         def make() -> Iterable[Record]:
-            with self._cond:
-                index = self._current[consumer] + 1
-                self._current[consumer] = index
-                self._position[consumer] = 0
-                read = self._read(index)
-                self._trim()
-                self._cond.notify_all()
+            index = self._current[consumer] + 1
+            self._current[consumer] = index
+            self._position[consumer] = 0
+            read = self._read(index)
+            self._trim()
             return stream_of_items(self._items(consumer, index), read.file_name)
 
         return make
 
     def finish(self, consumer: int) -> None:
         """``consumer`` reads nothing more."""
-        with self._cond:
-            self._done[consumer] = True
-            if self._holder == consumer:
-                self._holder = None
-            self._trim()
-            self._cond.notify_all()
+        self._done[consumer] = True
+        self._trim()
 
     def abort(self) -> None:
         """Every consumer's next batch raises ``Abandoned``."""
-        with self._cond:
-            self._aborted = True
-            self._cond.notify_all()
-
-    # -- inside the lock ---------------------------------------------------------------------
+        self._aborted = True
 
     def _read(self, index: int) -> _Read:
         read = self._reads.get(index)
@@ -134,42 +132,28 @@ class SharedReads:
                 read.base = low
 
     def _next(self, consumer: int, index: int) -> tuple[BatchItem, Exception | None] | None:
-        """The batch at ``consumer``'s position in read ``index`` (None: the read ended).
-
-        One consumer reads at a time (the holder): it reads on until it is ``window`` batches
-        ahead of one that will read them too, then hands over to that one and waits. The
-        threads then take turns instead of running together: no contention for the
-        interpreter, and the batches a consumer takes were decoded a moment ago."""
+        """The batch at ``consumer``'s position in read ``index`` (None: the read ended)."""
         while True:
             if self._aborted:
                 raise Abandoned
             if self._current[consumer] != index:  # pragma: no cover - a stream read late
                 raise RuntimeError("a shared events stream was read after the next one began")
-            holder = self._holder
-            if holder is not None and holder != consumer and not self._done[holder]:
-                self._cond.wait()
-                continue
-            self._holder = consumer
             read = self._reads[index]
             pos = self._position[consumer]
             at = pos - read.base
             if at < len(read.buffer):
                 taken = read.buffer[at]
                 self._position[consumer] = pos + 1
-                self._trim()
-                self._cond.notify_all()
+                if at == 0:
+                    self._trim()
                 return taken
             if read.ended:
-                self._holder = None
-                self._cond.notify_all()
                 if read.error is not None:
                     raise read.error
                 return None
             low = self._lowest(index, consumer)
             if low is not None and pos - low[0] >= self._window:
-                self._holder = low[1]
-                self._cond.notify_all()
-                self._cond.wait()
+                self._switch(low[1])  # its turn: it reads what this one has read
                 continue
             got = self._decode(read)
             if got is not None:
@@ -201,12 +185,9 @@ class SharedReads:
             read.ended, read.source = True, None
         return (None, records, first, fmt), stop
 
-    # -- outside the lock --------------------------------------------------------------------
-
     def _items(self, consumer: int, index: int) -> Iterator[BatchItem]:
         while True:
-            with self._cond:
-                got = self._next(consumer, index)
+            got = self._next(consumer, index)
             if got is None:
                 return
             (values, careful, first, fmt), error = got

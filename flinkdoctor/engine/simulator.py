@@ -30,7 +30,7 @@ from flinkdoctor.engine.result import (
 from flinkdoctor.engine.slice_assigner import CumulativeAssigner, HoppingAssigner, TumblingAssigner
 from flinkdoctor.engine.slicing_window import LocalSlicingWindowAgg, SlicingWindowOperator
 from flinkdoctor.engine.split_watermarks import KafkaSourceReaderWatermarks
-from flinkdoctor.engine.timeline import TimelineRecorder
+from flinkdoctor.engine.timeline import TimelineRecorder, WatermarkPoint, _point
 from flinkdoctor.engine.timeutil import LONG_MAX, LONG_MIN, format_millis
 from flinkdoctor.engine.valve import StatusWatermarkValve, WatermarkOutput
 from flinkdoctor.engine.watermark_assigner import WatermarkAssigner, timer_interval
@@ -246,7 +246,6 @@ class _LiveFeed:
             and not any(r.out_idle or r.combined_idle for r in sim.readers)
             and not any(s.idle for r in sim.readers for s in r.splits.values())
         )
-        self.record = sim.timeline.record
 
     def fire(self, t: int, count: int) -> int:
         """The general loop's timer step for a record arriving at ``t`` after ``count``
@@ -272,10 +271,15 @@ class _LiveFeed:
         """Every reader's ``periodic(now, count)`` in the simple case (no split idle, no idle
         output): each split whose generator is ahead emits (``_split_emit``), then the combined
         watermark, the min over the splits, goes out when it rises (``_update_combined``,
-        ``_emit``). False when no split was ahead (then nothing changed, not even ``now``)."""
-        record = self.record
+        ``_emit``). The timeline points are appended here while the series is below its cap
+        (``TimelineRecorder.record`` otherwise). False when no split was ahead (then nothing
+        changed, not even ``now``)."""
+        sim = self.sim
+        timeline = sim.timeline
+        record = timeline.record
+        last, points, cap = timeline._last, timeline.points, timeline._cap
         emitted = False
-        for reader in self.sim.readers:
+        for reader in sim.readers:
             splits = reader.splits
             if not splits:
                 continue
@@ -286,20 +290,36 @@ class _LiveFeed:
                 generated = split.generated
                 if generated > watermark:
                     if not emitted:
-                        self.sim.now = now
+                        sim.now = now
                         emitted = True
                     split.watermark = watermark = generated
                     changed = True
-                    record(split.name, now, generated, False, count)
+                    name = split.name
+                    state = (generated, False)
+                    series = points.get(name)
+                    if series is not None and len(series) < cap and last.get(name) != state:
+                        last[name] = state
+                        series.append(_point(WatermarkPoint, (now, generated, False, count)))
+                    else:
+                        record(name, now, generated, False, count)
                 if low is None or watermark < low:
                     low = watermark
-            if changed and low is not None and low > reader.combined:
-                reader.combined = low
-                reader.split_local_idle = False
-                if low > reader.max_so_far:
-                    reader.max_so_far = low
-                    record(reader.name, now, low, False, count)
-                    reader.valve.input_watermark(reader.index, low)
+            if not changed or low is None or low <= reader.combined:
+                continue
+            reader.combined = low
+            reader.split_local_idle = False
+            if low <= reader.max_so_far:
+                continue
+            reader.max_so_far = low
+            name = reader.name
+            state = (low, False)
+            series = points.get(name)
+            if series is not None and len(series) < cap and last.get(name) != state:
+                last[name] = state
+                series.append(_point(WatermarkPoint, (now, low, False, count)))
+            else:
+                record(name, now, low, False, count)
+            reader.valve.input_watermark(reader.index, low)
         return emitted
 
     def run(

@@ -532,7 +532,8 @@ def compile_live_path(
     the same time again) and the timers due at its time (which the general loop would fire
     first too); the caller reads that one as a record and gives it to the general loop.
     ``route[p]`` is ``(reader, split, local, buffer)``; ``clock`` holds ``first`` and ``now``;
-    ``fire(t, count) -> due`` fires the timers due at ``t`` and returns the next due time; ``win``
+    ``fire(t, count, moved) -> due`` fires the timers due at ``t`` and returns the next due time
+    (``moved``: a split's generator may have moved since the last call); ``win``
     is ``(state, starts, timers, new_acc, heappush, operator)``. ``last_t`` is the arrival time of
     the last line handled (None: none), ``nulls`` the rows read with a NULL rowtime. Fields are
     read with ``.get`` (a missing one is NULL, as flink-json reads it). ``idleness``: the splits
@@ -561,6 +562,7 @@ def compile_live_path(
         "    last_t = None",
         "    nulls = 0",
         "    last_end = None",  # the window of the previous row, and its keys (``d``)
+        "    moved = True",  # a split's generator may have moved since the last emission
         "    for obj in values[i:stop]:",
         *_SAMPLE_ENVELOPE,
         "        if type(ts) is not int:",  # live needs each record's Kafka timestamp
@@ -576,7 +578,8 @@ def compile_live_path(
         "        if now >= due:",
         "            clock.first = first",
         "            clock.now = now",
-        "            due = fire(now, count)",
+        "            due = fire(now, count, moved)",
+        "            moved = False",
         "            progress = op.progress",
         "            last_end = None",  # windows may have fired
         "        if type(value) is not dict:",
@@ -600,6 +603,7 @@ def compile_live_path(
         "                break",
         # the split's generator sees the row (R1.6, R1.10; a NULL rowtime leaves it as it is)
         "            split.last_event_time = rt",
+        "            moved = True",
         *(
             [
                 f"            if rt - {delay} > split.generated:",

@@ -247,9 +247,11 @@ class _LiveFeed:
             and not any(s.idle for r in sim.readers for s in r.splits.values())
         )
 
-    def fire(self, t: int, count: int) -> int:
+    def fire(self, t: int, count: int, moved: bool = True) -> int:
         """The general loop's timer step for a record arriving at ``t`` after ``count``
-        (``_fire_timers(t)``, then the next due time)."""
+        (``_fire_timers(t)``, then the next due time). ``moved`` False: no split's generator
+        moved since the last call, so none is ahead of its watermark (a periodic emission
+        leaves none ahead), and no emission can change anything."""
         sim = self.sim
         sim.count = count
         if not self.simple:
@@ -260,7 +262,7 @@ class _LiveFeed:
         assert period is not None and due is not None
         if due > t:
             return due
-        if self._periodic(due, count):  # a split was ahead: ``_deadline()`` was "now"
+        if moved and self._periodic(due, count):  # one was ahead: ``_deadline()`` was "now"
             due += period  # every split's watermark has caught up: nothing is due after
         if due <= t:  # ``_deadline()`` is None: jump past ``t`` on the grid
             due += ((t - due) // period + 1) * period

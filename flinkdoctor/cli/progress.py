@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
 
+    from flinkdoctor.events.reader import BatchItem
+
 T = TypeVar("T")
 
 DELAY = 1.0
@@ -128,8 +130,26 @@ class Work:
 
     def track(self, items: Iterable[T], every: int = 1000) -> Iterable[T]:
         """``items``, counted as they pass (the bar is updated every ``every`` items); ``items``
-        itself when no bar can show, so the hot loop pays nothing."""
-        return self._counted(items, every) if self.enabled else items
+        itself when no bar can show, so the hot loop pays nothing. A stream of ``read_events``
+        stays one (counted a decoded batch at a time), so the engine's loops over decoded
+        batches and ``explain``'s shared reads still work under a bar."""
+        if not self.enabled:
+            return items
+        from flinkdoctor.events.reader import stream_of_items, value_batches
+
+        batches = value_batches(items)  # type: ignore[arg-type]
+        if batches is not None:
+            counted = stream_of_items(self._counted_batches(batches[0], every), batches[1])
+            return counted  # type: ignore[return-value]
+        return self._counted(items, every)
+
+    def _counted_batches(self, items: Iterator[BatchItem], every: int) -> Iterator[BatchItem]:
+        for values, careful, first, fmt in items:
+            if values is not None:
+                self.advance(len(values))
+            elif careful is not None:
+                careful = self._counted(careful, every)
+            yield values, careful, first, fmt
 
     def _counted(self, items: Iterable[T], every: int) -> Iterator[T]:
         pending = 0

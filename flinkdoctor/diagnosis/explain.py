@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from flinkdoctor.diagnosis.alongside import Outcome, alongside
 from flinkdoctor.diagnosis.edits import LineOp, apply_edits, build_edits
 from flinkdoctor.diagnosis.replay_findings import ReplayContext, replay_findings, ts
 from flinkdoctor.diagnosis.rowtime_data import DataCause, check_rowtime_data, option_ops
@@ -203,7 +204,27 @@ def explain(
     )
     json_known = any(c.finding.name == "json-timestamp-format" for c in causes)
     # -- replay every windowed query ----------------------------------------------------------
-    run = _replay_all(script, events_factory, opts, rowtime_known, json_known, assumptions)
+    # and, when the data checks already have the rowtime fix that will be verified, the fixed
+    # job alongside, on the same read of the events (its outcome is used when it is asked for)
+    early_ops = tuple(op for c in causes for op in c.ops)
+    early_edits = (
+        build_edits(script_text, source_name, early_ops)
+        if any(c.ops and c.finding.severity is Severity.ERROR for c in causes)
+        else ()
+    )
+
+    def replay(factory: EventsFactory) -> _Run:
+        return _replay_all(script, factory, opts, rowtime_known, json_known, assumptions)
+
+    early: Outcome[tuple[Verification | None, _Run | None]] | None = None
+    if early_edits:
+        run, early = alongside(
+            events_factory,
+            replay,
+            lambda factory: _verify(script_text, source_name, early_edits, factory, opts),
+        )
+    else:
+        run = replay(events_factory)
     # -- static rules, source and sink sides --------------------------------------------------
     lint = check_script(script)
     causes, lint = _fold_invalid_pattern(causes, lint)
@@ -233,8 +254,11 @@ def explain(
 
     def verify(ops: tuple[LineOp, ...]) -> tuple[Verification | None, _Run | None]:
         if ops not in verified:
-            edits = build_edits(script_text, source_name, ops)
-            verified[ops] = _verify(script_text, source_name, edits, events_factory, opts)
+            if early is not None and ops == early_ops:
+                verified[ops] = early.get()
+            else:
+                edits = build_edits(script_text, source_name, ops)
+                verified[ops] = _verify(script_text, source_name, edits, events_factory, opts)
         return verified[ops]
 
     # -- evaluate past the fixes: what would the fixed job still hit? --------------------------

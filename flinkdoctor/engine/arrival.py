@@ -42,18 +42,45 @@ def _live(records: Iterable[Record]) -> Iterator[tuple[int, Record]]:
     for record in records:
         ts = record.timestamp
         if ts is None:
-            where = record.source or "<input>"
-            raise InputError(
-                "--arrival live needs each record's Kafka timestamp (an envelope with "
-                "'timestamp', or kcat -J 'ts')",
-                Location(where) if ":" not in where else _loc(where),
-            )
+            raise _no_timestamp(record)
         if first is None:
             first = ts
         ahead = ts - first
         if ahead > now:  # never back in time
             now = ahead
         yield now, record
+
+
+class LiveClock:
+    """``live`` arrival times one record at a time, for a reader that does not go through
+    ``arrivals`` (the simulator's fused loops keep ``first`` and ``now`` in locals and write them
+    back here). Calling it again with the same record gives the same time and changes nothing."""
+
+    __slots__ = ("first", "now")
+
+    def __init__(self) -> None:
+        self.first: int | None = None
+        self.now = 0
+
+    def __call__(self, record: Record) -> int:
+        ts = record.timestamp
+        if ts is None:
+            raise _no_timestamp(record)
+        if self.first is None:
+            self.first = ts
+        ahead = ts - self.first
+        if ahead > self.now:
+            self.now = ahead
+        return self.now
+
+
+def _no_timestamp(record: Record) -> InputError:
+    where = record.source or "<input>"
+    return InputError(
+        "--arrival live needs each record's Kafka timestamp (an envelope with "
+        "'timestamp', or kcat -J 'ts')",
+        Location(where) if ":" not in where else _loc(where),
+    )
 
 
 def _loc(source: str) -> Location:

@@ -19,9 +19,11 @@ from flinkdoctor.engine.row_reader import (
     FileLoop,
     FusedLoop,
     HotLoop,
+    LiveLoop,
     compile_file_path,
     compile_fused_path,
     compile_hot_path,
+    compile_live_path,
     compile_row_reader,
 )
 from flinkdoctor.engine.settings import (
@@ -129,6 +131,9 @@ class EnginePlan:
     fused: FusedLoop | None = None
     file_loop: FileLoop | None = None
     """The filesystem path's loop over decoded lines (``row_reader.compile_file_path``)."""
+    live_loop: LiveLoop | None = None
+    """The Kafka path's legacy TUMBLE loop over decoded lines under ``live`` arrival
+    (``row_reader.compile_live_path``)."""
     where: Predicate | None = None
     """The WHERE clause (applied after watermark generation, before the window)."""
     regular_parts: tuple[str, ...] | None = None
@@ -704,6 +709,29 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
             (size, offset) if window.style == "tvf" else None,
             (size, offset) if window.style == "legacy" and kind == "TUMBLE" else None,
         )
+    live_loop: LiveLoop | None = None
+    if (
+        push_down
+        and window.style == "legacy"
+        and kind == "TUMBLE"
+        and not regular
+        and where is None
+        and delay is not None
+        and shift is None
+        and planning_error is None
+    ):
+        live_loop = compile_live_path(
+            scope,
+            (rt_col.name, rt),
+            key_exprs,
+            value_exprs,
+            specs,
+            size,
+            offset,
+            delay,
+            max_semantics=version.kafka_max_semantics,
+            idleness=idle_timeout > 0,
+        )
     return EnginePlan(
         table=str(table.name),
         connector=connector,
@@ -749,6 +777,7 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
         hot=hot if not regular and where is None else None,
         fused=fused if not regular and where is None else None,
         file_loop=file_loop,
+        live_loop=live_loop,
         where=where,
         regular_parts=tuple(group_parts) if regular else None,
     )

@@ -9,6 +9,7 @@ Anything it does not specialise (nested fields, patterns, CASTs, ...) calls the 
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -534,6 +535,179 @@ def compile_file_path(
     return fn
 
 
+LiveLoop = Callable[..., tuple[int, int, Any, int]]
+
+# records_from_values' inline ``sample`` envelope shape, checked the same way (``obj`` is a line's
+# decoded value): the loop stops at a line it would not build inline
+_SAMPLE_ENVELOPE = [
+    "        if type(obj) is not dict:",
+    "            break",
+    "        try:",
+    "            if len(obj) != 4:",
+    "                if len(obj) != 7:",
+    "                    break",
+    "                kind = obj['timestamp_type']",
+    "                if not (kind is None or kind == 'CreateTime' or kind == 'LogAppendTime'):",
+    "                    break",
+    "                kind = obj['key']",
+    "                if kind is not None and type(kind) is not str:",
+    "                    break",
+    "                kind = obj['headers']",
+    "                if kind is not None and kind != []:",
+    "                    break",
+    "            p = obj['partition']",
+    "            o = obj['offset']",
+    "            ts = obj['timestamp']",
+    "            value = obj['value']",
+    "        except KeyError:",
+    "            break",
+    "        if o is not None and type(o) is not int:",
+    "            break",
+]
+
+
+def compile_live_path(
+    scope: Scope,
+    rowtime: tuple[str, Typed],
+    keys: Sequence[tuple[m.Expr, Typed]],
+    values: Sequence[tuple[m.Expr, Typed]],
+    specs: Sequence[AggSpec],
+    size: int,
+    offset: int,
+    delay: int,
+    *,
+    max_semantics: bool,
+    idleness: bool,
+) -> LiveLoop | None:
+    """The Kafka path's legacy group window TUMBLE under the ``live`` arrival model as one
+    generated loop over the decoded lines of a ``sample`` envelope file (no ``Record`` per line):
+    each line's arrival time (``arrival.LiveClock``: its Kafka timestamp relative to the first,
+    never going back), the periodic timers due before it (``fire``), the row read, added to the
+    legacy window operator's state (``AlignedWindowOperator.process``'s TUMBLE case; a NULL
+    rowtime is read as epoch 0 and counted, seed-case section 3.5) and seen by its split's
+    generator (R1.6, R1.10), as the simulator's general loop does it.
+
+    ``live_loop(values, i, stop, route, count, partitions, clock, fire, due, win) -> (count, due,
+    last_t, nulls)`` handles ``values[i:stop]`` in order and returns at the first line it does
+    not handle (one ``records_from_values`` would not build inline, no integer Kafka timestamp, a
+    value that is not an object, an unknown partition, a conversion that fails or needs the
+    record, a late row), before anything changed for it except the clock (which gives that line
+    the same time again) and the timers due at its time (which the general loop would fire
+    first too); the caller reads that one as a record and gives it to the general loop.
+    ``route[p]`` is ``(reader, split, local, buffer)``; ``clock`` holds ``first`` and ``now``;
+    ``fire(t, count, moved) -> due`` fires the timers due at ``t`` and returns the next due time
+    (``moved``: a split's generator may have moved since the last call); ``win``
+    is ``(state, starts, timers, new_acc, heappush, operator)``. ``last_t`` is the arrival time of
+    the last line handled (None: none), ``nulls`` the rows read with a NULL rowtime. Fields are
+    read with ``.get`` (a missing one is NULL, as flink-json reads it). ``idleness``: the splits
+    have idleness timers (an idle timeout is set). None when a read needs the record itself."""
+    b = _Builder(scope, hand_back=True)
+    rt_var = b.expr_var(m.Identifier((rowtime[0],)), rowtime[1])
+    key_vars = [b.expr_var(e, t) for e, t in keys]
+    value_vars = [b.expr_var(e, t) for e, t in values]
+    if any("(rec)" in line for line in b.lines):
+        return None
+    update, _ = update_lines(specs, lambda i: value_vars[i], indent="        ")
+    null_end = 0 - (0 - offset) % size + size  # the window of a NULL rowtime, read as 0
+    # a field read as NULL (missing, or null) skips its conversion call, which returns NULL
+    # for it (``_Builder.physical``'s ``slow``): the seed's broken job reads a missing field
+    reads = [
+        re.sub(r"^    if (type\((c\d+)\) is not .*):$", r"    if \2 is not None and (\1):", line)
+        for line in b.lines
+    ]
+    head = [
+        "def live_loop(values, i, stop, route, count, partitions, clock, fire, due, win, "
+        f"{_LOCAL_BUILTINS}):",
+        "    state, starts, timers, new_acc, push, op = win",
+        "    progress = op.progress",
+        "    first = clock.first",
+        "    now = clock.now",
+        "    last_t = None",
+        "    nulls = 0",
+        "    last_end = None",  # the window of the previous row, and its keys (``d``)
+        "    moved = True",  # a split's generator may have moved since the last emission
+        "    for obj in values[i:stop]:",
+        *_SAMPLE_ENVELOPE,
+        "        if type(ts) is not int:",  # live needs each record's Kafka timestamp
+        "            break",
+        "        if p is None:",
+        "            p = count % partitions",
+        "        elif type(p) is not int:",
+        "            break",
+        "        if first is None:",
+        "            first = ts",
+        "        if ts - first > now:",
+        "            now = ts - first",
+        "        if now >= due:",
+        "            clock.first = first",
+        "            clock.now = now",
+        "            due = fire(now, count, moved)",
+        "            moved = False",
+        "            progress = op.progress",
+        "            last_end = None",  # windows may have fired
+        "        if type(value) is not dict:",
+        "            break",
+        "        try:",
+        "            split = route[p][1]",
+        *["        " + line for line in reads],
+        "        except (RowFailure, KeyError):",
+        "            break",
+        f"        rt = {rt_var}",
+        "        if rt is None:",
+        f"            if {null_end - 1} <= progress:",
+        "                break",
+        f"            end = {null_end}",
+        "            nulls += 1",
+        "        else:",
+        f"            end = rt - (rt - {offset}) % {size} + {size}"
+        if offset
+        else f"            end = rt - rt % {size} + {size}",
+        "            if end - 1 <= progress:",
+        "                break",
+        # the split's generator sees the row (R1.6, R1.10; a NULL rowtime leaves it as it is)
+        "            split.last_event_time = rt",
+        "            moved = True",
+        *(
+            [
+                f"            if rt - {delay} > split.generated:",
+                f"                split.generated = rt - {delay}",
+            ]
+            if max_semantics
+            else [f"            split.generated = rt - {delay}"]
+        ),
+        "        split.records += 1",
+        *(
+            [
+                "        idleness = split.idleness",
+                "        if idleness is not None:",
+                "            idleness.counter += 1",
+            ]
+            if idleness
+            else []
+        ),
+        "        if end != last_end:",
+        "            d = state.get(end)",
+        "            if d is None:",
+        "                d = state[end] = {}",
+        f"                starts[end] = end - {size}",
+        "                push(timers, (end - 1, end))",
+        "            last_end = end",
+        f"        k = {b.key_text(key_vars)}",
+        "        acc = d.get(k)",
+        "        if acc is None:",
+        "            acc = d[k] = new_acc()",
+        *update,
+        "        count += 1",
+        "        last_t = now",
+        "    clock.first = first",
+        "    clock.now = now",
+        "    return count, due, last_t, nulls",
+    ]
+    exec(compile("\n".join(head) + "\n", "<flinkdoctor-live-loop>", "exec"), b.ns)
+    fn: LiveLoop = b.ns["live_loop"]
+    return fn
+
+
 def _tumble_lines(
     scope: Scope,
     rowtime: tuple[str, Typed],
@@ -636,8 +810,10 @@ __all__ = [
     "FusedLoop",
     "HotLoop",
     "JsonOptions",
+    "LiveLoop",
     "compile_file_path",
     "compile_fused_path",
     "compile_hot_path",
+    "compile_live_path",
     "compile_row_reader",
 ]

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from flinkdoctor.engine.arrival import arrivals
+from flinkdoctor.engine.arrival import LiveClock, arrivals
 from flinkdoctor.engine.expressions_failure import RowFailure
 from flinkdoctor.engine.kafka_assignment import owned_partitions, owner_start
 from flinkdoctor.engine.partition_set import LISTED_ONE_BY_ONE, PartitionSet
@@ -36,7 +36,7 @@ from flinkdoctor.engine.split_watermarks import (
     SplitState,
     never_fed_name,
 )
-from flinkdoctor.engine.timeline import TimelineRecorder, WatermarkPoint, thin
+from flinkdoctor.engine.timeline import TimelineRecorder, WatermarkPoint, _point, thin
 from flinkdoctor.engine.timeutil import LONG_MAX, LONG_MIN, format_millis
 from flinkdoctor.engine.valve import StatusWatermarkValve, WatermarkOutput
 from flinkdoctor.engine.watermark_assigner import WatermarkAssigner, timer_interval
@@ -202,6 +202,185 @@ class _FusedFeed:
                 careful, self.error = records_from_values(values, numbers, fmt, self.file_name)
             assert careful is not None
             self.it = zip(self.times(count), careful, strict=False)  # times are endless
+
+
+class _LiveFeed:
+    """The general loop's records under ``live`` arrival for the legacy group window TUMBLE,
+    read from a file's decoded batches (``reader.value_batches``) with the plan's ``live_loop``
+    (``row_reader.compile_live_path``): ``run`` has the hot loop's signature and contract
+    (``(count, last_t, pending)``, ``pending`` the first ``(t, record)`` it does not handle,
+    None at the end), making a ``Record`` only for a line it hands back; other batches (other
+    formats, lines that went the careful way) come back one record at a time. Unlike the hot
+    loop it fires the periodic timers itself (``fire``), so it does not stop every 200 ms of
+    Kafka time; the general loop's own ``next_timer`` may then be behind, which only makes it
+    call ``_fire_timers`` for nothing. Arrival times are ``arrival.LiveClock``'s, one clock for
+    the lines the loop reads and the records it hands back."""
+
+    def __init__(
+        self,
+        sim: _Simulation,
+        items: Iterator[BatchItem],
+        file_name: str,
+        loop: Any,
+        route: dict[int, tuple[Any, Any, Any, Any]],
+        op: AlignedWindowOperator,
+    ) -> None:
+        self.sim = sim
+        self.items = items
+        self.file_name = file_name
+        self.loop = loop
+        self.route = route
+        self.clock = LiveClock()
+        self.win = (op.state, op.starts, op.timers, op.new_acc, heapq.heappush, op)
+        self.values: list[Any] | None = None
+        self.at = 0  # the next value of ``values`` to read
+        self.first = 0  # the line number of values[0]
+        self.careful: Iterator[Record] | None = None  # records of a batch the loop cannot read
+        self.error: Exception | None = None  # raised once ``careful`` is exhausted
+        plan = sim.plan
+        # ``_fire_timers`` and the readers' ``periodic`` in their common case, when only the
+        # splits' generators can make a periodic emission matter: no idle timeout (no split,
+        # reader output or valve channel is ever idle), on-periodic emission, no checkpoint
+        # flushes, no watermark assigners. Then ``_deadline()`` is "now" while a split's
+        # generator is ahead of its watermark and None otherwise (see ``fire``).
+        self.simple = (
+            plan.idle_timeout <= 0
+            and not plan.emit_on_event
+            and plan.interval > 0
+            and sim.period == plan.interval
+            and sim.ckpt_period is None
+            and not sim.assigners
+            and not sim.valve.idle
+            and not any(c.idle or not c.aligned for c in sim.valve.channels)
+            and not any(r.out_idle or r.combined_idle for r in sim.readers)
+            and not any(s.idle for r in sim.readers for s in r.splits.values())
+        )
+
+    def fire(self, t: int, count: int, moved: bool = True) -> int:
+        """The general loop's timer step for a record arriving at ``t`` after ``count``
+        (``_fire_timers(t)``, then the next due time). ``moved`` False: no split's generator
+        moved since the last call, so none is ahead of its watermark (a periodic emission
+        leaves none ahead), and no emission can change anything."""
+        sim = self.sim
+        sim.count = count
+        if not self.simple:
+            sim._fire_timers(t)
+            return sim._next_due()
+        period = sim.period
+        due = sim.next_timer
+        assert period is not None and due is not None
+        if due > t:
+            return due
+        if moved and self._periodic(due, count):  # one was ahead: ``_deadline()`` was "now"
+            due += period  # every split's watermark has caught up: nothing is due after
+        if due <= t:  # ``_deadline()`` is None: jump past ``t`` on the grid
+            due += ((t - due) // period + 1) * period
+        sim.next_timer = due
+        return due
+
+    def _periodic(self, now: int, count: int) -> bool:
+        """Every reader's ``periodic(now, count)`` in the simple case (no split idle, no idle
+        output): each split whose generator is ahead emits (``_split_emit``), then the combined
+        watermark, the min over the splits, goes out when it rises (``_update_combined``,
+        ``_emit``). The timeline points are appended here while the series is below its cap
+        (``TimelineRecorder.record`` otherwise). False when no split was ahead (then nothing
+        changed, not even ``now``)."""
+        sim = self.sim
+        timeline = sim.timeline
+        record = timeline.record
+        last, points, cap = timeline.last, timeline.points, timeline.cap
+        emitted = False
+        for reader in sim.readers:
+            splits = reader.splits
+            if not splits:
+                continue
+            changed = False
+            low: int | None = None
+            for split in splits.values():
+                watermark = split.watermark
+                generated = split.generated
+                if generated > watermark:
+                    if not emitted:
+                        sim.now = now
+                        emitted = True
+                    split.watermark = watermark = generated
+                    changed = True
+                    name = split.name
+                    state = (generated, False)
+                    series = points.get(name)
+                    if series is not None and len(series) < cap and last.get(name) != state:
+                        last[name] = state
+                        series.append(_point(WatermarkPoint, (now, generated, False, count)))
+                    else:
+                        record(name, now, generated, False, count)
+                if low is None or watermark < low:
+                    low = watermark
+            if not changed or low is None or low <= reader.combined:
+                continue
+            reader.combined = low
+            reader.split_local_idle = False
+            if low <= reader.max_so_far:
+                continue
+            reader.max_so_far = low
+            name = reader.name
+            state = (low, False)
+            series = points.get(name)
+            if series is not None and len(series) < cap and last.get(name) != state:
+                last[name] = state
+                series.append(_point(WatermarkPoint, (now, low, False, count)))
+            else:
+                record(name, now, low, False, count)
+            reader.valve.input_watermark(reader.index, low)
+        return emitted
+
+    def run(
+        self, _it: Any, route: Any, next_due: int, count: int, partitions: int
+    ) -> tuple[int, int | None, tuple[int, Record] | None]:
+        last: int | None = None
+        while True:
+            careful = self.careful
+            if careful is not None:
+                rec = next(careful, None)
+                if rec is not None:
+                    return count, last, (self.clock(rec), rec)
+                self.careful = None
+                if self.error is not None:
+                    raise self.error
+                continue
+            values = self.values
+            if values is not None:
+                at, n = self.at, len(values)
+                before = count
+                count, next_due, t, nulls = self.loop(
+                    values, at, n, self.route, count, partitions, self.clock, self.fire,
+                    next_due, self.win,
+                )  # fmt: skip
+                if nulls:
+                    self.sim.null_rowtimes += nulls
+                if t is not None:
+                    last = t
+                at += count - before
+                if at < n:  # this one goes the general way (a rare shape, a late row, ...)
+                    self.at = at + 1
+                    records, error = records_from_values(
+                        [values[at]], (self.first + at,), EventFormat.SAMPLE, self.file_name
+                    )
+                    if error is not None:
+                        raise error
+                    return count, last, (self.clock(records[0]), records[0])
+                self.values = None
+            item = next(self.items, None)
+            if item is None:
+                return count, last, None
+            values, batch, first, fmt = item
+            if values is not None and fmt is EventFormat.SAMPLE:
+                self.values, self.at, self.first = values, 0, first
+                continue
+            if values is not None:
+                numbers = range(first, first + len(values))
+                batch, self.error = records_from_values(values, numbers, fmt, self.file_name)
+            assert batch is not None
+            self.careful = iter(batch)
 
 
 def simulate(
@@ -496,6 +675,18 @@ class _Simulation:
                 feed = _FusedFeed(*batches, hot, plan.fused, plan.arrival, plan.backlog_rate, route)
                 hot = feed.run
                 fused_route = feed.route
+        if (
+            hot is None
+            and aligned is not None
+            and fast_split
+            and plan.live_loop is not None
+            and plan.arrival == "live"
+            and (a_size, a_off) == (size, off)
+        ):
+            batches = value_batches(records)
+            if batches is not None:  # a file read by read_events: no Record per line
+                self.fused_file = batches[1]
+                hot = _LiveFeed(self, *batches, plan.live_loop, route, aligned).run
         pending: Any = None
         while True:
             if hot is not None:

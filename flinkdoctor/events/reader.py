@@ -147,6 +147,18 @@ def value_batches(records: Iterable[Record]) -> tuple[Iterator[BatchItem], str] 
 BatchItem = tuple[list[Any] | None, Iterable[Record] | None, int, EventFormat]
 
 
+def stream_of_items(items: Iterator[BatchItem], file_name: str) -> Iterator[Record]:
+    """The records of decoded batches obtained elsewhere (``value_batches`` of another stream,
+    e.g. shared by two readers of one file: ``events.shared``), as a stream that
+    ``value_batches`` hands over again; ``items`` must be a generator not started yet."""
+    stream: _EventStream = _EventStream.from_iterable(  # type: ignore[assignment]
+        _batch_records(items, file_name)
+    )
+    stream.items = items
+    stream.file_name = file_name
+    return stream
+
+
 def _batch_records(items: Iterable[BatchItem], file_name: str) -> Iterator[Iterable[Record]]:
     for values, careful, first, fmt in items:
         if values is None:

@@ -13,6 +13,8 @@ from flinkdoctor.files import open_binary, read_chunks
 
 _PARTITION = re.compile(rb'"partition"\s*:\s*(-?\d+)')
 _OFFSET = re.compile(rb'"offset"\s*:')
+_COMPACT_HEAD = b'{"partition":'
+_COMPACT = re.compile(rb'\n\{"partition":(-?[0-9]+),"offset":')
 
 
 def scan_partitions(path: Path, name: str) -> int | None:
@@ -34,12 +36,32 @@ def scan_partitions(path: Path, name: str) -> int | None:
             if b'"partition"' not in block:  # no line of it can match: count them only
                 number += block.count(b"\n") + 1
                 continue
+            compact = _compact_highest(block)
+            if compact is not None:
+                number += block.count(b"\n") + 1
+                highest = max(highest, compact)
+                continue
             for line in block.split(b"\n"):
                 number += 1
                 highest = max(highest, _line_partition(line, name, number))
         if any(tail):
             highest = max(highest, _line_partition(b"".join(tail), name, number + 1))
     return highest + 1 if highest >= 0 else None
+
+
+def _compact_highest(block: bytes) -> int | None:
+    """The highest partition of a block whose every line starts ``{"partition":N,"offset":``
+    (what ``flinkdoctor sample`` writes), read at C speed: the first partition of each line is
+    that one, and the line has an offset. None for any other block, or an id Kafka cannot have
+    (the line-by-line scan then names its line)."""
+    if not block.startswith(_COMPACT_HEAD):
+        return None
+    found = _COMPACT.findall(b"\n" + block)
+    if len(found) != block.count(b"\n") + 1:
+        return None
+    ids = [int(text) for text in set(found)]
+    highest = max(ids)
+    return highest if min(ids) >= 0 and highest <= MAX_PARTITION_ID else None
 
 
 def _line_partition(line: bytes, name: str, number: int) -> int:

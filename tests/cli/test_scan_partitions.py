@@ -4,8 +4,12 @@ names the right line of a bad partition id after them (several read chunks of pl
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.cli.conftest import Run
 
@@ -22,3 +26,58 @@ def test_bad_partition_after_many_plain_lines_names_its_line(
     run = cli("simulate-windows", str(SEED / "case2_seed_fixed.sql"), "--events", str(events))
     assert run.code == 2
     assert run.err.startswith(f"flinkdoctor: error: {events}:5001: "), run.err
+
+
+def _line_by_line(path: Path) -> int | None:
+    """The scan's meaning, one line at a time (the first "partition" of a line with an
+    "offset"), written out again as the oracle for the block-wise reading."""
+    import re
+
+    highest = -1
+    for line in path.read_bytes().split(b"\n"):
+        found = re.search(rb'"partition"\s*:\s*(-?\d+)', line)
+        if found is not None and re.search(rb'"offset"\s*:', line) is not None:
+            highest = max(highest, int(found.group(1)))
+    return highest + 1 if highest >= 0 else None
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["compact", "spaced", "nested", "no-offset", "plain"]),
+            st.integers(0, 70_000),
+            st.integers(0, 9),
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    st.integers(1, 4000),
+)
+def test_block_wise_scan_equals_line_by_line(
+    shapes: list[tuple[str, int, int]], repeat: int
+) -> None:
+    """Compact envelope lines (``{"partition":N,"offset":...``, read block-wise at C speed)
+    mixed with spaced ones, a partition nested in the value, lines without an offset and
+    plain events: the same count as the line-by-line reading, over several 64 kB blocks."""
+    from flinkdoctor.cli.partition_scan import scan_partitions
+
+    lines = []
+    for shape, partition, nested in shapes:
+        value = {"v": nested, "partition": partition + 1} if shape == "nested" else {"v": 1}
+        if shape in ("compact", "nested"):
+            lines.append(
+                json.dumps(
+                    {"partition": partition, "offset": 0, "value": value}, separators=(",", ":")
+                )
+            )
+        elif shape == "spaced":
+            lines.append(json.dumps({"partition": partition, "offset": 0, "value": value}))
+        elif shape == "no-offset":
+            lines.append(json.dumps({"partition": partition, "value": value}))
+        else:
+            lines.append(json.dumps(value))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ev.jsonl"
+        path.write_text("\n".join(lines * (repeat // len(lines) + 1)) + "\n")
+        assert scan_partitions(path, "ev.jsonl") == _line_by_line(path)

@@ -1,5 +1,7 @@
 """Typed simulation results: what the sink received, what is still open and why, what was dropped
-and by which rule, how each input's watermark moved, and whether the job failed."""
+and by which rule, how each input's watermark moved, and whether the job failed. Facts only (the
+"why" as ``kind`` / ``cause`` plus the values a sentence needs); render/replay_wording.py words
+them."""
 
 from __future__ import annotations
 

@@ -44,6 +44,10 @@ def test_subtask_holders() -> None:
         "(no watermark yet) is below the window end - 1 ms; watermarks <= 0 are never emitted "
         "(R1.4)"
     )
+    ahead = Holder("subtask 0", T0, None, "R2.1", kind="not-emitted", subtask=0, records=9)
+    assert holder_reason(ahead, "UTC") == (
+        "its partitions are ahead, but it has not emitted a watermark that high yet"
+    )
     idle = Holder("subtask 2", None, None, "R2.6", kind="no-data", subtask=2)
     assert holder_reason(idle, "UTC") == (
         "never received data and has no idle timeout (table.exec.source.idle-timeout)"

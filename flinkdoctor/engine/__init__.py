@@ -13,6 +13,9 @@ Parts are named after Flink's: ``split_watermarks`` (per-split generators, multi
 (``KafkaSourceEnumerator#getSplitOwner``),
 ``slice_assigner``, ``slicing_window`` (local/global window TVF aggregation), ``window_operator``
 (legacy group windows, sessions), ``aggregates``, ``arrival``, ``simulator``.
+
+Results are facts (epoch millis, counts, ``kind`` / ``cause``), never sentences:
+``flinkdoctor.render.replay_wording`` puts them in words.
 """
 
 from flinkdoctor.engine.plan import EnginePlan, Overrides, build_plan, windowed_queries

@@ -1,5 +1,7 @@
 """Typed simulation results: what the sink received, what is still open and why, what was dropped
-and by which rule, how each input's watermark moved, and whether the job failed."""
+and by which rule, how each input's watermark moved, and whether the job failed. Facts only (the
+"why" as ``kind`` / ``cause`` plus the values a sentence needs); render/replay_wording.py words
+them."""
 
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class Holder:
-    """An input whose watermark is below what a window needs."""
+    """An input whose watermark is below what a window needs, and why, as facts
+    (render/replay_wording.py words them)."""
 
     input: str
     """``partition P (subtask N)`` (a Kafka split), ``partitions 0-9, 11-39 (subtask N)`` (the
@@ -27,7 +30,7 @@ class Holder:
     watermark: int | None
     """Its watermark in epoch ms; None when it has none yet (Long.MIN_VALUE)."""
     last_event_time: int | None
-    reason: str
+    """Its newest event time in epoch ms; None when it has none."""
     rule: str
     kind: str = ""
     """Why, as a fact: ``no-partition`` (a subtask owning no split, R2.3), ``no-data`` (no
@@ -43,6 +46,17 @@ class Holder:
     partition_count: int = 0
     """The partitions it stands for: 1 for a split, more for never-fed splits named together
     (``partition`` is then None), 0 for a subtask."""
+    idle_timeout: bool = False
+    """An idle timeout is set (``no-data``: it would be marked idle)."""
+    next_watermark: int | None = None
+    """``behind`` split: the watermark its next periodic emission would raise it to, None when
+    that is not higher than its watermark."""
+    topic: str = ""
+    """``no-partition``: the Kafka topic the source reads."""
+    topic_partitions: int = 0
+    """``no-partition``: that topic's partition count."""
+    parallelism: int = 0
+    """``no-partition``: the source parallelism (above that partition count)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +70,10 @@ class PendingWindow:
     needed_watermark: int
     """The operator watermark that fires it (epoch ms of window_end - 1, R3.3)."""
     current_watermark: int | None
+    """The operator watermark at the end of the run (epoch ms, LONG_MAX = end of input); None
+    when there is none yet."""
     held_back_by: tuple[Holder, ...]
-    explanation: str
+    """The inputs below ``needed_watermark``, lowest first; the first one is the cause named."""
     buffered: bool = False
     """The watermark has passed it but its rows wait in an aggregation buffer."""
     release_event_time: int | None = None
@@ -65,23 +81,31 @@ class PendingWindow:
     WATERMARK delay); None when the delay is not a constant or nothing can release it."""
     all_idle: bool = False
     """Every input is idle: idleness never advances event time past the data (R2.6, R2.7)."""
+    window_offset: bool = False
+    """The window has an offset: buffered rows are dropped as late when flushed."""
+    watermark_delay: int | None = None
+    """The WATERMARK's constant delay in ms, None when it is not a constant."""
 
 
 @dataclass(frozen=True, slots=True)
 class DroppedRecord:
-    """An input record that reached no result, and the rule that dropped it."""
+    """An input record that reached no result, the rule that dropped it and why, as facts
+    (render/replay_wording.py words them)."""
 
     source: str
     partition: int | None
     offset: int | None
     event_time: int | None
     rule: str
-    reason: str
     watermark: int | None
+    """The window operator's watermark when it was dropped (epoch ms), None when none yet."""
     cause: str = ""
     """Why, as a fact: ``late``, ``late-null-rowtime`` (NULL read as epoch 0 by a legacy
     window), ``null-rowtime`` (a window TVF drops it), ``local-buffer`` (late after waiting in a
     local pre-aggregation buffer), ``lost-in-buffer`` (kept without a timer)."""
+    records: int = 1
+    """The input records this entry stands for: more than 1 for a pre-aggregated slice (same key
+    and slice) dropped or lost together."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,7 @@ from flinkdoctor.engine.split_watermarks import (
     never_fed_name,
 )
 from flinkdoctor.engine.timeline import TimelineRecorder, WatermarkPoint, _point, thin
-from flinkdoctor.engine.timeutil import LONG_MAX, LONG_MIN, format_millis
+from flinkdoctor.engine.timeutil import LONG_MIN
 from flinkdoctor.engine.valve import StatusWatermarkValve, WatermarkOutput
 from flinkdoctor.engine.watermark_assigner import WatermarkAssigner, timer_interval
 from flinkdoctor.engine.window_operator import (
@@ -1106,8 +1106,6 @@ class _Simulation:
                     rec.offset,
                     None,
                     "R3.10",
-                    "NULL rowtime: the window table function drops it silently "
-                    "(numNullRowTimeRecordsDropped)",
                     _opt(self.op.progress),
                     "null-rowtime",
                 )
@@ -1129,14 +1127,6 @@ class _Simulation:
         rec, rt = self._sample_record(sample), sample[1]
         self.dropped_by_rule["R3.4"] += count
         if len(self.dropped) < self.max_dropped:
-            why = (
-                "lost: accepted by the window operator, but it waited in the operator's buffer "
-                "until after its window fired (the buffer flushes only at the next trigger "
-                "watermark, aligned to offset 0); Flink 1.20 then keeps it in state without a "
-                "timer, so it is never emitted and no metric counts it"
-            )
-            if count > 1:
-                why += f" ({count} record(s) of the same key and slice)"
             self.dropped.append(
                 DroppedRecord(
                     rec.source,
@@ -1144,9 +1134,9 @@ class _Simulation:
                     rec.offset,
                     rt,
                     "R3.4",
-                    why,
                     _opt(self.op.progress),
                     "lost-in-buffer",
+                    count,
                 )
             )
 
@@ -1167,34 +1157,15 @@ class _Simulation:
         plan = self.plan
         if plan.window_kind == "SESSION":
             rule = "R3.6"
-            why = "its session window had already fired (end - 1 <= watermark)"
         elif plan.window_style == "legacy":
             rule = "R3.7"
-            why = (
-                "every window containing it had already fired (legacy group window, "
-                "allowed lateness 0)"
-            )
         else:
             rule = "R3.4"
-            why = "the last window containing it had already fired (wm >= last window end - 1)"
         cause = "late"
         if rt is None:
             cause = "late-null-rowtime"
-            why = (
-                "its rowtime is NULL, read as epoch 0 by the legacy group window: the 1970 "
-                "window had already fired (seed-case §3.5)"
-            )
         if local:
             cause = "local-buffer"
-            why = (
-                "not late when it was read, but it waited in the local pre-aggregation buffer "
-                "of its source subtask (two-phase window aggregation), which flushes only when a "
-                "watermark reaches the next trigger watermark (aligned to offset 0) or at a "
-                "checkpoint; it reached the window operator after its window had fired, and "
-                "Flink 1.20 dropped it as late"
-            )
-        if grouped > 1:
-            why += f" ({grouped} record(s) of the same key and slice dropped together)"
         self.dropped_by_rule[rule] += count
         if len(self.dropped) < self.max_dropped:
             self.dropped.append(
@@ -1204,9 +1175,9 @@ class _Simulation:
                     rec.offset,
                     rt,
                     rule,
-                    f"late: {why}",
                     _opt(self.op.progress),
                     cause,
+                    grouped,
                 )
             )
 
@@ -1379,61 +1350,24 @@ class _Simulation:
         return out
 
     def _pending(self, w: OpenWindow, final_wm: int) -> PendingWindow:
+        """Open window ``w`` and what holds it, as facts (render/replay_wording.py words them)."""
         plan = self.plan
         key = dict(zip(plan.key_names, w.key, strict=False))
-        holders = self._holders(w.trigger)
         current = _opt(final_wm)
-        needed_text = self._wm_text(w.trigger)
         if w.trigger <= final_wm:
-            explanation = (
-                f"the watermark {self._wm_text(final_wm)} has passed {needed_text}, but "
-                "its rows still wait in a window aggregation buffer (the local "
-                "pre-aggregation of a source subtask, or the window operator's own), "
-                "which Flink flushes only when a watermark reaches the next trigger "
-                "watermark (aligned to the window size with offset 0), at a checkpoint, "
-                "or at end of input"
-            )
-            if self.plan.offset:
-                explanation += "; with a window offset these rows are dropped as late when flushed"
             return PendingWindow(
-                w.start, w.end, key, w.records, w.trigger, current, (), explanation, buffered=True
+                w.start,
+                w.end,
+                key,
+                w.records,
+                w.trigger,
+                current,
+                (),
+                buffered=True,
+                window_offset=bool(plan.offset),
+                watermark_delay=plan.watermark_delay,
             )
-        if holders:
-            h = holders[0]
-            release = ""
-            if h.rule == "R1.7":
-                release = (
-                    "; no event releases it while the rowtime is NULL: fix the rowtime "
-                    "conversion (column name / pattern)"
-                )
-            elif h.rule == "R2.3":
-                release = (
-                    "; fix: parallelism <= partitions, or an idle timeout "
-                    "(table.exec.source.idle-timeout / scan.watermark.idle-timeout)"
-                )
-            elif h.rule == "R1.8":
-                release = (
-                    "; fix: a positive pipeline.auto-watermark-interval or "
-                    "scan.watermark.emit.strategy on-event"
-                )
-            elif plan.watermark_delay is not None:
-                release = (
-                    f"; it fires once every holding input has seen an event at or after "
-                    f"{self._wm_text(w.trigger + plan.watermark_delay)}"
-                )
-            explanation = (
-                f"needs watermark >= {needed_text} (window end - 1 ms); the watermark is "
-                f"{self._wm_text(final_wm)}, held back by {h.input}: {h.reason}{release}"
-            )
-        elif self.valve.idle:
-            explanation = (
-                f"needs watermark >= {needed_text}; every input is idle, and idleness "
-                f"never advances event time past the data (R2.6, R2.7)"
-            )
-        else:
-            explanation = (
-                f"needs watermark >= {needed_text}; the watermark is {self._wm_text(final_wm)}"
-            )
+        holders = self._holders(w.trigger)
         release_at = (
             w.trigger + plan.watermark_delay
             if plan.watermark_delay is not None
@@ -1448,19 +1382,11 @@ class _Simulation:
             w.trigger,
             current,
             tuple(holders),
-            explanation,
             release_event_time=release_at,
             all_idle=not holders and self.valve.idle,
+            window_offset=bool(plan.offset),
+            watermark_delay=plan.watermark_delay,
         )
-
-    def _wm_text(self, wm: int | None) -> str:
-        if wm is None or wm == LONG_MIN:
-            return "Long.MIN_VALUE (no watermark yet)"
-        if wm == LONG_MAX:
-            return "MAX (end of input)"
-        shift = self.plan.shift
-        shown = shift.to_local(wm) if shift is not None else wm
-        return str(format_millis(shown))
 
     def _holders(self, trigger: int) -> list[Holder]:
         plan = self.plan
@@ -1476,13 +1402,12 @@ class _Simulation:
                             reader.name,
                             None,
                             None,
-                            f"owns no partition of {plan.topic} ({plan.partitions} partition(s), "
-                            f"parallelism {plan.parallelism}); the Kafka source never marks it "
-                            "idle without an idle timeout, so it pins the watermark at "
-                            "Long.MIN_VALUE (no watermark yet)",
                             "R2.3",
                             kind="no-partition",
                             subtask=reader.index,
+                            topic=plan.topic,
+                            topic_partitions=plan.partitions,
+                            parallelism=plan.parallelism,
                         )
                     )
                     continue
@@ -1506,8 +1431,6 @@ class _Simulation:
                             reader.name,
                             _opt(ch.watermark),
                             None,
-                            "its partitions are ahead, but it has not emitted a watermark "
-                            "that high yet",
                             "R2.1",
                             kind="not-emitted",
                             subtask=reader.index,
@@ -1521,36 +1444,24 @@ class _Simulation:
                     continue
                 got = self.received_by_subtask[assigner.index]
                 if got == 0:
-                    reason = "never received data" + (
-                        ""
-                        if plan.idle_timeout > 0
-                        else " and has no idle timeout (table.exec.source.idle-timeout)"
-                    )
                     out.append(
                         Holder(
                             assigner.name,
                             None,
                             None,
-                            reason,
                             "R2.6",
                             kind="no-data",
                             subtask=assigner.index,
+                            idle_timeout=plan.idle_timeout > 0,
                         )
                     )
                 else:
-                    reason = (
-                        f"its newest event time is {self._ts_text(assigner.last_event_time)}, so "
-                        f"its watermark {self._wm_text(assigner.last if assigner.last > 0 else None)}"  # noqa: E501
-                        " is below the window end - 1 ms"
-                    )
-                    if assigner.last <= 0:
-                        reason += "; watermarks <= 0 are never emitted (R1.4)"
+                    # a watermark <= 0 is never emitted (R1.4): None
                     out.append(
                         Holder(
                             assigner.name,
                             _opt(assigner.last) if assigner.last > 0 else None,
                             assigner.last_event_time,
-                            reason,
                             "R1.4",
                             kind="behind",
                             subtask=assigner.index,
@@ -1570,60 +1481,30 @@ class _Simulation:
         """``split``'s holder; ``ids`` names the never-fed partitions ``split`` stands for."""
         plan = self.plan
         ids = PartitionSet.single(split.partition) if ids is None else ids
-        many = len(ids) > 1
         if split.records == 0:
-            reason = "never received data"
-            if many:
-                reason = f"none of these {len(ids)} partitions received data"
-            if plan.idle_timeout <= 0:
-                reason += (
-                    f" and no idle timeout is set, so {'they hold' if many else 'it holds'} the "
-                    "watermark at Long.MIN_VALUE (no watermark yet)"
-                )
-            rule = "R2.1"
-            kind = "no-data"
+            rule, kind = "R2.1", "no-data"
         elif split.last_event_time is None and split.generated == LONG_MIN:
-            reason = (
-                f"all {split.records} of its record(s) have a NULL rowtime, so its watermark "
-                f"never advanced (R1.7)"
-            )
-            rule = "R1.7"
-            kind = "null-rowtime"
+            rule, kind = "R1.7", "null-rowtime"
         elif plan.interval == 0 and not plan.emit_on_event:
-            reason = (
-                "pipeline.auto-watermark-interval is 0 with the default on-periodic emit "
-                "strategy: the Kafka source never emits a watermark (R1.8)"
-            )
-            rule = "R1.8"
-            kind = "no-emission"
+            rule, kind = "R1.8", "no-emission"
         else:
-            kind = "behind"
-            reason = (
-                f"its newest event time is {self._ts_text(split.last_event_time)}, so its "
-                f"watermark is {self._wm_text(split.watermark)}"
-            )
-            if split.generated > split.watermark:
-                nxt = self._wm_text(split.generated)
-                reason += f" (the next periodic emission would raise it to {nxt})"
-            rule = "R1.6"
+            rule, kind = "R1.6", "behind"
+        many = len(ids) > 1
         return Holder(
             f"{_partitions_text(ids)} ({reader.name})",
             _opt(split.watermark),
             split.last_event_time,
-            reason,
             rule,
             kind=kind,
             partition=None if many else ids.first,
             subtask=reader.index,
             records=split.records,
             partition_count=len(ids),
+            idle_timeout=plan.idle_timeout > 0,
+            next_watermark=split.generated
+            if kind == "behind" and split.generated > split.watermark
+            else None,
         )
-
-    def _ts_text(self, ts: int | None) -> str:
-        if ts is None:
-            return "none"
-        shift = self.plan.shift
-        return str(format_millis(shift.to_local(ts) if shift is not None else ts))
 
     def _timelines(self) -> tuple[InputTimeline, ...]:
         out: list[tuple[tuple[int, int], InputTimeline]] = []

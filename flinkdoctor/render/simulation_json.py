@@ -12,6 +12,7 @@ from flinkdoctor.engine.timeutil import LONG_MAX, ZoneShift, format_millis, reso
 from flinkdoctor.engine.values import json_value
 from flinkdoctor.findings import Finding
 from flinkdoctor.render.findings_json import findings_json
+from flinkdoctor.render.replay_wording import dropped_reason, holder_reason, pending_explanation
 
 SCHEMA_VERSION = 1
 
@@ -37,6 +38,7 @@ def simulation_json(
     """The JSON document for ``result``. ``findings`` are the replay's findings in the Finding
     JSON every command shares; ``diagnoses`` keeps the engine's rule-first sentences."""
     clock = _Clock(result)
+    zone = result.display_zone
     types = {c.name: c.type for c in result.columns}
     seen: dict[tuple[Any, str], Any] = {}  # window bounds repeat over the keys' rows
 
@@ -67,12 +69,12 @@ def simulation_json(
                         "input": h.input,
                         "watermark": clock.ts(h.watermark),
                         "last_event_time": clock.ts(h.last_event_time),
-                        "reason": h.reason,
+                        "reason": holder_reason(h, zone),
                         "rule": h.rule,
                     }
                     for h in p.held_back_by
                 ],
-                "explanation": p.explanation,
+                "explanation": pending_explanation(p, zone),
                 "rule": "R3.3",
             }
             for p in result.pending
@@ -84,7 +86,7 @@ def simulation_json(
                 "offset": d.offset,
                 "event_time": clock.ts(d.event_time),
                 "rule": d.rule,
-                "reason": d.reason,
+                "reason": dropped_reason(d),
                 "watermark": clock.ts(d.watermark),
             }
             for d in result.dropped

@@ -13,6 +13,7 @@ from flinkdoctor.diagnosis.json_fix import json_timestamp_fix
 from flinkdoctor.engine.result import InputTimeline, JobFailure, PendingWindow, SimulationResult
 from flinkdoctor.engine.timeutil import LONG_MAX, format_millis
 from flinkdoctor.engine.values import flink_string
+from flinkdoctor.render.replay_wording import dropped_reason, holder_reason, pending_explanation
 from flinkdoctor.render.rules import rule_ids, rules_footer
 from flinkdoctor.render.simulation_json import _Clock
 
@@ -129,16 +130,17 @@ def _failure_fix(failure: JobFailure, check: str = CHECK) -> str | None:
 
 def _cited(result: SimulationResult) -> list[str]:
     """Every rule id the report prints."""
+    zone = result.display_zone
     texts: list[str | None] = [*result.notes[1:], *result.findings]
     if result.failure is not None:
         texts += [result.failure.rule, result.failure.message]
     if result.pending:
         texts.append("R3.3")  # the open-windows title
         first = result.pending[0]
-        texts.append(first.explanation)
-        texts += [f"{h.rule} {h.reason}" for h in first.held_back_by[:8]]
+        texts.append(pending_explanation(first, zone))
+        texts += [f"{h.rule} {holder_reason(h, zone)}" for h in first.held_back_by[:8]]
     texts += list(result.dropped_by_rule)
-    texts += [f"{d.rule} {d.reason}" for d in result.dropped]
+    texts += [f"{d.rule} {dropped_reason(d)}" for d in result.dropped]
     return rule_ids(texts)
 
 
@@ -241,9 +243,12 @@ def _pending(result: SimulationResult, console: Console, clock: _Clock, limit: i
         _say(console, Text(f"... {len(windows) - limit} more open windows", style="dim"))
     first = result.pending[0]
     console.print()
-    _say(console, Text.assemble(("Why the first one has not fired: ", "bold"), first.explanation))
+    zone = result.display_zone
+    why = pending_explanation(first, zone)
+    _say(console, Text.assemble(("Why the first one has not fired: ", "bold"), why))
     for h in first.held_back_by[:8]:
-        _say(console, Text.assemble("• ", (h.input, "bold"), f" [{h.rule}]: {h.reason}"), 4)
+        reason = holder_reason(h, zone)
+        _say(console, Text.assemble("• ", (h.input, "bold"), f" [{h.rule}]: {reason}"), 4)
     if len(first.held_back_by) > 8:
         _say(console, Text(f"• ... {len(first.held_back_by) - 8} more inputs", style="dim"), 4)
     console.print()
@@ -298,7 +303,7 @@ def _dropped(result: SimulationResult, console: Console, clock: _Clock, limit: i
             clock.ts(d.event_time) or "NULL",
             clock.ts(d.watermark) or "none yet",
             d.rule,
-            d.reason,
+            dropped_reason(d),
         )
     console.print(table)
     if result.dropped_total > min(limit, len(result.dropped)):

@@ -19,8 +19,9 @@ Resolution is then plain arithmetic for values that are unambiguous (fields in r
 (Feb 30 → Feb 29) is applied, STRICT's (JSON ISO-8601) rejection is left to the interpreter.
 
 Patterns with a fixed-width prefix before the seconds also get a memo (the engine's event-time
-ordered streams): the prefix is resolved once (the events of one minute share it), the tail
-(seconds, fraction, offset) once per distinct text, and a value is the sum of two lookups.
+ordered streams): the prefix is resolved once (the events of one minute share it), the seconds
+and the rest after them (fraction, offset) once per distinct text, and a value is the sum of
+three lookups in small tables.
 """
 
 from __future__ import annotations

@@ -45,6 +45,10 @@ class FlinkDoctorError(Exception):
 class InputError(FlinkDoctorError):
     """A file or value the user gave us cannot be read (exit 2)."""
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, Location | None]]:
+        """Pickled with its location (the split fetcher sends errors to the task process)."""
+        return type(self), (self.message, self.location)
+
 
 class KafkaUnavailableError(FlinkDoctorError):
     """The broker cannot be reached or refuses us (exit 3)."""

@@ -131,15 +131,20 @@ class Work:
     def track(self, items: Iterable[T], every: int = 1000) -> Iterable[T]:
         """``items``, counted as they pass (the bar is updated every ``every`` items); ``items``
         itself when no bar can show, so the hot loop pays nothing. A stream of ``read_events``
-        stays one (counted a decoded batch at a time), so the engine's loops over decoded
-        batches and ``explain``'s shared reads still work under a bar."""
+        stays one (counted a decoded batch at a time, or by the split fetchers that read its
+        file), so the engine's loops over decoded batches and ``explain``'s shared reads still
+        work under a bar."""
         if not self.enabled:
             return items
-        from flinkdoctor.events.reader import stream_of_items, value_batches
+        from flinkdoctor.events.reader import file_source, stream_of_items, value_batches
 
+        source = file_source(items)  # type: ignore[arg-type]
         batches = value_batches(items)  # type: ignore[arg-type]
         if batches is not None:
-            counted = stream_of_items(self._counted_batches(batches[0], every), batches[1])
+            path = None if source is None else source[0]
+            counted = stream_of_items(
+                self._counted_batches(batches[0], every), batches[1], path, self.advance
+            )
             return counted  # type: ignore[return-value]
         return self._counted(items, every)
 

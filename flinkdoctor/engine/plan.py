@@ -16,10 +16,12 @@ from flinkdoctor.engine.expressions import JsonOptions, Scope, Typed, compile_ex
 from flinkdoctor.engine.predicates import Predicate, compile_predicate
 from flinkdoctor.engine.row_reader import (
     Extract,
+    FileColumns,
     FileLoop,
     FusedLoop,
     HotLoop,
     LiveLoop,
+    compile_file_columns,
     compile_file_path,
     compile_fused_path,
     compile_hot_path,
@@ -131,6 +133,9 @@ class EnginePlan:
     fused: FusedLoop | None = None
     file_loop: FileLoop | None = None
     """The filesystem path's loop over decoded lines (``row_reader.compile_file_path``)."""
+    file_columns: FileColumns | None = None
+    """The same loop over columns a split fetcher reads in another process
+    (``row_reader.compile_file_columns``)."""
     live_loop: LiveLoop | None = None
     """The Kafka path's legacy TUMBLE loop over decoded lines under ``live`` arrival
     (``row_reader.compile_live_path``)."""
@@ -686,6 +691,7 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
         hot = compile_hot_path(*loop, max_semantics=version.kafka_max_semantics)
         fused = compile_fused_path(*loop, max_semantics=version.kafka_max_semantics)
     file_loop: FileLoop | None = None
+    file_columns: FileColumns | None = None
     if (
         connector == "filesystem"
         and not push_down
@@ -699,7 +705,7 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
             or (window.style == "legacy" and kind in ("TUMBLE", "HOP"))
         )
     ):
-        file_loop = compile_file_path(
+        loop_args = (
             scope,
             (rt_col.name, rt),
             key_exprs,
@@ -709,6 +715,8 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
             (size, offset) if window.style == "tvf" else None,
             (size, offset) if window.style == "legacy" and kind == "TUMBLE" else None,
         )
+        file_loop = compile_file_path(*loop_args)
+        file_columns = compile_file_columns(*loop_args)
     live_loop: LiveLoop | None = None
     if (
         push_down
@@ -777,6 +785,7 @@ def build_plan(script: m.Script, overrides: Overrides | None = None) -> EnginePl
         hot=hot if not regular and where is None else None,
         fused=fused if not regular and where is None else None,
         file_loop=file_loop,
+        file_columns=file_columns,
         live_loop=live_loop,
         where=where,
         regular_parts=tuple(group_parts) if regular else None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flinkdoctor.engine.aggregates import AggSpec, update_lines
@@ -404,6 +405,25 @@ def compile_fused_path(
 
 
 FileLoop = Callable[..., int]
+Project = Callable[..., tuple[list[Any], list[Any], tuple[list[Any], ...]]]
+
+
+@dataclass(frozen=True, slots=True)
+class FileColumns:
+    """The filesystem path's loop split in two, for a split fetcher that decodes in another
+    process (``events.fetcher``): ``project(values, codes, new_keys) -> (rowtimes, keys,
+    value columns)`` reads every line of a batch the way ``file_loop`` does (None as the
+    rowtime of a line it would hand back), and ``loop`` is ``file_loop`` over those columns.
+    With ``encoded``, ``keys`` holds codes: ``codes`` maps each key to its code and
+    ``new_keys`` receives the keys first seen, in code order (the keys are strings or integers,
+    so equal keys are the same key); else ``keys`` holds the keys themselves."""
+
+    project: Project
+    loop: FileLoop
+    encoded: bool
+
+
+_CODABLE = frozenset({"VARCHAR", "CHAR", "BIGINT", "INT", "SMALLINT", "TINYINT"})
 
 
 def compile_file_path(
@@ -436,9 +456,126 @@ def compile_file_path(
     value_vars = [b.expr_var(e, t) for e, t in values]
     if any("(rec)" in line for line in b.lines):
         return None
-    key = b.key_text(key_vars)
+    head, window = _file_window(
+        b, b.key_text(key_vars), value_vars, "value", specs, tumble, legacy_tumble
+    )
     head = [
         f"def file_loop(values, i, stop, count, base, asg, advance, target, {_LOCAL_BUILTINS}):",
+        *head,
+    ]
+    body = [
+        "    for value in values[i:stop]:",
+        "        if type(value) is not dict:",
+        "            break",
+        "        try:",
+        *["        " + line for line in b.lines],
+        "        except (RowFailure, KeyError):",
+        "            break",
+        f"        rt = {rt_var}",
+        "        if rt is None:",
+        "            break",
+        *window,
+        *_assigner_lines(delay, legacy_tumble is not None),
+    ]
+    source = "\n".join(head + body) + "\n"
+    exec(compile(source, "<flinkdoctor-file-loop>", "exec"), b.ns)
+    fn: FileLoop = b.ns["file_loop"]
+    return fn
+
+
+def compile_file_columns(
+    scope: Scope,
+    rowtime: tuple[str, Typed],
+    keys: Sequence[tuple[m.Expr, Typed]],
+    values: Sequence[tuple[m.Expr, Typed]],
+    specs: Sequence[AggSpec],
+    delay: int,
+    tumble: tuple[int, int] | None,
+    legacy_tumble: tuple[int, int] | None = None,
+) -> FileColumns | None:
+    """``compile_file_path``'s loop as ``FileColumns``: the reads (``project``) apart from the
+    rest (``loop``). ``loop(rts, keys, columns, names, lines, lfirst, i, stop, count, base, asg,
+    advance, target, loads) -> count`` has ``file_loop``'s contract over ``rts[i:stop]``;
+    ``names`` turns codes into keys, ``lines[n - lfirst]`` is line ``n`` (decoded by ``loads``
+    for a window sample). None when ``compile_file_path`` is."""
+    b = _Builder(scope, subscript=True, hand_back=True)
+    rt_var = b.expr_var(m.Identifier((rowtime[0],)), rowtime[1])
+    key_vars = [b.expr_var(e, t) for e, t in keys]
+    value_vars = [b.expr_var(e, t) for e, t in values]
+    if any("(rec)" in line for line in b.lines):
+        return None
+    encoded = bool(keys) and all(t.root in _CODABLE for _, t in keys)
+    n = len(value_vars)
+    outs = ["rts", "ks", *(f"vc{i}" for i in range(n))]
+    miss = [f"        {o}_append(None)" for o in outs]
+    if encoded:
+        keep = [
+            f"        k = {b.key_text(key_vars)}",
+            "        code = codes.get(k)",
+            "        if code is None:",
+            "            code = codes[k] = len(codes)",
+            "            new_keys.append(k)",
+            "        ks_append(code)",
+        ]
+    else:
+        keep = [f"        ks_append({b.key_text(key_vars)})"]
+    project = [
+        f"def project(values, codes, new_keys, {_LOCAL_BUILTINS}):",
+        *(f"    {o} = []" for o in outs),
+        *(f"    {o}_append = {o}.append" for o in outs),
+        "    for value in values:",
+        "        if type(value) is not dict:",
+        *["    " + line for line in miss],
+        "            continue",
+        "        try:",
+        *["        " + line for line in b.lines],
+        "        except (RowFailure, KeyError):",
+        *["    " + line for line in miss],
+        "            continue",
+        f"        rt = {rt_var}",
+        "        if rt is None:",
+        *["    " + line for line in miss],
+        "            continue",
+        "        rts_append(rt)",
+        *keep,
+        *(f"        vc{i}_append({v})" for i, v in enumerate(value_vars)),
+        "    return rts, ks, (" + "".join(f"vc{i}, " for i in range(n)) + ")",
+    ]
+    exec(compile("\n".join(project) + "\n", "<flinkdoctor-file-project>", "exec"), b.ns)
+
+    w = _Builder(scope)
+    columns = [f"w{i}" for i in range(n)]
+    key = "names[kc]" if encoded else "kc"
+    head, window = _file_window(
+        w, key, columns, "loads(lines[base + count - lfirst])", specs, tumble, legacy_tumble
+    )
+    zipped = ["rts[i:stop]", "ks[i:stop]", *(f"columns[{i}][i:stop]" for i in range(n))]
+    loop = [
+        "def file_loop(rts, ks, columns, names, lines, lfirst, i, stop, count, base, asg, "
+        f"advance, target, loads, {_LOCAL_BUILTINS}):",
+        *head,
+        f"    for rt, kc, {''.join(c + ', ' for c in columns)}in zip({', '.join(zipped)}):",
+        "        if rt is None:",
+        "            break",
+        *window,
+        *_assigner_lines(delay, legacy_tumble is not None),
+    ]
+    exec(compile("\n".join(loop) + "\n", "<flinkdoctor-file-columns>", "exec"), w.ns)
+    return FileColumns(b.ns["project"], w.ns["file_loop"], encoded)
+
+
+def _file_window(
+    b: _Builder,
+    key: str,
+    value_vars: Sequence[str],
+    sample: str,
+    specs: Sequence[AggSpec],
+    tumble: tuple[int, int] | None,
+    legacy_tumble: tuple[int, int] | None,
+) -> tuple[list[str], list[str]]:
+    """The file loop's set-up and its window step for one row (``rt``; ``key`` and
+    ``value_vars`` are expressions; ``sample`` is the line's value, for a window sample)."""
+    head = [
         "    current = asg.current",
         "    last = asg.last",
         "    seen = asg.last_event_time",
@@ -464,7 +601,7 @@ def compile_file_path(
             "        acc = keyed.get(k)",
             "        if acc is None:",
             "            acc = keyed[k] = new_acc()",
-            "            samples[(se, k)] = (value, rt, downstream.progress, base + count)",
+            f"            samples[(se, k)] = ({sample}, rt, downstream.progress, base + count)",
             "            if se < buf.min_slice_end:",
             "                buf.min_slice_end = se",
             *update,
@@ -499,18 +636,13 @@ def compile_file_path(
         vals = "(" + "".join(v + ", " for v in value_vars) + ")"
         head.append("    process = target.process")
         window = [f"        if not process({key}, rt, {vals}):", "            break"]
-    body = [
-        "    for value in values[i:stop]:",
-        "        if type(value) is not dict:",
-        "            break",
-        "        try:",
-        *["        " + line for line in b.lines],
-        "        except (RowFailure, KeyError):",
-        "            break",
-        f"        rt = {rt_var}",
-        "        if rt is None:",
-        "            break",
-        *window,
+    return head, window
+
+
+def _assigner_lines(delay: int, legacy: bool) -> list[str]:
+    """The WatermarkAssignerOperator's bookkeeping after a row (``after_record``, R1.4) with its
+    eager emission through ``advance(count)``, and the loop's end."""
+    return [
         "        count += 1",
         "        if seen is None or rt > seen:",
         "            seen = rt",
@@ -523,16 +655,12 @@ def compile_file_path(
         "                start = count",
         "                advance(count)",
         "                last = asg.last",
-        *(["                progress = target.progress"] if legacy_tumble else []),
+        *(["                progress = target.progress"] if legacy else []),
         "    asg.current = current",
         "    asg.last_event_time = seen",
         "    asg.processed += count - start",
         "    return count",
     ]
-    source = "\n".join(head + body) + "\n"
-    exec(compile(source, "<flinkdoctor-file-loop>", "exec"), b.ns)
-    fn: FileLoop = b.ns["file_loop"]
-    return fn
 
 
 LiveLoop = Callable[..., tuple[int, int, Any, int]]

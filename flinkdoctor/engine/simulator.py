@@ -10,8 +10,10 @@ import gc
 import heapq
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from typing import Any
+
+from orjson import loads
 
 from flinkdoctor.engine.arrival import LiveClock, arrivals
 from flinkdoctor.engine.expressions_failure import RowFailure
@@ -48,6 +50,7 @@ from flinkdoctor.engine.window_operator import (
     WindowRow,
 )
 from flinkdoctor.errors import InputError
+from flinkdoctor.events.fetcher import column_batches
 from flinkdoctor.events.formats import EventFormat, records_from_values
 from flinkdoctor.events.reader import BatchItem, value_batches
 from flinkdoctor.events.record import Record
@@ -829,11 +832,20 @@ class _Simulation:
         # result reads them)
         got = [0] * parallelism
         last_t = self.last_record_time
-        feed: Iterable[tuple[int, Record]] | None = None
+        feed: Generator[tuple[int, Record]] | None = None
         if plan.file_loop is not None and plan.arrival != "live":
-            batches = value_batches(records)
-            if batches is not None:  # a file read by read_events: no Record per line
-                feed = self._file_feed(*batches)
+            columns = plan.file_columns
+            fetched = (
+                None
+                if columns is None
+                else column_batches(records, columns.project, columns.encoded)
+            )
+            if fetched is not None:  # a fetcher process reads the file into columns
+                feed = self._file_feed(*fetched, columnar=True)
+            else:
+                batches = value_batches(records)
+                if batches is not None:  # a file read by read_events: no Record per line
+                    feed = self._file_feed(*batches)
         try:
             for t, rec in (
                 arrivals(records, plan.arrival, plan.backlog_rate) if feed is None else feed
@@ -908,6 +920,8 @@ class _Simulation:
             if feed is not None and self.count:  # the fused loop may have read the last ones
                 last_t = self._arrival_time(self.count - 1)
         finally:
+            if feed is not None:
+                feed.close()  # stops a fetcher when the loop ended early (a job failure)
             for subtask, n in enumerate(got):
                 if n:
                     received[subtask] += n
@@ -920,14 +934,15 @@ class _Simulation:
         return int(1000.0 / self.plan.backlog_rate * n)
 
     def _file_feed(
-        self, items: Iterator[BatchItem], file_name: str
-    ) -> Iterator[tuple[int, Record]]:
+        self, items: Iterator[Any], file_name: str, columnar: bool = False
+    ) -> Generator[tuple[int, Record]]:
         """The filesystem path's records for the general loop, ``arrivals``' way (the same
         ``(processing time, record)`` pairs), minus the lines the plan's ``file_loop`` reads
         straight from the decoded batches: it runs the loop up to the first line it does not
         handle, or up to the first record whose arrival time is due for a timer, and yields
         that one as a record. Everything the loop reads goes to subtask 0 (one file, one
-        split), as in the general loop."""
+        split), as in the general loop. ``columnar``: ``items`` are a fetcher's
+        (``events.fetcher.ColumnItem``), read by the plan's ``file_columns`` loop."""
         plan = self.plan
         loop = plan.file_loop
         assert loop is not None
@@ -1014,7 +1029,8 @@ class _Simulation:
                                 return
                         op_advance(watermark)
 
-        for values, careful, first, fmt in items:
+        def decoded(item: BatchItem) -> Iterator[tuple[int, Record]]:
+            values, careful, first, fmt = item
             if values is None or fmt is not EventFormat.PLAIN:
                 error = None
                 if values is not None:
@@ -1025,7 +1041,7 @@ class _Simulation:
                     yield time(self.count), rec
                 if error is not None:
                     raise error
-                continue
+                return
             at, n = 0, len(values)
             while at < n:
                 if not asg.idle:
@@ -1045,6 +1061,47 @@ class _Simulation:
                     raise error
                 at += 1
                 yield time(self.count), records[0]
+
+        try:
+            if not columnar:
+                for item in items:
+                    yield from decoded(item)
+                return
+            assert plan.file_columns is not None
+            column_loop = plan.file_columns.loop
+            plain = EventFormat.PLAIN
+            for columns, item, first, lines in items:
+                if columns is None:
+                    yield from decoded(item)
+                    continue
+                rts, ks, cols, names = columns
+                at, n = 0, len(rts)
+                while at < n:
+                    if not asg.idle:
+                        stop = min(n, at + _due_index(self._next_due(), per) - self.count)
+                        if stop > at:
+                            before = self.count
+                            base = first + at - before
+                            count = column_loop(
+                                rts, ks, cols, names, lines, first, at, stop, before, base,
+                                asg, advance, target, loads,
+                            )  # fmt: skip
+                            self.count = count
+                            received[0] += count - before
+                            at += count - before
+                            if at >= n:
+                                break
+                    records, error = records_from_values(
+                        [loads(lines[at])], (first + at,), plain, file_name
+                    )
+                    if error is not None:
+                        raise error
+                    at += 1
+                    yield time(self.count), records[0]
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
 
     def _passes(self, where: Any, rec: Record, count: int) -> bool:
         """The WHERE clause: only TRUE passes (NULL and FALSE are filtered)."""

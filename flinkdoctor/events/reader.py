@@ -9,7 +9,7 @@ import itertools
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
 from orjson import loads as _loads
@@ -81,7 +81,7 @@ def read_events(
     if isinstance(path_or_lines, (str, os.PathLike)):
         path = os.fspath(path_or_lines)
         name = file_name or ("<stdin>" if path == "-" else path)
-        return _stream(_file_batches(path, name), name)
+        return _stream(_file_batches(path, name), name, None if path == "-" else path)
     return parse_lines(path_or_lines, file_name or "<input>")
 
 
@@ -112,18 +112,14 @@ class _EventStream(itertools.chain):  # type: ignore[type-arg]
 
     items: Iterator[BatchItem]
     file_name: str
+    path: str | None  # the file read (a path that can be opened), None for other inputs
+    counter: Callable[[int], None] | None  # told the number of lines of each batch read
 
 
-def _stream(batches: Iterable[Batch], file_name: str) -> Iterator[Record]:
+def _stream(batches: Iterable[Batch], file_name: str, path: str | None = None) -> Iterator[Record]:
     """The records of numbered batches of lines, as one lazy stream: C-level chaining of
     per-batch lists, so the common case costs no Python frame per record."""
-    items = _batch_items(batches, file_name)
-    stream: _EventStream = _EventStream.from_iterable(  # type: ignore[assignment]
-        _batch_records(items, file_name)
-    )
-    stream.items = items
-    stream.file_name = file_name
-    return stream
+    return stream_of_items(_batch_items(batches, file_name), file_name, path)
 
 
 def value_batches(records: Iterable[Record]) -> tuple[Iterator[BatchItem], str] | None:
@@ -147,16 +143,38 @@ def value_batches(records: Iterable[Record]) -> tuple[Iterator[BatchItem], str] 
 BatchItem = tuple[list[Any] | None, Iterable[Record] | None, int, EventFormat]
 
 
-def stream_of_items(items: Iterator[BatchItem], file_name: str) -> Iterator[Record]:
+def stream_of_items(
+    items: Iterator[BatchItem],
+    file_name: str,
+    path: str | None = None,
+    counter: Callable[[int], None] | None = None,
+) -> Iterator[Record]:
     """The records of decoded batches obtained elsewhere (``value_batches`` of another stream,
     e.g. shared by two readers of one file: ``events.shared``), as a stream that
-    ``value_batches`` hands over again; ``items`` must be a generator not started yet."""
+    ``value_batches`` hands over again; ``items`` must be a generator not started yet. ``path``:
+    the file ``items`` come from, which a consumer may read itself instead (``file_source``),
+    telling ``counter`` the lines it read."""
     stream: _EventStream = _EventStream.from_iterable(  # type: ignore[assignment]
         _batch_records(items, file_name)
     )
     stream.items = items
     stream.file_name = file_name
+    stream.path = path
+    stream.counter = counter
     return stream
+
+
+def file_source(
+    records: Iterable[Record],
+) -> tuple[str, str, Callable[[int], None] | None] | None:
+    """``(path, file name, counter)`` of a stream of ``read_events`` that read a file not read
+    from yet, for a consumer that reads the file its own way (``events.fetcher``) and then
+    never reads ``records``; else None."""
+    if type(records) is not _EventStream or records.path is None:
+        return None
+    if inspect.getgeneratorstate(records.items) != inspect.GEN_CREATED:  # type: ignore[arg-type]
+        return None
+    return records.path, records.file_name, records.counter
 
 
 def _batch_records(items: Iterable[BatchItem], file_name: str) -> Iterator[Iterable[Record]]:
@@ -175,18 +193,30 @@ def _batch_records(items: Iterable[BatchItem], file_name: str) -> Iterator[Itera
 
 def _batch_items(batches: Iterable[Batch], file_name: str) -> Iterator[BatchItem]:
     state: list[EventFormat | None] = [None]  # the file's format, once known
+    for lines, values, first, end, _ in decoded_pieces(batches):
+        yield piece_item(lines, values, first, end, file_name, state)
+
+
+# (the lines, their JSON values or None, the number of the first, the line end taken off each
+# line, the lines joined with "\n" if at hand)
+Piece = tuple[list[Any], list[Any] | None, int, bytes, bytes | None]
+
+
+def decoded_pieces(batches: Iterable[Batch]) -> Iterator[Piece]:
+    """The batches with their JSON values decoded at once (``_fast_values``), or None for a
+    piece that is not all well-formed: a batch that is not is retried in pieces, so few lines
+    go the careful way."""
     for first, lines, joined, end in batches:
         values = _fast_values(lines, joined)
-        if values is None and len(lines) > _RETRY_LINES:  # retry in pieces: few lines go slow
+        if values is None and len(lines) > _RETRY_LINES:
             for at in range(0, len(lines), _RETRY_LINES):
                 piece = lines[at : at + _RETRY_LINES]
-                values = _fast_values(piece)
-                yield _piece_item(piece, values, first + at, end, file_name, state)
+                yield piece, _fast_values(piece), first + at, end, None
         else:
-            yield _piece_item(lines, values, first, end, file_name, state)
+            yield lines, values, first, end, joined
 
 
-def _piece_item(
+def piece_item(
     lines: list[Any],
     values: list[Any] | None,
     first: int,
@@ -194,6 +224,8 @@ def _piece_item(
     file_name: str,
     state: list[EventFormat | None],
 ) -> BatchItem:
+    """The ``BatchItem`` of a decoded piece: its values and the file's format (detected on the
+    first values if ``state`` does not hold it yet), or the careful records of its lines."""
     if values is None:  # not all well-formed (or empty): line by line, the reference way, with
         # the line ends back (json's error column counts them: '{\n' fails at column 1, not 2)
         careful = [line + end for line in lines] if end else lines
@@ -245,16 +277,28 @@ def _file_batches(path: str, name: str) -> Iterator[Batch]:
     lazily, closed when exhausted (or when the stream is dropped). Lines are split on ``\\n``
     only, as binary line iteration does; the newline itself is not kept (it changes nothing)."""
     if path == "-":
-        yield from _chunk_batches(sys.stdin.buffer, name)
+        yield from chunk_batches(sys.stdin.buffer, name)
         return
     with open_binary(path, "events file") as handle:
-        yield from _chunk_batches(handle, name)
+        yield from chunk_batches(handle, name)
 
 
-def _chunk_batches(handle: BinaryIO, name: str) -> Iterator[Batch]:
+def chunk_batches(handle: BinaryIO, name: str, size: int | None = None) -> Iterator[Batch]:
+    """Numbered batches of the lines of an open file, read ``size`` bytes at a time (by
+    default ``_CHUNK``)."""
     first = 1
+    for head, end in chunk_blocks(handle, name, size or _CHUNK):
+        lines = head.split(b"\n")
+        yield first, lines, head, end
+        first += len(lines)
+
+
+def chunk_blocks(handle: BinaryIO, name: str, size: int) -> Iterator[tuple[bytes, bytes]]:
+    """The bytes of an open file as blocks of whole lines, about ``size`` bytes each: a block
+    (its lines joined by ``\n``) and the line end taken off its last line (``\n``, or
+    nothing for a last line without one)."""
     tail: list[bytes] = []  # an unfinished line (it may span chunks)
-    for chunk in read_chunks(handle, name, _CHUNK, "events file"):
+    for chunk in read_chunks(handle, name, size, "events file"):
         end = chunk.rfind(b"\n")
         if end < 0:
             tail.append(chunk)
@@ -266,12 +310,9 @@ def _chunk_batches(handle: BinaryIO, name: str) -> Iterator[Batch]:
             tail = []
         if end + 1 < len(chunk):
             tail.append(chunk[end + 1 :])
-        lines = head.split(b"\n")
-        yield first, lines, head, b"\n"
-        first += len(lines)
+        yield head, b"\n"
     if tail:
-        last = b"".join(tail)
-        yield first, [last], last, b""
+        yield b"".join(tail), b""
 
 
 def _text(raw: str | bytes, location: Location) -> tuple[str, int | None]:

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from flinkdoctor.cli.progress import Work
 from flinkdoctor.events import read_events
-from flinkdoctor.events.reader import value_batches
+from flinkdoctor.events.fetcher import column_batches
+from flinkdoctor.events.reader import file_source, value_batches
 
 
 def _file(tmp_path: Path) -> Path:
@@ -46,3 +50,26 @@ def test_a_tracked_events_stream_keeps_its_decoded_batches(tmp_path: Path) -> No
     with Work("replaying", enabled=False) as idle:
         stream = read_events(path)
         assert idle.track(stream) is stream  # no bar: the stream itself, nothing counted
+
+
+def test_a_tracked_events_stream_counts_what_fetchers_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under a bar, the file is still read by split fetchers (``file_source`` survives the
+    tracking), and the bar counts the lines they read."""
+    monkeypatch.setenv("FLINKDOCTOR_FETCHER_MIN_BYTES", "0")
+    monkeypatch.setenv("FLINKDOCTOR_WORKERS", "2")
+    path = tmp_path / "ev.jsonl"
+    path.write_text("".join(json.dumps({"s": f"x{i}", "k": "a"}) + "\n" for i in range(3000)))
+
+    def project(values: list[Any], codes: dict[Any, int], new: list[Any]) -> Any:
+        return [len(v["s"]) for v in values], [0] * len(values), ()
+
+    with Work("replaying", enabled=True) as work:
+        tracked = work.track(read_events(path))
+        assert file_source(tracked) is not None  # type: ignore[arg-type]
+        fetched = column_batches(tracked, project, False)  # type: ignore[arg-type]
+        assert fetched is not None
+        lengths = [n for columns, _, _, _ in fetched[0] if columns for n in columns[0]]
+    assert len(lengths) == 3000 and lengths[0] == 2 and lengths[-1] == 5  # "x0" ... "x2999"
+    assert work.completed == 3000

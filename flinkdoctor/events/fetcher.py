@@ -20,6 +20,7 @@ import pickle
 import signal
 import stat
 import struct
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO, Protocol
@@ -62,8 +63,8 @@ def column_batches(
     iterator when it stops early (the fetchers are then stopped)."""
     source = file_source(records)
     workers = os.environ.get("FLINKDOCTOR_WORKERS", "")
-    if source is None or workers == "0" or not hasattr(os, "fork"):
-        return None
+    if source is None or workers == "0" or not sys.platform.startswith("linux"):
+        return None  # (fork is only safe to use this way on Linux)
     path, name, counter = source
     try:
         min_bytes = int(os.environ.get("FLINKDOCTOR_FETCHER_MIN_BYTES", _MIN_BYTES))

@@ -50,7 +50,6 @@ from flinkdoctor.engine.window_operator import (
     WindowRow,
 )
 from flinkdoctor.errors import InputError
-from flinkdoctor.events.fetcher import column_batches
 from flinkdoctor.events.formats import EventFormat, records_from_values
 from flinkdoctor.events.reader import BatchItem, value_batches
 from flinkdoctor.events.record import Record
@@ -834,6 +833,8 @@ class _Simulation:
         last_t = self.last_record_time
         feed: Generator[tuple[int, Record]] | None = None
         if plan.file_loop is not None and plan.arrival != "live":
+            from flinkdoctor.events.fetcher import column_batches  # (forks: only when read)
+
             columns = plan.file_columns
             fetched = (
                 None

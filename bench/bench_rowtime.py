@@ -2,15 +2,16 @@
 same JSONL file, one rowtime form at a time, both as whole processes the way a user runs them.
 
     python bench/bench_rowtime.py [--events 1000000] [--forms seed_legacy,seed_tvf,...]
-                                  [--parallelism 1,3] [--no-flink] [--json out.json]
+                                  [--parallelism 1,3] [--no-flink] [--single] [--json out.json]
 
 Forms: the seed's own shape (a STRING field parsed by TO_TIMESTAMP(event_time,
 'yyyy-MM-dd''T''HH:mm:ss.SSS''Z'''), 5-minute TUMBLE by key, filesystem source) as a legacy
 GROUP BY TUMBLE and as a window TVF, then the other common rowtime forms (TVF).
 
 Ours: a fresh ``flinkdoctor simulate-windows job.sql --events events.jsonl --format json`` process
-(interpreter start-up, reading, decoding and rendering included). Flink: a fresh harness JVM
-(tests/support/flink.py) running the same script on the same file through the filesystem
+(interpreter start-up, reading, decoding and rendering included; its split fetchers' CPU time
+counted; ``--single`` also runs it as one process, ``FLINKDOCTOR_WORKERS=0``). Flink: a fresh
+harness JVM (tests/support/flink.py) running the same script on the same file through the filesystem
 connector; wall from spawning the JVM to the rows being back (MiniCluster start-up included),
 CPU of the JVM process. The rows of both sides must be identical (asserted), else the run stops.
 """
@@ -146,15 +147,21 @@ def _printed(value: Any) -> str | None:
     return str(value)
 
 
-def run_ours(job: Path, events: Path) -> dict[str, Any]:
-    """One ``flinkdoctor simulate-windows`` process; its rows as printed strings."""
+def run_ours(job: Path, events: Path, workers: str | None = None) -> dict[str, Any]:
+    """One ``flinkdoctor simulate-windows`` process (with its split fetchers, whose CPU time
+    counts too; ``workers``: ``FLINKDOCTOR_WORKERS``, "0" for one process); its rows as
+    printed strings."""
     exe = str(Path(sys.executable).with_name("flinkdoctor"))
+    env = dict(os.environ)
+    if workers is not None:
+        env["FLINKDOCTOR_WORKERS"] = workers
     cpu0, wall0 = _children_cpu(), time.perf_counter()
     proc = subprocess.run(
         [exe, "simulate-windows", str(job), "--events", str(events), "--format", "json"],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     wall, cpu = time.perf_counter() - wall0, _children_cpu() - cpu0
     if proc.returncode not in (0, 1):
@@ -192,6 +199,9 @@ def main() -> int:
     parser.add_argument("--forms", default=",".join(FORMS))
     parser.add_argument("--parallelism", default="1,3", help="for the seed forms; others use 1")
     parser.add_argument("--no-flink", action="store_true")
+    parser.add_argument(
+        "--single", action="store_true", help="also run ours as one process (no split fetchers)"
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     n = args.events
@@ -210,7 +220,10 @@ def main() -> int:
                 text = script(form, parallelism)
                 job = Path(tmp) / "job.sql"
                 job.write_text(text.replace("${DATA_DIR}", tmp))
+                single = run_ours(job, events, "0") if args.single else None
                 ours = run_ours(job, events)
+                if single is not None and single["rows"] != ours["rows"]:
+                    raise SystemExit(f"{form}: one process and fetchers differ")
                 flink = None if args.no_flink else run_flink(text, data)
                 if flink is not None and flink["rows"] != ours["rows"]:
                     diff = (flink["rows"] - ours["rows"]) + (ours["rows"] - flink["rows"])
@@ -225,6 +238,8 @@ def main() -> int:
                     "flink_wall_s": flink["wall_s"] if flink else None,
                     "flink_cpu_s": flink["cpu_s"] if flink else None,
                     "load": os.getloadavg()[0],
+                    "single_wall_s": single["wall_s"] if single else None,
+                    "single_cpu_s": single["cpu_s"] if single else None,
                 }
                 results.append(row)
                 fw = (
@@ -236,7 +251,12 @@ def main() -> int:
                 print(
                     f"{form:26} {parallelism:>2} {ours['wall_s']:7.2f} {ours['cpu_s']:6.2f} "
                     f"{n / ours['wall_s']:>10,.0f} {fw} {ratio} {row['rows']}"
-                    + (" identical" if flink else ""),
+                    + (" identical" if flink else "")
+                    + (
+                        f" (one process: {single['wall_s']:.2f} s, cpu {single['cpu_s']:.2f})"
+                        if single
+                        else ""
+                    ),
                     flush=True,
                 )
     if args.json:

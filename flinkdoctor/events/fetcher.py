@@ -25,7 +25,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO, Protocol
 
-from flinkdoctor.errors import InputError
+from flinkdoctor.errors import InputError, Location
 from flinkdoctor.events.formats import EventFormat, detect_format
 from flinkdoctor.events.reader import (
     BatchItem,
@@ -153,7 +153,7 @@ def _fetched(
                     following = first + len(rts)
                     if counter is not None:
                         counter(len(rts))
-                    lines = _Lines(fd, offset, size)
+                    lines = _Lines(fd, offset, size, name)
                     yield (rts, ks, cols, codes if encoded else []), None, first, lines
                 else:
                     _, first, lines, end, values = piece
@@ -181,10 +181,10 @@ class _Lines:
     """The lines of a piece of the file, read and split when first needed (a window sample,
     a line the loop hands back): most pieces are never read in the task process."""
 
-    __slots__ = ("fd", "lines", "offset", "size")
+    __slots__ = ("fd", "lines", "name", "offset", "size")
 
-    def __init__(self, fd: int, offset: int, size: int) -> None:
-        self.fd, self.offset, self.size = fd, offset, size
+    def __init__(self, fd: int, offset: int, size: int, name: str) -> None:
+        self.fd, self.offset, self.size, self.name = fd, offset, size, name
         self.lines: list[bytes] | None = None
 
     def __getitem__(self, index: int) -> bytes:
@@ -192,7 +192,7 @@ class _Lines:
         if lines is None:
             block = os.pread(self.fd, self.size, self.offset)
             if len(block) != self.size:
-                raise InputError("the events file changed while it was read")
+                raise InputError("the events file changed while it was read", Location(self.name))
             lines = self.lines = block.split(b"\n")
         return lines[index]
 
@@ -231,12 +231,10 @@ def _fetcher(path: str, name: str, project: Project, write: int, turn: int, ever
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            import fcntl
+        with contextlib.suppress(OSError):  # a larger pipe: fewer switches between processes
+            import fcntl  # (POSIX only, as fetchers are)
 
             fcntl.fcntl(write, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_BYTES)
-        except OSError:
-            pass
         out = os.fdopen(write, "wb", buffering=0)
 
         def send(message: tuple[Any, ...]) -> None:

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import orjson
 
 from flinkdoctor import __version__
-from flinkdoctor.findings import Finding, Severity
+from flinkdoctor.findings import Finding, Fix, Severity
 from flinkdoctor.lint.report import LintReport, RuleInfo
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -93,12 +93,40 @@ def result(finding: Finding, rule_index: int | None, fingerprint_value: str) -> 
     loc = finding.location
     if loc is not None:
         out["locations"] = [_location(loc.file, loc.line, loc.column)]
+    if finding.fix is not None and finding.fix.edits:
+        out["fixes"] = [_fix(finding.fix)]
     out["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint_value}
     properties: dict[str, Any] = {"name": finding.name}
     if finding.rule:
         properties["flinkRule"] = finding.rule
     out["properties"] = properties
     return out
+
+
+def _fix(fix: Fix) -> dict[str, Any]:
+    """A SARIF ``fix`` (§3.55): the finding's edits as replacements of whole lines, grouped by
+    file. A replaced range is the lines' text with their newlines (from column 1 of its first
+    line to column 1 of the line after it); an insertion is an empty region before its line."""
+    changes: dict[str, list[dict[str, Any]]] = {}
+    for edit in fix.edits:
+        region: dict[str, int] = {
+            "startLine": edit.start_line,
+            "startColumn": 1,
+            "endLine": max(edit.end_line + 1, edit.start_line),
+            "endColumn": 1,
+        }
+        replacement: dict[str, Any] = {"deletedRegion": region}
+        if edit.replacement:
+            text = "".join(line + "\n" for line in edit.replacement)
+            replacement["insertedContent"] = {"text": text}
+        changes.setdefault(edit.file, []).append(replacement)
+    return {
+        "description": {"text": fix.text},
+        "artifactChanges": [
+            {"artifactLocation": {"uri": _uri(path)}, "replacements": replacements}
+            for path, replacements in changes.items()
+        ],
+    }
 
 
 def sarif_dict(report: LintReport) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import jsonschema
 import pytest
 
 from flinkdoctor.errors import Location
+from flinkdoctor.findings import Edit, Fix
 from flinkdoctor.lint.report import LintReport
 from flinkdoctor.render.sarif import FINGERPRINT_KEY, render_sarif
 from tests.lint.reports import BROKEN, IDLE, IDLE_DOCS, INVALID, LATEST, RULES, report
@@ -118,3 +119,45 @@ def test_empty_report_is_valid() -> None:
     run = sarif(report())["runs"][0]
     assert run["results"] == []
     assert run["tool"]["driver"]["name"] == "flinkdoctor"
+
+
+def test_a_fix_with_edits_is_a_sarif_fix_of_whole_lines() -> None:
+    """The fix's edit of line 4 is a replacement of that line (with its newline); an inserted
+    line is an empty region before its line; a finding without edits has no ``fixes``."""
+    insert = Edit("jobs/orders.sql", 2, 1, ("  -- idle partitions", "  x INT,"))
+    both = replace(INVALID, fix=Fix("quote the T", (*INVALID.fix.edits, insert)))  # type: ignore[union-attr]
+    results = sarif(report(both, IDLE))["runs"][0]["results"]
+    fixed = next(r for r in results if r["ruleId"] == "FD101")
+    assert fixed["fixes"] == [
+        {
+            "description": {"text": "quote the T"},
+            "artifactChanges": [
+                {
+                    "artifactLocation": {"uri": "jobs/orders.sql"},
+                    "replacements": [
+                        {
+                            "deletedRegion": {
+                                "startLine": 4,
+                                "startColumn": 1,
+                                "endLine": 5,
+                                "endColumn": 1,
+                            },
+                            "insertedContent": {
+                                "text": "  ts AS TO_TIMESTAMP(s, 'yyyy-MM-dd''T''HH:mm:ss'),\n"
+                            },
+                        },
+                        {
+                            "deletedRegion": {
+                                "startLine": 2,
+                                "startColumn": 1,
+                                "endLine": 2,
+                                "endColumn": 1,
+                            },
+                            "insertedContent": {"text": "  -- idle partitions\n  x INT,\n"},
+                        },
+                    ],
+                }
+            ],
+        }
+    ]
+    assert "fixes" not in next(r for r in results if r["ruleId"] == "FD202")

@@ -57,7 +57,7 @@ def column_batches(
 ) -> tuple[Iterator[ColumnItem], str] | None:
     """The batches of ``records`` (a stream of ``read_events`` not read from yet) as columns
     read by fetcher processes, and the file name; None when fetchers do not pay (a file
-    under ``FLINKDOCTOR_FETCHER_MIN_BYTES``, 4 MiB by default; one CPU) or are not wanted
+    under ``FLINKDOCTOR_FETCHER_MIN_BYTES``, 4 MiB by default; no idle CPU) or are not wanted
     (``FLINKDOCTOR_WORKERS=0``; a number asks for that many), or cannot read the input
     (stdin, a pipe, lines in memory). The caller takes the stream over and must close the
     iterator when it stops early (the fetchers are then stopped)."""
@@ -75,12 +75,23 @@ def column_batches(
             fetchers = int(workers)
         else:
             cpus = len(os.sched_getaffinity(0))
-            if cpus < 2:
+            if cpus - _others_running() < 2:
                 return None
             fetchers = min(cpus, _MAX_FETCHERS)
     except (OSError, ValueError):  # missing or unreadable: the serial reader says so
         return None
     return fetch_columns(path, name, project, encoded, counter, max(1, fetchers)), name
+
+
+def _others_running() -> int:
+    """How many other tasks run on the machine right now (``/proc/loadavg``'s runnable count
+    less this one): fetchers only pay on a CPU nobody else uses (on busy CPUs the processes
+    would share them, and one process does the same work with less CPU time)."""
+    try:
+        with open("/proc/loadavg") as handle:
+            return max(0, int(handle.read().split()[3].split("/")[0]) - 1)
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def fetch_columns(

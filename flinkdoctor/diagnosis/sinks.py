@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from flinkdoctor.engine.settings import parse_duration
 from flinkdoctor.errors import FlinkDoctorError, Location
 from flinkdoctor.findings import Finding, kind
+from flinkdoctor.lint.rules.jdbc_flush_disabled import count_trigger_off
 from flinkdoctor.sql import model as m
 
 COMMIT_ON_CHECKPOINT = frozenset({"filesystem", "hive", "iceberg", "paimon"})
@@ -45,7 +46,7 @@ def sink_blocker(table: m.CreateTable | None, settings: Mapping[str, str]) -> st
             off = parse_duration("sink.buffer-flush.interval", interval) == 0
         except FlinkDoctorError:
             off = False
-        if rows == "0" and off:
+        if count_trigger_off(rows) and off:
             return "jdbc-flush-disabled"
     return None
 
@@ -62,8 +63,8 @@ def sink_visibility(
         return rows, None
     if blocker == "jdbc-flush-disabled":
         return 0, (
-            f"{sink}: JDBC sink with sink.buffer-flush.max-rows and .interval both 0 and no "
-            "checkpoints never flushes"
+            f"{sink}: JDBC sink with both buffer-flush triggers off (sink.buffer-flush.max-rows "
+            "<= 0, .interval 0) and no checkpoints writes no row while the job runs"
         )
     return 0, f"{sink}: commits on checkpoints, and checkpointing is off"
 
@@ -117,9 +118,10 @@ def source_findings(
             continue
         if blocker == "jdbc-flush-disabled":
             message = (
-                f"the JDBC sink {report.sink} has sink.buffer-flush.max-rows and "
-                "sink.buffer-flush.interval both 0 and checkpointing is off: it buffers every "
-                f"row and never flushes ({report.rows} row(s) received, none visible)"
+                f"the JDBC sink {report.sink} has both buffer-flush triggers off "
+                "(sink.buffer-flush.max-rows <= 0, sink.buffer-flush.interval 0) and "
+                "checkpointing is off: it buffers every row and writes none while the job runs "
+                f"({report.rows} row(s) received, none visible)"
             )
             rule = "R5.5"
         else:

@@ -13,7 +13,9 @@ by running flinkdoctor:
   test_corpus_flink.py (``rows``: an unbounded run emits exactly that many rows; ``fails``: the job
   fails with that text; ``unread``: latest-offset never reads what was produced before the start;
   ``uncommitted``: a streaming filesystem sink leaves only hidden in-progress files;
-  ``uncommitted-kafka``: an exactly-once Kafka sink's rows stay in an open transaction), or
+  ``uncommitted-kafka``: an exactly-once Kafka sink's rows stay in an open transaction;
+  ``jdbc``: a JDBC sink writing to a real database holds ``visible`` of the ``rows`` the windows
+  fired while the job runs, see test_corpus_flink.py::test_jdbc), or
   ``flink_unchecked`` saying why the harness cannot run it.
 """
 

@@ -4,10 +4,12 @@ Each case's events go into a fresh topic with the same partitions and Kafka time
 runs as written (its PyFlink twin flink.sql for a .py job) with three changes only: the source
 reads that topic (fresh consumer group), every sink becomes a print sink named after its table (a
 streaming filesystem sink for ``uncommitted`` keeps its connector and writes to a temp dir), and
-one more print sink ``fd_raw`` records when each event was read. Unbounded jobs never end: a run
-counts only when every event was read and the job then ran on for SETTLE_S (else one longer run,
-then failure), so "nothing fired" is never a slow start in disguise; a job that fails when it
-should run, or runs when it should fail, fails the test with Flink's own error.
+one more print sink ``fd_raw`` records when each event was read. For ``jdbc`` the JDBC sink keeps
+its connector, writing to a real Derby network server (tests/support/derby.py), next to a print
+twin that shows what the windows fired; the table is read while the job still runs. Unbounded
+jobs never end: a run counts only when every event was read and the job then ran on for SETTLE_S
+(else one longer run, then failure), so "nothing fired" is never a slow start in disguise; a job
+that fails when it should run, or runs when it should fail, fails the test with Flink's own error.
 
 The ``rows`` and fixed-job cases run in batches (up to BATCH independent pipelines in one job,
 tables renamed per case, one job per set of SETs): ~3.5 min instead of ~14 for one job each. A
@@ -22,17 +24,29 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from flinkdoctor.diagnosis.edits import apply_edits
 from flinkdoctor.diagnosis.explain import explain
 from flinkdoctor.events.reader import read_events
+from flinkdoctor.lint.runner import check_script
+from flinkdoctor.sql.script import parse_script
 from tests.explain.corpus import CASES, CorpusCase
 from tests.kafka_flink.test_flink_on_kafka import printed
+from tests.support.derby import (
+    CLIENT_DRIVER,
+    FLINK_JARS,
+    PASSWORD,
+    USER,
+    DerbyServer,
+    DerbyUnavailable,
+    start_derby,
+)
 from tests.support.flink import CaseResult, FlinkRuntime, FlinkUnavailable
 from tests.support.kafka import KafkaBroker, Message
 
@@ -42,9 +56,22 @@ WAIT_S = 10.0
 RETRY_WAIT_S = 30.0
 SETTLE_S = 4.0
 RAW = "fd_raw"
+PROBE_LEAD_S = 3.0
+"""A probe (a query of the sink's database) starts this long before the run's deadline."""
+FIRED = "_fired"
 
 _STATEMENT_END = re.compile(r";[ \t]*\n")
 _CREATE = re.compile(r"CREATE TABLE (\w+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a query of the sink's database saw while the job ran: rows per Flink sink table,
+    between two readings of the database's clock (epoch seconds)."""
+
+    started: float
+    finished: float
+    tables: dict[str, list[list[str]]]
 
 
 @dataclass(frozen=True)
@@ -53,6 +80,7 @@ class Job:
     raw: int
     rows: list[list[str]]
     settled_s: float
+    probe: Probe | None = None
 
 
 @dataclass
@@ -65,6 +93,10 @@ class Parts:
     inserts: list[str]
     sinks: list[str]
     raw: str
+    jdbc: dict[str, str]
+    """Kept JDBC sinks: Flink table -> the database table it writes ('table-name')."""
+    derby: list[str]
+    """CREATE TABLE statements for those database tables (Derby's types)."""
 
 
 def job_parts(
@@ -75,11 +107,13 @@ def job_parts(
     sink_topic: str | None = None,
     sql: str | None = None,
     suffix: str = "",
+    jdbc_url: str | None = None,
 ) -> Parts:
     """The case's job with its source on ``topic``, print sinks and the ``fd_raw`` read log.
     ``fs_path`` keeps a filesystem sink (writing there), ``sink_topic`` a Kafka sink (writing to
     that topic; its transaction timeout lowered to the test broker's 15 min maximum, which the
-    connector's 1 h default exceeds). ``suffix`` renames every table (batches)."""
+    connector's 1 h default exceeds), ``jdbc_url`` a JDBC sink (writing there, with a print twin
+    ``<table>_fired`` of each of its INSERTs). ``suffix`` renames every table (batches)."""
     sets, tables, inserts, names = [], [], [], []
     source = None
     for raw in _STATEMENT_END.split(case.flink_sql() if sql is None else sql):
@@ -119,6 +153,8 @@ def job_parts(
                     "'properties.transaction.timeout.ms' = '600000'",
                     stmt,
                 )
+            elif jdbc_url is not None and "'connector' = 'jdbc'" in stmt:
+                stmt = _to_database(stmt, jdbc_url)
             else:
                 cut = stmt.upper().rindex("WITH (")
                 stmt = stmt[:cut] + f"WITH ('connector' = 'print', 'print-identifier' = '{name}')"
@@ -136,13 +172,50 @@ def job_parts(
 
         tables, inserts = [rename(t) for t in tables], [rename(i) for i in inserts]
         source, sinks = source + suffix, [n + suffix for n in sinks]
+    jdbc: dict[str, str] = {}
+    derby: list[str] = []
+    for stmt in [t for t in tables if "'connector' = 'jdbc'" in t]:
+        created, target = _CREATE.match(stmt), re.search(r"'table-name' = '([^']*)'", stmt)
+        assert created and target, stmt
+        name = created.group(1)
+        jdbc[name] = target.group(1)
+        derby.append(_derby_ddl(stmt, target.group(1)))
+        cut = stmt.upper().rindex("WITH (")
+        twin = re.sub(rf"CREATE TABLE {name}\b", f"CREATE TABLE {name}{FIRED}", stmt[:cut])
+        tables.append(twin + f"WITH ('connector' = 'print', 'print-identifier' = '{name}')")
+        into = re.compile(rf"INSERT INTO {name}\b", re.IGNORECASE)
+        inserts += [into.sub(f"INSERT INTO {name}{FIRED}", i) for i in inserts if into.match(i)]
     raw_name = RAW + suffix
     tables.append(
         f"CREATE TABLE {raw_name} (read_at STRING) "
         f"WITH ('connector' = 'print', 'print-identifier' = '{raw_name}')"
     )
     body = [f"INSERT INTO {raw_name} SELECT CAST(PROCTIME() AS STRING) FROM {source}", *inserts]
-    return Parts(case, tuple(sets), tables, body, sinks, raw_name)
+    return Parts(case, tuple(sets), tables, body, sinks, raw_name, jdbc, derby)
+
+
+def _to_database(stmt: str, url: str) -> str:
+    """A JDBC table writing to the test database: its url, user and Derby's client driver."""
+    stmt = re.sub(r"'url' = '[^']*'", f"'url' = '{url}',\n  'driver' = '{CLIENT_DRIVER}'", stmt)
+    stmt = re.sub(r",\s*'(?:username|password)' = '[^']*'", "", stmt)
+    cut = stmt.rindex(")")
+    return stmt[:cut].rstrip() + f",\n  'username' = '{USER}',\n  'password' = '{PASSWORD}'\n)"
+
+
+_DERBY_TYPES = {"STRING": "VARCHAR(1000)", "INT": "INT", "INTEGER": "INT", "BIGINT": "BIGINT"}
+
+
+def _derby_ddl(stmt: str, table: str) -> str:
+    """The database table a Flink JDBC table writes: same columns, Derby's types."""
+    body = stmt[stmt.index("(") + 1 : stmt.upper().rindex(") WITH (")]
+    columns = []
+    for column in (c.strip() for c in body.split(",\n")):
+        name, kind = column.split(None, 1)
+        kind = kind.strip().upper()
+        derby = "TIMESTAMP" if kind.startswith("TIMESTAMP(") else _DERBY_TYPES.get(kind)
+        assert derby, f"no Derby type for {column!r}"
+        columns.append(f"{name} {derby}")
+    return f"CREATE TABLE {table} ({', '.join(columns)})"
 
 
 def assemble(parts: list[Parts]) -> str:
@@ -210,26 +283,51 @@ class Runner:
         expect_read: int,
         waits: tuple[float, float] = (WAIT_S, RETRY_WAIT_S),
         settle: float = SETTLE_S,
+        probe: Callable[[], Probe] | None = None,
     ) -> Job:
         """Run until cancelled; conclusive only if the job read ``expect_read`` events and then
-        ran ``settle`` seconds more (else one longer run, then failure)."""
+        ran ``settle`` seconds more (else one longer run, then failure). ``probe`` runs
+        PROBE_LEAD_S before the deadline; "ran on" then counts up to its start, and it must have
+        finished before the deadline (the job was still running when it looked)."""
         job = None
         for wait in waits:
             sent = time.time()
-            result = self.flink.run_script(script, timeout=wait, use_cache=False)
+            probed: list[Probe | BaseException] = []
+
+            def look(probe: Callable[[], Probe], out: list[Probe | BaseException]) -> None:
+                try:
+                    out.append(probe())
+                except BaseException as exc:  # re-raised in the test's thread
+                    out.append(exc)
+
+            timer = None
+            if probe is not None:
+                timer = threading.Timer(wait - PROBE_LEAD_S, look, args=(probe, probed))
+                timer.start()
+            try:
+                result = self.flink.run_script(script, timeout=wait, use_cache=False)
+            finally:
+                if timer is not None:
+                    timer.join()
             assert result.timed_out, f"{case.name}: the job ended: {result.error}"
             assert "TimeoutException" in (result.error or "").splitlines()[0], result.error
+            seen = probed[0] if probed else None
+            if isinstance(seen, BaseException):
+                raise seen
             raw = printed(result, RAW)
             read = [_epoch_s(cells[1]) for _, cells in raw]
-            settled = sent + wait - max(read) if read else 0.0
+            end = sent + wait if seen is None else seen.started
+            settled = end - max(read) if read else 0.0
             rows = [cells for sink in sink_names(case) for _, cells in printed(result, sink)]
-            job = Job(result, len(raw), rows, settled)
-            if len(raw) == expect_read and settled >= settle:
+            job = Job(result, len(raw), rows, settled, seen)
+            in_time = seen is None or seen.finished < sent + wait
+            if len(raw) == expect_read and settled >= settle and in_time:
                 return job
         assert job is not None
+        late = " (the probe ended after the deadline)" if job.probe and not in_time else ""
         raise AssertionError(
             f"{case.name}: inconclusive: the job read {job.raw} of {expect_read} events and ran "
-            f"{job.settled_s:.1f} s after the last one:\n{job.result.printed[-2000:]}"
+            f"{job.settled_s:.1f} s after the last one{late}:\n{job.result.printed[-2000:]}"
         )
 
     def run_batch(
@@ -276,17 +374,43 @@ class Runner:
         return outcome
 
 
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("true", "1", "yes")
+
+
 @pytest.fixture(scope="module")
 def runner(flink: FlinkRuntime, kafka_broker: KafkaBroker) -> Iterator[Runner]:
+    """The Kafka and JDBC connectors on Flink's classpath (one JVM restart for both); the JDBC
+    jars come off again at the end, so later modules keep their cached results' keys."""
     try:
         flink.add_kafka_connector()
+        before = list(flink.extra_jars)
+        jdbc = [j for j in flink.add_maven_jars(FLINK_JARS) if j not in before]
     except FlinkUnavailable as exc:
-        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-            pytest.fail(f"the Kafka connector could not be provisioned in CI: {exc}", pytrace=False)
-        pytest.skip(f"Kafka connector unavailable: {exc}")
+        if _in_ci():
+            pytest.fail(f"a connector could not be provisioned in CI: {exc}", pytrace=False)
+        pytest.skip(f"Kafka or JDBC connector unavailable: {exc}")
     runner = Runner(flink, kafka_broker)
-    yield runner
-    runner.forget_groups()
+    try:
+        yield runner
+    finally:
+        runner.forget_groups()
+        flink.remove_jars(jdbc)
+
+
+@pytest.fixture(scope="module")
+def derby() -> Iterator[DerbyServer]:
+    """A Derby network server for the JDBC sinks; fails in CI when it cannot start."""
+    try:
+        server = start_derby()
+    except DerbyUnavailable as exc:
+        if _in_ci():
+            pytest.fail(f"the Derby test server could not start in CI: {exc}", pytrace=False)
+        pytest.skip(f"Derby test server unavailable: {exc}")
+    try:
+        yield server
+    finally:
+        server.close()
 
 
 def _cases(check: str) -> list[CorpusCase]:
@@ -433,6 +557,88 @@ def test_uncommitted_kafka(runner: Runner, case: CorpusCase) -> None:
     written = _read_topic(runner.broker.bootstrap, out, "read_uncommitted")
     assert len(written) == claim["rows"], written
     assert _read_topic(runner.broker.bootstrap, out, "read_committed") == []
+
+
+def _checkpoint_s(sql: str) -> float:
+    """The job's checkpoint interval in seconds (0: off); the corpus writes it as 'N s'."""
+    found = re.search(r"'execution\.checkpointing\.interval' = '(\d+) s'", sql)
+    return float(found.group(1)) if found else 0.0
+
+
+def _same_cells(rows: list[list[str]]) -> list[list[str]]:
+    """Rows comparable across Derby and Flink: '03:00:00.0' and '03:00:00.000' alike."""
+    return sorted([re.sub(r"(\d\d:\d\d:\d\d)\.0+$", r"\1", c) for c in row] for row in rows)
+
+
+def _probe(derby: DerbyServer, database: str, tables: dict[str, str]) -> Probe:
+    """Every sink's database table, read in one session between two readings of its clock."""
+    names = list(tables)
+    stamp = "VALUES CURRENT_TIMESTAMP"
+    statements = [stamp, *(f"SELECT * FROM {tables[n]}" for n in names), stamp]
+    results = derby.run(database, statements)
+    first, *rows, last = results
+    return Probe(_epoch_s(first[0][0]), _epoch_s(last[0][0]), dict(zip(names, rows, strict=True)))
+
+
+@pytest.mark.parametrize("case", _cases("jdbc"), ids=_ids(_cases("jdbc")))
+def test_jdbc(runner: Runner, derby: DerbyServer, case: CorpusCase) -> None:
+    """A JDBC sink writing to a real database (Derby), read while the job still runs: the
+    windows fired (their print twin has ``rows``) and the table holds ``visible`` of them (R5.5:
+    both buffer-flush triggers at 0 flush only on a checkpoint; with checkpoints, the first one
+    after the windows fired writes them, so such a run settles one interval longer).
+    ``cancelled_visible``: the table holds that many once the job is cancelled (the sink's
+    close() flushes what it buffered: the rows appear when the job ends, not while it runs).
+    ``fixed_visible``: the job with the jdbc-flush-disabled finding's own edit (lint's) runs
+    beside it in the same job (own topic and table), and its table holds that many rows by
+    then: the control that shows the same windows do reach the database once the sink flushes."""
+    claim = case.flink or {}
+    bootstrap, database = runner.broker.bootstrap, "c" + case.name[:2]  # a database per case
+    url = derby.url(database)
+    parts = [job_parts(case, runner.topic(case), bootstrap, jdbc_url=url)]
+    if "fixed_visible" in claim:
+        text = case.script.read_text()
+        found = check_script(parse_script(text, case.script.name), text=text)
+        [edits] = [f.fix.edits for f in found if f.name == "jdbc-flush-disabled" and f.fix]
+        assert edits, "jdbc-flush-disabled proposed no edit"
+        fixed = apply_edits(text, edits)
+        topic = runner.topic(case)
+        parts.append(job_parts(case, topic, bootstrap, sql=fixed, suffix="_fixed", jdbc_url=url))
+    derby.run(database, [ddl for p in parts for ddl in p.derby])
+    tables = {name: table for p in parts for name, table in p.jdbc.items()}
+    assert tables, "no JDBC sink in the job"
+    settle = SETTLE_S + _checkpoint_s(case.flink_sql())
+    runner.flink.run_script("SELECT 1", use_cache=False)  # a warm JVM: the probe's time is known
+    job = runner.unbounded(
+        case,
+        assemble(parts),
+        len(case.envelopes()),
+        waits=(settle + 10.0, settle + 30.0),
+        settle=settle,
+        probe=lambda: _probe(derby, database, tables),
+    )
+    assert job.probe is not None
+    assert len(job.rows) == claim["rows"], job.rows  # what the windows fired
+    fired = _same_cells([cells[1:] for cells in job.rows])  # without the row kind
+    visible = [row for name in parts[0].jdbc for row in job.probe.tables[name]]
+    assert len(visible) == claim["visible"], visible
+    if visible:
+        assert _same_cells(visible) == fired
+    if "fixed_visible" in claim:
+        assert len(printed(job.result, parts[1].raw)) == len(case.envelopes())
+        control = [row for name in parts[1].jdbc for row in job.probe.tables[name]]
+        assert len(control) == claim["fixed_visible"], control
+        assert _same_cells(control) == fired
+    if "cancelled_visible" in claim:
+        # The harness cancels the job at its deadline; the sink's close() flushes its buffer
+        # while the cancel runs on (the cancel call returns first): look a few times.
+        for _ in range(4):
+            after = _probe(derby, database, {n: parts[0].jdbc[n] for n in parts[0].jdbc})
+            cancelled = [row for rows in after.tables.values() for row in rows]
+            if len(cancelled) >= claim["cancelled_visible"]:
+                break
+            time.sleep(1.0)
+        assert len(cancelled) == claim["cancelled_visible"], cancelled
+        assert _same_cells(cancelled) == fired
 
 
 FIXED = [c for c in CASES if "fix_rows" in c.expected and c.script.suffix == ".sql"]

@@ -38,7 +38,8 @@ Usage (pytest: take the session fixture ``flink``; elsewhere call ``flink_runtim
   config, jar set, driver source and Flink version; timeouts are never cached. Disable with
   ``FLINKDOCTOR_FLINK_RESULT_CACHE=0`` or ``use_cache=False``.
 * Cache dir: ``$FLINKDOCTOR_CACHE`` or ``~/.cache/flinkdoctor``. Kafka connector (+ kafka-clients):
-  ``flink.add_kafka_connector()``; any jar: ``flink.add_maven_jars(["g:a:v"], transitive=...)``.
+  ``flink.add_kafka_connector()``; any jar: ``flink.add_maven_jars(["g:a:v"], transitive=...)``,
+  and ``flink.remove_jars(jars)`` to take jars off again.
 """
 
 from __future__ import annotations
@@ -759,6 +760,15 @@ class FlinkRuntime:
                 self.extra_jars.extend(new)
                 self._stop_jvm()  # classpath changed: next request starts a new JVM
         return jars
+
+    def remove_jars(self, jars: Sequence[Path]) -> None:
+        """Take jars off the driver's classpath again, so later runs keep the cache keys (and
+        cached results) they have without them."""
+        with self._lock:
+            kept = [j for j in self.extra_jars if j not in jars]
+            if len(kept) != len(self.extra_jars):
+                self.extra_jars = kept
+                self._stop_jvm()
 
     # -- JVM ------------------------------------------------------------------------------------
 

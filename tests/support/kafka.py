@@ -228,7 +228,9 @@ def _start(java: str, openssl: str, jars: list[Path], workdir: Path) -> KafkaBro
         "-cp",
         classpath,
     ]
-    cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    cluster_id = "-"
+    while cluster_id.startswith("-"):  # the tool would read it as an option (as Kafka's Uuid does)
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
     scram = [
         arg
         for mechanism in _MECHANISMS[1:]

@@ -20,6 +20,14 @@ from flinkdoctor.lint.rule import LintContext, Rule
 ROWS = "sink.buffer-flush.max-rows"
 INTERVAL = "sink.buffer-flush.interval"
 _ZERO = re.compile(r"\s*0+(?:\.0*)?\s*(?:ms|s|min|h|d|milli|millis|second|seconds)?\s*$", re.I)
+_INT = re.compile(r"\s*[+-]?\d+\s*")
+
+
+def count_trigger_off(max_rows: str) -> bool:
+    """True when ``'sink.buffer-flush.max-rows'`` turns the count trigger off: the factory
+    accepts any int, and JdbcOutputFormat flushes on a count only when it is > 0 (R5.5)."""
+    return _INT.fullmatch(max_rows) is not None and int(max_rows) <= 0
+
 
 _S = "CREATE TABLE src (v INT) WITH ('connector' = 'datagen');\n"
 _J = (
@@ -31,13 +39,14 @@ _INS = "INSERT INTO sink_out SELECT v FROM src;"
 
 class JdbcFlushDisabled(Rule):
     """## What it does
-    Flags a JDBC sink with both `'sink.buffer-flush.max-rows' = '0'` and
+    Flags a JDBC sink with both `'sink.buffer-flush.max-rows' = '0'` (or below) and
     `'sink.buffer-flush.interval' = '0'` in a streaming job without checkpointing.
 
     ## Why is this bad?
     With both flush triggers off, the JDBC sink buffers rows until a checkpoint (R5.5). With
-    checkpointing off (the default, R5.1) an unbounded job never writes a row: the table stays
-    empty while the job looks healthy.
+    checkpointing off (the default, R5.1) an unbounded job writes no row while it runs: the
+    table stays empty while the job looks healthy. The buffered rows arrive only when the job
+    ends (the sink flushes when it closes, on a cancel too), which hides the cause further.
 
     ## Example
     ```sql
@@ -57,10 +66,12 @@ class JdbcFlushDisabled(Rule):
     fires = (
         _S + _J.format(r=ROWS, rv="0", i=INTERVAL, iv="0") + _INS,
         _S + _J.format(r=ROWS, rv="0", i=INTERVAL, iv="0 s") + _INS,
+        _S + _J.format(r=ROWS, rv="-1", i=INTERVAL, iv="0") + _INS,
     )
     passes = (
         _S + _J.format(r=ROWS, rv="0", i=INTERVAL, iv="1s") + _INS,
         _S + _J.format(r=ROWS, rv="100", i=INTERVAL, iv="0") + _INS,
+        _S + _J.format(r=ROWS, rv="-1", i=INTERVAL, iv="1s") + _INS,
         "SET 'execution.checkpointing.interval' = '10 s';\n"
         + _S
         + _J.format(r=ROWS, rv="0", i=INTERVAL, iv="0")
@@ -81,12 +92,13 @@ class JdbcFlushDisabled(Rule):
             rows, interval = table.options.get(ROWS), table.options.get(INTERVAL)
             if rows is None or interval is None:
                 continue
-            if not (_ZERO.match(rows) and _ZERO.match(interval)):
+            if not (count_trigger_off(rows) and _ZERO.match(interval)):
                 continue
             location = option_location(table, INTERVAL)
             message = (
-                f"JDBC sink {table.name} has both buffer-flush options at 0 and checkpointing is "
-                "off: it buffers rows and never writes them"
+                f"JDBC sink {table.name} has both buffer-flush triggers off ({ROWS} {rows}, "
+                f"{INTERVAL} {interval}) and checkpointing is off: it buffers every row and "
+                "writes none while the job runs (only when the job ends)"
             )
             edits = replace_text(context, location, f"'{interval}'", "'1s'")
             fix = Fix(f"set '{INTERVAL}' = '1s' (or enable checkpointing)", edits)

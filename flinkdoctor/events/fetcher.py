@@ -56,10 +56,10 @@ def column_batches(
     records: Iterable[Record], project: Project, encoded: bool
 ) -> tuple[Iterator[ColumnItem], str] | None:
     """The batches of ``records`` (a stream of ``read_events`` not read from yet) as columns
-    read by fetcher processes, and the file name; None when fetchers do not pay (a file
-    under ``FLINKDOCTOR_FETCHER_MIN_BYTES``, 4 MiB by default; no idle CPU) or are not wanted
-    (``FLINKDOCTOR_WORKERS=0``; a number asks for that many), or cannot read the input
-    (stdin, a pipe, lines in memory). The caller takes the stream over and must close the
+    read by fetcher processes, and the file name; None when fetchers do not pay (a file under
+    4 MiB, no idle CPU) or are not wanted (``FLINKDOCTOR_WORKERS=0``; a positive number asks
+    for that many, whatever the file's size), or cannot read the input (stdin, a pipe, lines
+    in memory). The caller takes the stream over and must close the
     iterator when it stops early (the fetchers are then stopped)."""
     source = file_source(records)
     workers = os.environ.get("FLINKDOCTOR_WORKERS", "")
@@ -67,15 +67,14 @@ def column_batches(
         return None  # (fork is only safe to use this way on Linux)
     path, name, counter = source
     try:
-        min_bytes = int(os.environ.get("FLINKDOCTOR_FETCHER_MIN_BYTES", _MIN_BYTES))
         info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size < min_bytes:
+        if not stat.S_ISREG(info.st_mode):
             return None
-        if workers:  # asked for: that many
+        if workers:  # asked for: that many, whatever the file's size
             fetchers = int(workers)
         else:
             cpus = len(os.sched_getaffinity(0))
-            if cpus - _others_running() < 2:
+            if info.st_size < _MIN_BYTES or cpus - _others_running() < 2:
                 return None
             fetchers = min(cpus, _MAX_FETCHERS)
     except (OSError, ValueError):  # missing or unreadable: the serial reader says so

@@ -1,7 +1,8 @@
 """``simulate-windows`` prints the same report, byte for byte, whether split fetchers read the
-events file (forked processes, on by default for a file of 4 MiB or more) or the task process
-reads it alone (``FLINKDOCTOR_WORKERS=0``): on the benchmark's seed-shaped jobs, the other
-rowtime forms, and a file with lines the fast loop hands back."""
+events file (forked processes: by default for a file of 4 MiB or more when a CPU is idle,
+``FLINKDOCTOR_WORKERS=2`` here) or the task process reads it alone
+(``FLINKDOCTOR_WORKERS=0``): on the benchmark's seed-shaped jobs, the other rowtime forms, and
+a file with lines the fast loop hands back."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ EXE = str(Path(sys.executable).with_name("flinkdoctor"))
 
 
 def _run(job: Path, events: Path, workers: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "FLINKDOCTOR_WORKERS": workers, "FLINKDOCTOR_FETCHER_MIN_BYTES": "0"}
+    env = {**os.environ, "FLINKDOCTOR_WORKERS": workers}
     return subprocess.run(
         [EXE, "simulate-windows", str(job), "--events", str(events), *extra],
         capture_output=True,

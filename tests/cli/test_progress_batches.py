@@ -57,7 +57,6 @@ def test_a_tracked_events_stream_counts_what_fetchers_read(
 ) -> None:
     """Under a bar, the file is still read by split fetchers (``file_source`` survives the
     tracking), and the bar counts the lines they read."""
-    monkeypatch.setenv("FLINKDOCTOR_FETCHER_MIN_BYTES", "0")
     monkeypatch.setenv("FLINKDOCTOR_WORKERS", "2")
     path = tmp_path / "ev.jsonl"
     path.write_text("".join(json.dumps({"s": f"x{i}", "k": "a"}) + "\n" for i in range(3000)))

@@ -30,7 +30,6 @@ from tests.engine.test_file_path import QUERIES, ROWTIMES, SCRIPT, _line, _lines
 def fetchers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Fetchers for every file, however small (what the tests below compare); none is left
     after the test, not even as a zombie."""
-    monkeypatch.setenv("FLINKDOCTOR_FETCHER_MIN_BYTES", "0")
     monkeypatch.setenv("FLINKDOCTOR_WORKERS", "2")
     before = _children()
     yield
@@ -110,7 +109,7 @@ def test_fetched_file_path_equals_general_path(
         backlog_rate=50.0,
     )
     path = _file("".join(_line(*line, style) + "\n" for line in lines))
-    env = {"FLINKDOCTOR_FETCHER_MIN_BYTES": "0", "FLINKDOCTOR_WORKERS": str(workers)}
+    env = {"FLINKDOCTOR_WORKERS": str(workers)}
     try:
         with mock.patch.dict(os.environ, env), mock.patch.object(fetcher, "_CHUNK", chunk):
             assert _fetched(path, plan)

@@ -184,10 +184,12 @@ def explain_command(
     if events is not None and str(events) != "-" and not _is_file(events):
         raise InputError(f"{events}: no such file")
 
+    from flinkdoctor.diagnosis.alongside import Alongside, alongside
     from flinkdoctor.diagnosis.explain import ExplainOptions, explain
     from flinkdoctor.events import read_events
 
     live = False
+    two_replays: Alongside = alongside  # the job's replay and the fix's, on one read
     factory: Callable[[], Iterable[Record]]
     if events is None:
         from flinkdoctor.sql import load_script
@@ -230,6 +232,11 @@ def explain_command(
         def factory() -> Iterable[Record]:
             return read_events(path)  # re-read for every replay, never held whole
 
+        from flinkdoctor.cli.forked import forked_alongside, second_core_pays
+
+        if second_core_pays(events):  # the fix's replay in a child, on the other core
+            two_replays = forked_alongside(factory)
+
     options = ExplainOptions(
         env=environ,
         settings=overrides,
@@ -244,7 +251,7 @@ def explain_command(
         def counted() -> Iterable[Record]:
             return work.track(factory())  # every read of the events: the check and each replay
 
-        result = explain(text, str(script), counted, options)
+        result = explain(text, str(script), counted, options, two_replays=two_replays)
     notes = stderr_console(quiet)
     if write_fixed is not None:
         _write_fixed(result, write_fixed, notes)

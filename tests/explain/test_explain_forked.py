@@ -1,0 +1,150 @@
+"""``explain`` with the fix's verification replayed in a forked child (cli.forked, forced on small
+files with FLINKDOCTOR_WORKERS=2) gives the report it gives in one process (=0): the same JSON and
+text, the same exit code, the same one-line error; a child that crashes changes nothing either
+(the parent replays the fix itself)."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from flinkdoctor.cli import forked
+from flinkdoctor.diagnosis import explain as explain_module
+from flinkdoctor.diagnosis.alongside import Outcome
+from tests.explain.conftest import SEED, _app, run
+from tests.explain.corpus import CASES
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only: os.fork")
+
+ONE = {"FLINKDOCTOR_WORKERS": "0"}
+TWO = {"FLINKDOCTOR_WORKERS": "2"}
+JOBS = [(c.name, c.script, c.events) for c in CASES] + [
+    (f"seed-{script}", SEED / script, SEED / f"{script.split('_')[0]}_events.jsonl")
+    for script in (
+        "case1_seed_original.py",
+        "case1_seed_original.sql",
+        "case2_seed_fixed.py",
+        "case4_mixed_shapes.sql",
+        "case5_json_timestamp.py",
+        "case6_window_not_closed.sql",
+    )
+]
+
+
+@pytest.fixture
+def outcomes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Outcome[Any] | None]]:
+    """What every child handed back (a spy: the real ``Child.outcome`` runs)."""
+    seen: list[Outcome[Any] | None] = []
+    real = forked.Child.outcome
+
+    def spy(self: forked.Child[Any]) -> Outcome[Any] | None:
+        got = real(self)
+        seen.append(got)
+        return got
+
+    monkeypatch.setattr(forked.Child, "outcome", spy)
+    yield seen
+    with pytest.raises(ChildProcessError):  # every child was reaped
+        os.waitpid(-1, os.WNOHANG)
+
+
+def _both(*args: str) -> tuple[tuple[int, str], tuple[int, str]]:
+    return run(*args, env=ONE), run(*args, env=TWO)
+
+
+@pytest.mark.parametrize(("name", "script", "events"), JOBS, ids=[j[0] for j in JOBS])
+def test_forked_report_is_the_one_process_report(
+    name: str, script: Path, events: Path, outcomes: list[Outcome[Any] | None]
+) -> None:
+    for fmt in ("json", "text"):
+        one, two = _both(str(script), "--events", str(events), "--format", fmt)
+        assert one[1]  # a report, not nothing
+        assert two == one
+    assert all(o is not None for o in outcomes)  # no child died and fell back
+    if name.startswith("seed-case1"):  # a rowtime fix known before the replay: forked
+        assert len(outcomes) == 2
+        assert all(o is not None and o.error is None for o in outcomes)
+
+
+def test_forked_and_live_arrival(outcomes: list[Outcome[Any] | None]) -> None:
+    args = ("--events", str(SEED / "case1_events.jsonl"), "--arrival", "live", "--format", "json")
+    one, two = _both(str(SEED / "case1_seed_original.py"), *args)
+    assert one[0] == 1 and two == one
+    assert len(outcomes) == 1 and outcomes[0] is not None
+
+
+def _seed_lines() -> list[str]:
+    return (SEED / "case1_events.jsonl").read_text().splitlines()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "{not json",
+        '{"partition":0,"offset":99,"value":{"event_time":"x"}} trailing',
+        '"just a string"',
+    ],
+)
+def test_a_bad_file_gives_the_same_error(
+    tmp_path: Path, bad: str, outcomes: list[Outcome[Any] | None]
+) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join([*_seed_lines(), bad]) + "\n")
+    one, two = _both(str(SEED / "case1_seed_original.py"), "--events", str(path))
+    assert two == one
+    assert one[0] in (1, 2)
+    if one[0] == 2:
+        assert f"{path}:" in one[1] and "\n" not in one[1].strip()
+
+
+def test_stdin_is_read_once_and_never_forked(outcomes: list[Outcome[Any] | None]) -> None:
+    text = (SEED / "case1_events.jsonl").read_text()
+    args = ["explain", str(SEED / "case1_seed_original.py"), "--events", "-", "--format", "json"]
+    one = CliRunner().invoke(_app(), args, input=text, env=ONE)
+    two = CliRunner().invoke(_app(), args, input=text, env=TWO)
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout and two.stdout == one.stdout
+    assert outcomes == []
+
+
+@pytest.mark.parametrize("how", ["exit", "kill"])
+def test_a_crashing_child_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch, how: str, outcomes: list[Outcome[Any] | None]
+) -> None:
+    args = (str(SEED / "case1_seed_original.py"), "--events", str(SEED / "case1_events.jsonl"))
+    expected = [run(*args, "--format", fmt, env=ONE) for fmt in ("json", "text")]
+    parent = os.getpid()
+    real = explain_module._verify
+
+    def crashes_in_the_child(*a: Any, **k: Any) -> Any:
+        if os.getpid() != parent:
+            if how == "exit":
+                os._exit(70)
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*a, **k)
+
+    monkeypatch.setattr(explain_module, "_verify", crashes_in_the_child)
+    got = [run(*args, "--format", fmt, env=TWO) for fmt in ("json", "text")]
+    assert got == expected
+    assert expected[0][0] == 1 and '"verified"' in expected[0][1]
+    assert outcomes == [None, None]  # both children died; the parent verified the fix itself
+
+
+def test_a_bad_workers_value_is_one_line(tmp_path: Path) -> None:
+    code, out = run(
+        str(SEED / "case1_seed_original.py"),
+        "--events",
+        str(SEED / "case1_events.jsonl"),
+        env={"FLINKDOCTOR_WORKERS": "many"},
+    )
+    assert code == 2
+    assert out == (
+        "FLINKDOCTOR_WORKERS='many': expected a number of processes "
+        "(0 or 1: one process; 2: replay in a second process)"
+    )

@@ -97,6 +97,42 @@ def forked_alongside(child_factory: Factory) -> Alongside:
     return run
 
 
+class Later(Generic[U]):
+    """``work()``, computed meanwhile in a forked child (``fork``), else here and now; ``get``
+    gives its value or raises what it raised (the child's outcome, or ``work()`` run here when
+    the child could not start or left none). ``end`` kills and reaps the child."""
+
+    def __init__(self, work: Callable[[], U], fork: bool) -> None:
+        self._work = work
+        self._child: Child[U] | None = None
+        self._outcome: Outcome[U] | None = None
+        if fork:
+            with suppress(OSError):  # no fork now: here, at once, as without a child
+                self._child = Child(work)
+        if self._child is None:
+            self._outcome = _outcome_of(work)
+
+    def get(self) -> U:
+        if self._outcome is None:
+            got = None
+            if self._child is not None:
+                with ended(self._child):
+                    got = self._child.outcome()
+            self._outcome = got if got is not None else _outcome_of(self._work)
+        return self._outcome.get()
+
+    def end(self) -> None:
+        if self._child is not None:
+            self._child.end()
+
+
+def _outcome_of(work: Callable[[], U]) -> Outcome[U]:
+    try:
+        return Outcome(work(), None)
+    except Exception as error:  # raised by ``get``, where the value is needed
+        return Outcome(None, error)
+
+
 class Child(Generic[U]):
     """A forked process computing ``work()``; ``outcome()`` waits for it."""
 

@@ -177,10 +177,13 @@ def explain(
     options: ExplainOptions | None = None,
     *,
     two_replays: Alongside = alongside,
+    partitions_later: Callable[[], int | None] | None = None,
 ) -> ExplainResult:
     """Run every check on ``script_text`` and the events, rank the causes, verify the fixes.
     ``two_replays`` runs the job's replay and the early fix's verification (by default on one
-    read of the events, ``diagnosis.alongside``; an edge may give one that uses another core)."""
+    read of the events, ``diagnosis.alongside``; an edge may give one that uses another core).
+    ``partitions_later`` gives ``options.partitions`` when an edge is still computing it (a
+    scan of the file in another process): asked for once, before the first replay."""
     opts = options or ExplainOptions()
     script = load_script(script_text, source_name, opts.env)
     placeholders = tuple(dict.fromkeys(h.python for h in script.holes))
@@ -208,6 +211,8 @@ def explain(
     )
     json_known = any(c.finding.name == "json-timestamp-format" for c in causes)
     # -- replay every windowed query ----------------------------------------------------------
+    if partitions_later is not None:
+        opts = replace(opts, partitions=partitions_later())
     # and, when the data checks already have the rowtime fix that will be verified, the fixed
     # job alongside, on the same read of the events (its outcome is used when it is asked for)
     early_ops = tuple(op for c in causes for op in c.ops)

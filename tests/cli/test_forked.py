@@ -17,6 +17,7 @@ from flinkdoctor.cli.forked import (
     MIN_BYTES,
     WORKERS_VARIABLE,
     Child,
+    Later,
     ended,
     forked_alongside,
     second_core_pays,
@@ -220,3 +221,51 @@ def test_workers_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
         monkeypatch.setenv(WORKERS_VARIABLE, bad)
         with pytest.raises(InputError, match=f"{WORKERS_VARIABLE}="):
             second_core_pays(small)
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_later_gives_the_value_or_the_error(fork: bool) -> None:
+    value = Later(lambda: os.getpid(), fork)
+    try:
+        pid = value.get()
+        assert value.get() == pid  # asked again: the same
+        assert (pid != os.getpid()) is fork
+    finally:
+        value.end()
+
+    def fails() -> int:
+        raise InputError("bad id", Location("ev.jsonl", 3))
+
+    error = Later(fails, fork)
+    try:
+        for _ in range(2):
+            with pytest.raises(InputError, match=r"^ev\.jsonl:3: bad id$"):
+                error.get()
+    finally:
+        error.end()
+
+
+def test_later_runs_the_work_here_when_the_child_dies() -> None:
+    parent = os.getpid()
+
+    def dies_in_a_child() -> int:
+        if os.getpid() != parent:
+            os._exit(9)
+        return 42
+
+    value = Later(dies_in_a_child, True)
+    try:
+        assert value.get() == 42
+    finally:
+        value.end()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_later_ended_before_asked_reaps_its_child() -> None:
+    value = Later(lambda: time.sleep(60), True)
+    started = time.monotonic()
+    value.end()
+    assert time.monotonic() - started < 10
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)

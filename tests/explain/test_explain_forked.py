@@ -66,17 +66,18 @@ def test_forked_report_is_the_one_process_report(
         one, two = _both(str(script), "--events", str(events), "--format", fmt)
         assert one[1]  # a report, not nothing
         assert two == one
-    assert all(o is not None for o in outcomes)  # no child died and fell back
+    assert all(o is not None and o.error is None for o in outcomes)  # none died, none failed
+    scans = [o for o in outcomes if o is not None and isinstance(o.value, int)]
+    assert len(scans) == 2  # the partition scan: a child for each format
     if name.startswith("seed-case1"):  # a rowtime fix known before the replay: forked
-        assert len(outcomes) == 2
-        assert all(o is not None and o.error is None for o in outcomes)
+        assert len(outcomes) == 4
 
 
 def test_forked_and_live_arrival(outcomes: list[Outcome[Any] | None]) -> None:
     args = ("--events", str(SEED / "case1_events.jsonl"), "--arrival", "live", "--format", "json")
     one, two = _both(str(SEED / "case1_seed_original.py"), *args)
     assert one[0] == 1 and two == one
-    assert len(outcomes) == 1 and outcomes[0] is not None
+    assert len(outcomes) == 2 and None not in outcomes
 
 
 def _seed_lines() -> list[str]:
@@ -133,7 +134,53 @@ def test_a_crashing_child_changes_nothing(
     got = [run(*args, "--format", fmt, env=TWO) for fmt in ("json", "text")]
     assert got == expected
     assert expected[0][0] == 1 and '"verified"' in expected[0][1]
-    assert outcomes == [None, None]  # both children died; the parent verified the fix itself
+    assert outcomes.count(None) == 2  # both died; the parent verified the fix itself
+    assert len(outcomes) == 4  # and the partition scans came back
+
+
+def test_a_crashing_scan_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch, outcomes: list[Outcome[Any] | None]
+) -> None:
+    from flinkdoctor.cli import explain as explain_cli
+
+    args = (str(SEED / "case1_seed_original.py"), "--events", str(SEED / "case1_events.jsonl"))
+    expected = run(*args, "--format", "json", env=ONE)
+    parent = os.getpid()
+    real = explain_cli.scan_partitions
+
+    def crashes_in_the_child(*a: Any, **k: Any) -> Any:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return real(*a, **k)
+
+    monkeypatch.setattr(explain_cli, "scan_partitions", crashes_in_the_child)
+    assert run(*args, "--format", "json", env=TWO) == expected
+    assert expected[0] == 1 and '"partitions: ' not in expected[1]
+    assert outcomes[0] is None and len(outcomes) == 2  # the scan fell back, the fix's came
+
+
+@pytest.mark.parametrize("script", ["case1_seed_original.py", "bad.sql", "no-window.sql"])
+@pytest.mark.parametrize("where", [3, 40])
+def test_a_bad_partition_id_is_the_error_as_before(
+    tmp_path: Path, script: str, where: int, outcomes: list[Outcome[Any] | None]
+) -> None:
+    """The scan ran before everything else: its error comes first, whatever else fails."""
+    (tmp_path / "bad.sql").write_text("CREATE TABLE t (x INT WITH ('connector' = 'kafka');\n")
+    (tmp_path / "no-window.sql").write_text(
+        "CREATE TABLE t (x INT) WITH ('connector' = 'kafka', 'topic' = 't', "
+        "'properties.bootstrap.servers' = 'localhost:9092', 'format' = 'json');\n"
+    )
+    lines = _seed_lines() * 10
+    lines.insert(where - 1, '{"partition":-3,"offset":0,"timestamp":1,"value":{}}')
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    job = SEED / script if script.startswith("case") else tmp_path / script
+    one, two = _both(str(job), "--events", str(path))
+    assert two == one
+    assert one == (
+        2,
+        f"{path}:{where}: partition -3 is not a Kafka partition id (0 to 2147483647)",
+    )
 
 
 def test_a_bad_workers_value_is_one_line(tmp_path: Path) -> None:

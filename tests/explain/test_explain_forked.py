@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,17 +41,26 @@ JOBS = [(c.name, c.script, c.events) for c in CASES] + [
 def outcomes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Outcome[Any] | None]]:
     """What every child handed back (a spy: the real ``Child.outcome`` runs)."""
     seen: list[Outcome[Any] | None] = []
+    pids: list[int] = []
     real = forked.Child.outcome
+    real_init = forked.Child.__init__
 
     def spy(self: forked.Child[Any]) -> Outcome[Any] | None:
         got = real(self)
         seen.append(got)
         return got
 
+    def spy_init(self: forked.Child[Any], work: Callable[[], Any]) -> None:
+        real_init(self, work)
+        pids.append(self.pid)
+
     monkeypatch.setattr(forked.Child, "outcome", spy)
+    monkeypatch.setattr(forked.Child, "__init__", spy_init)
     yield seen
-    with pytest.raises(ChildProcessError):  # every child was reaped
-        os.waitpid(-1, os.WNOHANG)
+    assert len(pids) == len(seen)
+    for pid in pids:  # every child was reaped
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
 
 
 def _both(*args: str) -> tuple[tuple[int, str], tuple[int, str]]:
@@ -142,11 +151,12 @@ def test_a_crashing_scan_changes_nothing(
     monkeypatch: pytest.MonkeyPatch, outcomes: list[Outcome[Any] | None]
 ) -> None:
     from flinkdoctor.cli import explain as explain_cli
+    from flinkdoctor.cli import partition_scan
 
     args = (str(SEED / "case1_seed_original.py"), "--events", str(SEED / "case1_events.jsonl"))
     expected = run(*args, "--format", "json", env=ONE)
     parent = os.getpid()
-    real = explain_cli.scan_partitions
+    real = partition_scan.scan_partitions
 
     def crashes_in_the_child(*a: Any, **k: Any) -> Any:
         if os.getpid() != parent:

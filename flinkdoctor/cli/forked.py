@@ -1,12 +1,15 @@
 """A second core for ``explain``: the fix's verification replay runs in a forked child process
-while this process replays the job, each reading and decoding the events file itself.
+while this process replays the job, each reading and decoding the events file itself
+(``forked_alongside``); before that, the partition scan of the file runs in a child while this
+process loads the script and runs the data checks (``Later``).
 
 Reading and decoding the file and the replay loops are nearly all of ``explain``'s time on a
 big file, and one process uses one core; the child makes the two replays concurrent. It pays
 only for a regular file (read twice) that is big enough, on a POSIX system with at least two
 CPUs this process may run on. ``FLINKDOCTOR_WORKERS`` overrides the choice: ``0`` or ``1``
 keeps everything in this process, ``2`` forks for any regular file (the tests force the forked
-path on small inputs that way).
+path on small inputs that way); ``FLINKDOCTOR_DEBUG`` keeps everything here too, so a bug's
+traceback shows where it happened.
 
 Hygiene: the child ignores Ctrl-C (the terminal sends it to the whole process group; the parent
 handles it), its stdin, stdout and stderr are /dev/null, it sends back one pickled outcome (the
@@ -25,11 +28,13 @@ import pickle
 import signal
 import stat
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Generic, NoReturn, TypeVar
 
+from flinkdoctor.cli.guard import DEBUG_VARIABLE
 from flinkdoctor.diagnosis.alongside import Alongside, Factory, Outcome, alongside
 from flinkdoctor.errors import InputError
 
@@ -56,9 +61,12 @@ def workers() -> int | None:
 
 
 def second_core_pays(path: Path) -> bool:
-    """Whether replaying ``path`` in a second process pays (see the module docstring)."""
+    """Whether replaying ``path`` in a second process pays (see the module docstring). Not
+    under ``FLINKDOCTOR_DEBUG``: a bug's traceback must show where it happened."""
     wanted = workers()
     if wanted is not None and wanted < 2:
+        return False
+    if os.environ.get(DEBUG_VARIABLE, "") not in ("", "0"):
         return False
     if not hasattr(os, "fork"):
         return False
@@ -139,7 +147,9 @@ class Child(Generic[U]):
     def __init__(self, work: Callable[[], U]) -> None:
         read, write = os.pipe()
         try:
-            pid = os.fork()
+            with warnings.catch_warnings():  # 3.12+: a progress bar's thread is no concern
+                warnings.simplefilter("ignore", DeprecationWarning)  # of a child that prints not
+                pid = os.fork()
         except OSError:
             os.close(read)
             os.close(write)

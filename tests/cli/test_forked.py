@@ -221,6 +221,7 @@ def test_workers_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     with big.open("wb") as out:
         out.truncate(MIN_BYTES)
     monkeypatch.delenv(WORKERS_VARIABLE, raising=False)
+    monkeypatch.delenv("FLINKDOCTOR_DEBUG", raising=False)
     assert workers() is None
     assert not second_core_pays(small)  # too small to pay
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 0
@@ -230,6 +231,10 @@ def test_workers_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
         assert second_core_pays(small) is forked
         assert second_core_pays(big) is forked
     monkeypatch.setenv(WORKERS_VARIABLE, "2")
+    monkeypatch.setenv("FLINKDOCTOR_DEBUG", "1")  # a traceback shows where it happened
+    assert not second_core_pays(small)
+    monkeypatch.setenv("FLINKDOCTOR_DEBUG", "0")
+    assert second_core_pays(small)
     assert not second_core_pays(tmp_path)  # a directory: not a regular file
     assert not second_core_pays(tmp_path / "missing.jsonl")
     for bad in ("two", "-1", "1.5"):

@@ -22,8 +22,8 @@ from tests.explain.corpus import CASES
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only: os.fork")
 
-ONE = {"FLINKDOCTOR_WORKERS": "0"}
-TWO = {"FLINKDOCTOR_WORKERS": "2"}
+ONE = {"FLINKDOCTOR_WORKERS": "0", "FLINKDOCTOR_DEBUG": ""}
+TWO = {"FLINKDOCTOR_WORKERS": "2", "FLINKDOCTOR_DEBUG": ""}  # a traceback wants one process
 JOBS = [(c.name, c.script, c.events) for c in CASES] + [
     (f"seed-{script}", SEED / script, SEED / f"{script.split('_')[0]}_events.jsonl")
     for script in (

@@ -6,10 +6,10 @@ process loads the script and runs the data checks (``Later``).
 Reading and decoding the file and the replay loops are nearly all of ``explain``'s time on a
 big file, and one process uses one core; the child makes the two replays concurrent. It pays
 only for a regular file (read twice) that is big enough, on a POSIX system with at least two
-CPUs this process may run on. ``FLINKDOCTOR_WORKERS`` overrides the choice: ``0`` or ``1``
-keeps everything in this process, ``2`` forks for any regular file (the tests force the forked
-path on small inputs that way); ``FLINKDOCTOR_DEBUG`` keeps everything here too, so a bug's
-traceback shows where it happened.
+CPUs this process may run on. ``FLINKDOCTOR_WORKERS`` overrides the choice, as for the split
+fetchers of ``simulate-windows``: ``0`` keeps everything in this process, a positive number
+forks for any regular file (the tests force the forked path on small inputs that way).
+``FLINKDOCTOR_DEBUG`` keeps everything here too, so a bug's traceback shows where it happened.
 
 Hygiene: the child ignores Ctrl-C (the terminal sends it to the whole process group; the parent
 handles it), its stdin, stdout and stderr are /dev/null, it sends back one pickled outcome (the
@@ -55,7 +55,7 @@ def workers() -> int | None:
     if not text.isdecimal():
         raise InputError(
             f"{WORKERS_VARIABLE}={text!r}: expected a number of processes "
-            "(0 or 1: one process; 2: replay in a second process)"
+            "(0: one process; 1 or more: a second process wherever it can)"
         )
     return int(text)
 
@@ -64,7 +64,7 @@ def second_core_pays(path: Path) -> bool:
     """Whether replaying ``path`` in a second process pays (see the module docstring). Not
     under ``FLINKDOCTOR_DEBUG``: a bug's traceback must show where it happened."""
     wanted = workers()
-    if wanted is not None and wanted < 2:
+    if wanted == 0:
         return False
     if os.environ.get(DEBUG_VARIABLE, "") not in ("", "0"):
         return False

@@ -8,10 +8,10 @@ Two jobs: the seed's broken original (examples/seed/case1_seed_original.py: data
 replay, and the replay of the fixed job that verifies the fix) and the fixed one
 (case2_seed_fixed.py: one replay, healthy). Events are generated deterministically (or read
 from ``--events-file``, e.g. one generated before). Each run reports wall time, the CPU time of
-the ``explain`` process (user + sys) and the 1-minute load average when it started (after one
-warm-up run that lets Python cache the bytecode, as an installed package has it); ``--python``
-runs another interpreter (e.g. a virtualenv of an older tree, to compare before and after; each
-run is then one of each, interleaved).
+the ``explain`` process and the children it forks (user + sys) and the 1-minute load average
+when it started (after one warm-up run that lets Python cache the bytecode, as an installed
+package has it); ``--python`` runs another interpreter (e.g. a virtualenv of an older tree, to
+compare before and after; each run is then one of each, interleaved).
 """
 
 from __future__ import annotations

@@ -49,6 +49,7 @@ from flinkdoctor.files import check_writable, write_text
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from flinkdoctor.cli.forked import Later
     from flinkdoctor.diagnosis.explain import ExplainResult
     from flinkdoctor.events import Record
 
@@ -184,10 +185,13 @@ def explain_command(
     if events is not None and str(events) != "-" and not _is_file(events):
         raise InputError(f"{events}: no such file")
 
+    from flinkdoctor.diagnosis.alongside import Alongside, alongside
     from flinkdoctor.diagnosis.explain import ExplainOptions, explain
     from flinkdoctor.events import read_events
 
     live = False
+    two_replays: Alongside = alongside  # the job's replay and the fix's, on one read
+    scan: Later[int | None] | None = None  # the partition count of a file
     factory: Callable[[], Iterable[Record]]
     if events is None:
         from flinkdoctor.sql import load_script
@@ -224,27 +228,53 @@ def explain_command(
             return lines
     else:
         path = str(events)
+        from flinkdoctor.cli.forked import Later, forked_alongside, second_core_pays
+
+        forking = second_core_pays(events)
         if partitions is None:  # every envelope's, not only the first events' (R2.1)
-            partitions = scan_partitions(events, path)
+            file = events  # in a child meanwhile, when it pays (the data checks run here)
+            scan = Later(lambda: scan_partitions(file, path), forking)
+            if not forking:
+                scan.get()  # its error now, before anything else
 
         def factory() -> Iterable[Record]:
             return read_events(path)  # re-read for every replay, never held whole
 
-    options = ExplainOptions(
-        env=environ,
-        settings=overrides,
-        partitions=partitions,
-        parallelism=parallelism,
-        flink_version=flink_version,
-        arrival=None if arrival is None else arrival.value,
-        live_sample=live,
-    )
-    with Work("replaying", wanted(quiet, machine)) as work:
+        if forking:  # the fix's replay in a child, on the other core
+            two_replays = forked_alongside(factory)
 
-        def counted() -> Iterable[Record]:
-            return work.track(factory())  # every read of the events: the check and each replay
+    try:  # the scan's child, if any, is reaped on every way out
+        options = ExplainOptions(
+            env=environ,
+            settings=overrides,
+            partitions=partitions,
+            parallelism=parallelism,
+            flink_version=flink_version,
+            arrival=None if arrival is None else arrival.value,
+            live_sample=live,
+        )
+        with Work("replaying", wanted(quiet, machine)) as work:
 
-        result = explain(text, str(script), counted, options)
+            def counted() -> Iterable[Record]:
+                return work.track(factory())  # every read: the checks and each replay
+
+            result = explain(
+                text,
+                str(script),
+                counted,
+                options,
+                two_replays=two_replays,
+                partitions_later=None if scan is None else scan.get,
+            )
+        if scan is not None:
+            scan.get()  # its error, even when nothing was replayed
+    except Exception:
+        if scan is not None:
+            scan.get()  # its error first, as when the scan ran before everything else
+        raise
+    finally:
+        if scan is not None:
+            scan.end()
     notes = stderr_console(quiet)
     if write_fixed is not None:
         _write_fixed(result, write_fixed, notes)

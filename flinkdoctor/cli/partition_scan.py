@@ -4,6 +4,7 @@ byte scan; shared by the commands that replay a file."""
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -22,8 +23,9 @@ def scan_partitions(path: Path, name: str) -> int | None:
     the lines that carry Kafka coordinates; a partition id Kafka cannot have is an input error
     naming its line (before anything is allocated for it)."""
     highest = -1
+    known: set[int] = set()  # the ids of the compact lines seen so far
     with open_binary(str(path), "events file") as handle:
-        number = 0
+        start = 0  # where ``block`` starts in the file
         tail: list[bytes] = []  # an unfinished line (it may span chunks)
         for chunk in read_chunks(handle, name, 1 << 16, "events file"):
             end = chunk.rfind(b"\n")
@@ -33,42 +35,73 @@ def scan_partitions(path: Path, name: str) -> int | None:
             tail.append(chunk[:end])
             block = b"".join(tail)
             tail = [chunk[end + 1 :]]
-            if b'"partition"' not in block:  # no line of it can match: count them only
-                number += block.count(b"\n") + 1
-                continue
-            compact = _compact_highest(block)
-            if compact is not None:
-                number += block.count(b"\n") + 1
-                highest = max(highest, compact)
-                continue
-            for line in block.split(b"\n"):
-                number += 1
-                highest = max(highest, _line_partition(line, name, number))
+            highest = max(highest, _block_highest(block, known, path, name, start))
+            start += len(block) + 1
         if any(tail):
-            highest = max(highest, _line_partition(b"".join(tail), name, number + 1))
+            highest = max(highest, _block_highest(b"".join(tail), known, path, name, start))
     return highest + 1 if highest >= 0 else None
 
 
-def _compact_highest(block: bytes) -> int | None:
-    """The highest partition of a block whose every line starts ``{"partition":N,"offset":``
-    (what ``flinkdoctor sample`` writes), read at C speed: the first partition of each line is
-    that one, and the line has an offset. None for any other block, or an id Kafka cannot have
-    (the line-by-line scan then names its line)."""
-    if not block.startswith(_COMPACT_HEAD):
-        return None
+def _block_highest(block: bytes, known: set[int], path: Path, name: str, start: int) -> int:
+    """The highest partition of the lines of ``block`` (-1: none); lines are counted only to
+    name a bad one (``_lines_before``: a block read at C speed does not count its lines)."""
+    if b'"partition"' not in block:  # no line of it can match
+        return -1
+    if block.startswith(_COMPACT_HEAD):
+        if known and _other_than(frozenset(known)).search(b"\n" + block) is None:
+            return max(known)  # every line compact, with an id seen before
+        ids = _compact_ids(block)
+        if ids is not None:
+            known.update(ids)
+            return max(ids)
+    highest = -1
+    for index, line in enumerate(block.split(b"\n")):
+        partition = _line_partition(line)
+        if partition is None:
+            continue
+        if not 0 <= partition <= MAX_PARTITION_ID:
+            number = _lines_before(path, name, start) + index + 1
+            raise InputError(partition_id_problem(partition), Location(name, number))
+        highest = max(highest, partition)
+    return highest
+
+
+@functools.lru_cache(maxsize=8)
+def _other_than(ids: frozenset[int]) -> re.Pattern[bytes]:
+    """A line start that is not ``{"partition":N,"offset":`` with N in ``ids`` (the block is
+    searched with a newline before it, so its first line is one)."""
+    alternatives = b"|".join(str(i).encode() for i in sorted(ids))
+    return re.compile(rb'\n(?!\{"partition":(?:' + alternatives + rb'),"offset":)')
+
+
+def _compact_ids(block: bytes) -> set[int] | None:
+    """The partitions of a block whose every line starts ``{"partition":N,"offset":`` (what
+    ``flinkdoctor sample`` writes), read at C speed: the first partition of each line is that
+    one, and the line has an offset. None for any other block, or an id Kafka cannot have (the
+    line-by-line scan then names its line)."""
     found = _COMPACT.findall(b"\n" + block)
     if len(found) != block.count(b"\n") + 1:
         return None
-    ids = [int(text) for text in set(found)]
-    highest = max(ids)
-    return highest if min(ids) >= 0 and highest <= MAX_PARTITION_ID else None
+    ids = {int(text) for text in set(found)}
+    return ids if min(ids) >= 0 and max(ids) <= MAX_PARTITION_ID else None
 
 
-def _line_partition(line: bytes, name: str, number: int) -> int:
+def _line_partition(line: bytes) -> int | None:
+    """The partition of an envelope line (None: the line carries no Kafka coordinates); any
+    integer, checked by the caller."""
     match = _PARTITION.search(line)
     if match is None or _OFFSET.search(line) is None:
-        return -1
-    partition = int(match.group(1))
-    if not 0 <= partition <= MAX_PARTITION_ID:
-        raise InputError(partition_id_problem(partition), Location(name, number))
-    return partition
+        return None
+    return int(match.group(1))
+
+
+def _lines_before(path: Path, name: str, offset: int) -> int:
+    """Lines in the first ``offset`` bytes of the file (only to name a bad line)."""
+    count = 0
+    with open_binary(str(path), "events file") as handle:
+        for chunk in read_chunks(handle, name, 1 << 20, "events file"):
+            count += chunk.count(b"\n", 0, offset)
+            offset -= len(chunk)
+            if offset <= 0:
+                break
+    return count

@@ -4,6 +4,10 @@ file is the biggest part of a replay, so the second one runs alongside the first
 the same thread), each decoded batch handed to both (``events.shared``). Only the reading is
 shared: each replay computes exactly what it computes alone, and the second one's outcome (its
 value, or what it raised) is given to whoever asks for it later, as if it had run then.
+
+``Alongside`` is the shape of that strategy, so an edge that may use another core (a forked
+process reading the file itself, ``cli.forked``) can be given to ``explain`` instead: whatever
+runs ``side``, its outcome must be the one ``side`` has when it runs alone.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 import greenlet
 
@@ -35,6 +39,15 @@ class Outcome(Generic[U]):
         if self.error is not None:
             raise self.error
         return self.value  # type: ignore[return-value]
+
+
+class Alongside(Protocol):
+    """Runs ``main(factory)`` and returns its value with ``side``'s outcome (None: ``side`` did
+    not run, and is to run later when asked for); what ``main`` raises goes on."""
+
+    def __call__(
+        self, factory: Factory, main: Callable[[Factory], T], side: Callable[[Factory], U]
+    ) -> tuple[T, Outcome[U] | None]: ...
 
 
 def alongside(

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from flinkdoctor.diagnosis.alongside import Outcome, alongside
+from flinkdoctor.diagnosis.alongside import Alongside, Outcome, alongside
 from flinkdoctor.diagnosis.edits import LineOp, apply_edits, build_edits
 from flinkdoctor.diagnosis.replay_findings import ReplayContext, replay_findings, ts
 from flinkdoctor.diagnosis.rowtime_data import DataCause, check_rowtime_data, option_ops
@@ -175,8 +175,15 @@ def explain(
     source_name: str,
     events_factory: EventsFactory,
     options: ExplainOptions | None = None,
+    *,
+    two_replays: Alongside = alongside,
+    partitions_later: Callable[[], int | None] | None = None,
 ) -> ExplainResult:
-    """Run every check on ``script_text`` and the events, rank the causes, verify the fixes."""
+    """Run every check on ``script_text`` and the events, rank the causes, verify the fixes.
+    ``two_replays`` runs the job's replay and the early fix's verification (by default on one
+    read of the events, ``diagnosis.alongside``; an edge may give one that uses another core).
+    ``partitions_later`` gives ``options.partitions`` when an edge is still computing it (a
+    scan of the file in another process): asked for once, before the first replay."""
     opts = options or ExplainOptions()
     script = load_script(script_text, source_name, opts.env)
     placeholders = tuple(dict.fromkeys(h.python for h in script.holes))
@@ -204,6 +211,8 @@ def explain(
     )
     json_known = any(c.finding.name == "json-timestamp-format" for c in causes)
     # -- replay every windowed query ----------------------------------------------------------
+    if partitions_later is not None:
+        opts = replace(opts, partitions=partitions_later())
     # and, when the data checks already have the rowtime fix that will be verified, the fixed
     # job alongside, on the same read of the events (its outcome is used when it is asked for)
     early_ops = tuple(op for c in causes for op in c.ops)
@@ -218,7 +227,7 @@ def explain(
 
     early: Outcome[tuple[Verification | None, _Run | None]] | None = None
     if early_edits:
-        run, early = alongside(
+        run, early = two_replays(
             events_factory,
             replay,
             lambda factory: _verify(script_text, source_name, early_edits, factory, opts),

@@ -81,3 +81,41 @@ def test_block_wise_scan_equals_line_by_line(
         path = Path(tmp) / "ev.jsonl"
         path.write_text("\n".join(lines * (repeat // len(lines) + 1)) + "\n")
         assert scan_partitions(path, "ev.jsonl") == _line_by_line(path)
+
+
+def _compact(partition: int, offset: int) -> str:
+    return json.dumps(
+        {"partition": partition, "offset": offset, "value": {"v": 1}}, separators=(",", ":")
+    )
+
+
+def test_bad_partition_after_many_compact_lines_names_its_line(tmp_path: Path) -> None:
+    """Blocks of compact lines with ids seen before are read without counting their lines; a
+    bad id after them (in a compact block, and on its own unfinished last line) still names
+    its line, counted from the start of the file."""
+    from flinkdoctor.cli.partition_scan import scan_partitions
+    from flinkdoctor.errors import InputError
+
+    good = [_compact(i % 3, i // 3) for i in range(20_000)]  # ~1 MB: many 64 kB blocks
+    for bad, last in ((-1, False), (-3, True), (2**31, False)):
+        path = tmp_path / "ev.jsonl"
+        lines = [*good, _compact(bad, 0)] + ([] if last else good[:50])
+        path.write_text("\n".join(lines) + ("" if last else "\n"))
+        try:
+            scan_partitions(path, "ev.jsonl")
+        except InputError as error:
+            assert str(error) == (
+                f"ev.jsonl:20001: partition {bad} is not a Kafka partition id (0 to 2147483647)"
+            )
+        else:
+            raise AssertionError(f"partition {bad} was accepted")
+
+
+def test_a_new_id_after_many_compact_blocks_counts(tmp_path: Path) -> None:
+    from flinkdoctor.cli.partition_scan import scan_partitions
+
+    lines = [_compact(i % 2, i) for i in range(20_000)]
+    path = tmp_path / "ev.jsonl"
+    for new, expected in ((1, 2), (5, 6), (12, 13), (10, 11)):
+        path.write_text("\n".join([*lines, _compact(new, 0), *lines[:10]]) + "\n")
+        assert scan_partitions(path, "ev.jsonl") == expected

@@ -5,8 +5,9 @@ process loads the script and runs the data checks (``Later``).
 
 Reading and decoding the file and the replay loops are nearly all of ``explain``'s time on a
 big file, and one process uses one core; the child makes the two replays concurrent. It pays
-only for a regular file (read twice) that is big enough, on a POSIX system with at least two
-CPUs this process may run on. ``FLINKDOCTOR_WORKERS`` overrides the choice, as for the split
+only for a regular file (read twice) that is big enough, on a POSIX system with a CPU this
+process may run on that nobody else uses right now (on busy CPUs one process does the work with
+less CPU time). ``FLINKDOCTOR_WORKERS`` overrides the choice, as for the split
 fetchers of ``simulate-windows``: ``0`` keeps everything in this process, a positive number
 forks for any regular file (the tests force the forked path on small inputs that way).
 ``FLINKDOCTOR_DEBUG`` keeps everything here too, so a bug's traceback shows where it happened.
@@ -36,28 +37,14 @@ from typing import Generic, NoReturn, TypeVar
 
 from flinkdoctor.cli.guard import DEBUG_VARIABLE
 from flinkdoctor.diagnosis.alongside import Alongside, Factory, Outcome, alongside
-from flinkdoctor.errors import InputError
+from flinkdoctor.events.fetcher import others_running, workers
 
 T = TypeVar("T")
 U = TypeVar("U")
 
-WORKERS_VARIABLE = "FLINKDOCTOR_WORKERS"
 MIN_BYTES = 4 << 20
 """Smallest events file worth a child (~20,000 seed-shaped events: a replay of ~0.1 s; a fork
 costs a few milliseconds)."""
-
-
-def workers() -> int | None:
-    """The process count ``FLINKDOCTOR_WORKERS`` asks for (None: unset, choose)."""
-    text = os.environ.get(WORKERS_VARIABLE, "").strip()
-    if not text:
-        return None
-    if not text.isdecimal():
-        raise InputError(
-            f"{WORKERS_VARIABLE}={text!r}: expected a number of processes "
-            "(0: one process; 1 or more: a second process wherever it can)"
-        )
-    return int(text)
 
 
 def second_core_pays(path: Path) -> bool:
@@ -82,7 +69,7 @@ def second_core_pays(path: Path) -> bool:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not on this system: do not guess
         return False
-    return cpus >= 2 and info.st_size >= MIN_BYTES
+    return cpus - others_running() >= 2 and info.st_size >= MIN_BYTES
 
 
 def forked_alongside(child_factory: Factory) -> Alongside:

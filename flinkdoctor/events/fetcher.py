@@ -49,6 +49,7 @@ _CHUNK = 1 << 17  # bytes per batch: fewer, larger messages than the serial read
 _MIN_BYTES = 4 << 20  # smaller files are read in-process (a fork costs a few milliseconds)
 _PIPE_BYTES = 1 << 20
 _MAX_FETCHERS = 2
+WORKERS_VARIABLE = "FLINKDOCTOR_WORKERS"
 _HEADER = struct.Struct("<Q")
 
 
@@ -62,27 +63,39 @@ def column_batches(
     in memory). The caller takes the stream over and must close the
     iterator when it stops early (the fetchers are then stopped)."""
     source = file_source(records)
-    workers = os.environ.get("FLINKDOCTOR_WORKERS", "")
-    if source is None or workers == "0" or not sys.platform.startswith("linux"):
+    wanted = workers()
+    if source is None or wanted == 0 or not sys.platform.startswith("linux"):
         return None  # (fork is only safe to use this way on Linux)
     path, name, counter = source
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
             return None
-        if workers:  # asked for: that many, whatever the file's size
-            fetchers = int(workers)
-        else:
+        if wanted is None:
             cpus = len(os.sched_getaffinity(0))
-            if info.st_size < _MIN_BYTES or cpus - _others_running() < 2:
+            if info.st_size < _MIN_BYTES or cpus - others_running() < 2:
                 return None
-            fetchers = min(cpus, _MAX_FETCHERS)
-    except (OSError, ValueError):  # missing or unreadable: the serial reader says so
+            wanted = min(cpus, _MAX_FETCHERS)
+    except OSError:  # missing or unreadable: the serial reader says so
         return None
-    return fetch_columns(path, name, project, encoded, counter, max(1, fetchers)), name
+    return fetch_columns(path, name, project, encoded, counter, wanted), name
 
 
-def _others_running() -> int:
+def workers() -> int | None:
+    """The process count ``FLINKDOCTOR_WORKERS`` asks for (None: unset, choose); it is read
+    by every command that may fork (split fetchers, ``explain``'s second process)."""
+    text = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if not text:
+        return None
+    if not text.isdecimal():
+        raise InputError(
+            f"{WORKERS_VARIABLE}={text!r}: expected a number of processes "
+            "(0: one process; 1 or more: a second process wherever it can)"
+        )
+    return int(text)
+
+
+def others_running() -> int:
     """How many other tasks run on the machine right now (``/proc/loadavg``'s runnable count
     less this one): fetchers only pay on a CPU nobody else uses (on busy CPUs the processes
     would share them, and one process does the same work with less CPU time)."""

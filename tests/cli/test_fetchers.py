@@ -54,3 +54,16 @@ def test_fetchers_print_the_same_report(form: str, parallelism: int, tmp_path: P
         assert alone.returncode in (0, 1), alone.stderr  # a report (1: it names a cause)
         assert fetched.stdout == alone.stdout and fetched.stderr == alone.stderr
     assert len(json.loads(_run(job, events, "2", "--format", "json").stdout)["rows"]) > 100
+
+
+def test_a_bad_workers_value_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    events = tmp_path / "events.jsonl"
+    write_events("seed_tvf", 100, events)
+    job = tmp_path / "job.sql"
+    job.write_text(script("seed_tvf", 1).replace("${DATA_DIR}", str(tmp_path)))
+    run = _run(job, events, "two")
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        "flinkdoctor: error: FLINKDOCTOR_WORKERS='two': expected a number of processes "
+        "(0: one process; 1 or more: a second process wherever it can)"
+    ]

@@ -14,19 +14,19 @@ from typing import Any
 
 import pytest
 
+from flinkdoctor.cli import forked as forked_module
 from flinkdoctor.cli.forked import (
     MIN_BYTES,
-    WORKERS_VARIABLE,
     Child,
     Later,
     ended,
     forked_alongside,
     second_core_pays,
-    workers,
 )
 from flinkdoctor.diagnosis.alongside import alongside
 from flinkdoctor.errors import InputError, Location
 from flinkdoctor.events import Record, read_events
+from flinkdoctor.events.fetcher import WORKERS_VARIABLE, workers
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only: os.fork")
 
@@ -225,7 +225,10 @@ def test_workers_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     assert workers() is None
     assert not second_core_pays(small)  # too small to pay
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 0
+    monkeypatch.setattr(forked_module, "others_running", lambda: 0)  # an idle machine
     assert second_core_pays(big) is (cpus >= 2)
+    monkeypatch.setattr(forked_module, "others_running", lambda: cpus - 1)  # one CPU free
+    assert not second_core_pays(big)  # the one this process runs on: no second core
     for value, forked in (("0", False), ("00", False), ("1", True), ("2", True), (" 4 ", True)):
         monkeypatch.setenv(WORKERS_VARIABLE, value)
         assert second_core_pays(small) is forked

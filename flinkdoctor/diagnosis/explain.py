@@ -19,6 +19,7 @@ The result model (a contract for the renderers: text, JSON, HTML):
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -235,7 +236,7 @@ def explain(
     else:
         run = replay(events_factory)
     # -- static rules, source and sink sides --------------------------------------------------
-    lint = check_script(script)
+    lint = _lint(script, script_text)
     causes, lint = _fold_invalid_pattern(causes, lint)
     extra = source_findings(script, queries, run.reports, lint)
     data_findings = [c.finding for c in causes]
@@ -259,6 +260,10 @@ def explain(
             fix_ops[index] = (ops, text)
         elif finding.name in ("idle-subtask", "idle-partition"):
             fix_ops[index] = _idle_fix(script, script_text, finding, opts)
+        elif finding.fix is not None and finding.fix.edits:  # a static rule's edit (lint's)
+            lint_ops = _edit_ops(script_text, finding.fix.edits)
+            if lint_ops:
+                fix_ops[index] = (lint_ops, finding.fix.text)
     verified: dict[tuple[LineOp, ...], tuple[Verification | None, _Run | None]] = {}
 
     def verify(ops: tuple[LineOp, ...]) -> tuple[Verification | None, _Run | None]:
@@ -372,7 +377,7 @@ def _without_replay(
         data = check_rowtime_data(script, script_text, read.table, sample)
         causes += data.causes
         assumptions += [f"{read.table.name}: {note}" for note in data.notes]
-    lint = check_script(script)
+    lint = _lint(script, script_text)
     causes, lint = _fold_invalid_pattern(causes, lint)
     data_findings = _dedupe([c.finding for c in causes])
     taken = {(f.name, f.location.line if f.location else 0) for f in data_findings}
@@ -413,6 +418,41 @@ def _without_replay(
 
 _ROUNDS = 3
 """How many times the fixed job is replayed to find what the fixes uncover."""
+
+
+def _lint(script: m.Script, text: str) -> list[Finding]:
+    """The static rules' findings; an error-level one keeps its edit of the user's file (it is
+    verified like the other fixes), the others say their fix in words, as before: ``explain``
+    shows diffs only for what empties the sink."""
+    out: list[Finding] = []
+    for finding in check_script(script, text=text):
+        fix = finding.fix
+        if fix is not None and fix.edits and finding.severity is not Severity.ERROR:
+            finding = finding.with_fix(replace(fix, edits=()))
+        out.append(finding)
+    return out
+
+
+def _edit_ops(text: str, edits: Sequence[Any]) -> tuple[LineOp, ...]:
+    """A static rule's edits as line operations that compose with the other fixes': a one-line
+    replacement applies only while the line is as written (a fix of the same line made before
+    wins), an insertion goes before its line. Empty when an edit is neither."""
+    lines = text.splitlines()
+    ops: list[LineOp] = []
+    for edit in edits:
+        if edit.end_line == edit.start_line - 1:
+            ops += [LineOp(edit.start_line, insert=line) for line in edit.replacement]
+        elif (
+            edit.end_line == edit.start_line
+            and 1 <= edit.start_line <= len(lines)
+            and len(edit.replacement) == 1
+        ):
+            written = lines[edit.start_line - 1]
+            literal = edit.replacement[0].replace("\\", "\\\\")
+            ops.append(LineOp(edit.start_line, "^" + re.escape(written) + "$", literal))
+        else:
+            return ()
+    return tuple(ops)
 
 
 def _combined_ops(

@@ -23,13 +23,9 @@ when it needs it, so the report is the same either way.
 
 from __future__ import annotations
 
-import faulthandler
 import os
 import pickle
-import signal
 import stat
-import sys
-import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -37,7 +33,7 @@ from typing import Generic, NoReturn, TypeVar
 
 from flinkdoctor.cli.guard import DEBUG_VARIABLE
 from flinkdoctor.diagnosis.alongside import Alongside, Factory, Outcome, alongside
-from flinkdoctor.events.fetcher import others_running, workers
+from flinkdoctor.processes import fork_quiet, others_running, stop, workers
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -134,9 +130,7 @@ class Child(Generic[U]):
     def __init__(self, work: Callable[[], U]) -> None:
         read, write = os.pipe()
         try:
-            with warnings.catch_warnings():  # 3.12+: a progress bar's thread is no concern
-                warnings.simplefilter("ignore", DeprecationWarning)  # of a child that prints not
-                pid = os.fork()
+            pid = fork_quiet()
         except OSError:
             os.close(read)
             os.close(write)
@@ -168,9 +162,7 @@ class Child(Generic[U]):
     def end(self) -> None:
         """Kill the child if it still runs, reap it, close the pipe."""
         if not self._reaped:
-            with suppress(ProcessLookupError):  # a zombie can still be killed; not reaped
-                os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
+            stop(self.pid)
             self._reaped = True
         if self._read >= 0:
             os.close(self._read)
@@ -190,14 +182,6 @@ def _child(work: Callable[[], U], write: int) -> NoReturn:  # pragma: no cover -
     """Run ``work`` and send its pickled outcome; never return, never print."""
     code = 1
     try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        faulthandler.disable()  # its crash report would go to the parent's stderr
-        quiet = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(quiet, fd)
-        os.close(quiet)
-        # and the Python-level streams, which may not be fds 1 and 2 (a test's capture)
-        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - until os._exit
         outcome: Outcome[U]
         try:
             outcome = Outcome(work(), None)

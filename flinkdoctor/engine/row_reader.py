@@ -450,12 +450,10 @@ def compile_file_path(
     zone shift) is inlined as its ``process`` does it, and whose ``process`` is called
     otherwise; a window sample is ``(line value, rowtime, progress, line number)``, the line
     being ``base + count``. None when a read needs the record itself."""
-    b = _Builder(scope, subscript=True, hand_back=True)
-    rt_var = b.expr_var(m.Identifier((rowtime[0],)), rowtime[1])
-    key_vars = [b.expr_var(e, t) for e, t in keys]
-    value_vars = [b.expr_var(e, t) for e, t in values]
-    if any("(rec)" in line for line in b.lines):
+    reads = _file_reads(scope, rowtime, keys, values)
+    if reads is None:
         return None
+    b, rt_var, key_vars, value_vars = reads
     head, window = _file_window(
         b, b.key_text(key_vars), value_vars, "value", specs, tumble, legacy_tumble
     )
@@ -498,12 +496,10 @@ def compile_file_columns(
     advance, target, loads) -> count`` has ``file_loop``'s contract over ``rts[i:stop]``;
     ``names`` turns codes into keys, ``lines[n - lfirst]`` is line ``n`` (decoded by ``loads``
     for a window sample). None when ``compile_file_path`` is."""
-    b = _Builder(scope, subscript=True, hand_back=True)
-    rt_var = b.expr_var(m.Identifier((rowtime[0],)), rowtime[1])
-    key_vars = [b.expr_var(e, t) for e, t in keys]
-    value_vars = [b.expr_var(e, t) for e, t in values]
-    if any("(rec)" in line for line in b.lines):
+    reads = _file_reads(scope, rowtime, keys, values)
+    if reads is None:
         return None
+    b, rt_var, key_vars, value_vars = reads
     encoded = bool(keys) and all(t.root in _CODABLE for _, t in keys)
     n = len(value_vars)
     outs = ["rts", "ks", *(f"vc{i}" for i in range(n))]
@@ -562,6 +558,24 @@ def compile_file_columns(
     ]
     exec(compile("\n".join(loop) + "\n", "<flinkdoctor-file-columns>", "exec"), w.ns)
     return FileColumns(b.ns["project"], w.ns["file_loop"], encoded)
+
+
+def _file_reads(
+    scope: Scope,
+    rowtime: tuple[str, Typed],
+    keys: Sequence[tuple[m.Expr, Typed]],
+    values: Sequence[tuple[m.Expr, Typed]],
+) -> tuple[_Builder, str, list[str], list[str]] | None:
+    """The file loop's reads of a line's ``value`` (by subscript, a conversion it cannot do
+    inline handing the line back) and the locals of the rowtime, keys and values; None when
+    a read needs the record itself."""
+    b = _Builder(scope, subscript=True, hand_back=True)
+    rt_var = b.expr_var(m.Identifier((rowtime[0],)), rowtime[1])
+    key_vars = [b.expr_var(e, t) for e, t in keys]
+    value_vars = [b.expr_var(e, t) for e, t in values]
+    if any("(rec)" in line for line in b.lines):
+        return None
+    return b, rt_var, key_vars, value_vars
 
 
 def _file_window(

@@ -17,11 +17,9 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-import signal
 import stat
 import struct
 import sys
-import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO, Protocol
 
@@ -38,6 +36,7 @@ from flinkdoctor.events.reader import (
 )
 from flinkdoctor.events.record import Record
 from flinkdoctor.files import open_binary
+from flinkdoctor.processes import fork_quiet, others_running, stop, workers
 
 # (rowtimes, keys or key codes, value columns, the keys by code), or None and the BatchItem of
 # lines the loop does not read as columns; the number of the first line; the lines
@@ -49,7 +48,6 @@ _CHUNK = 1 << 17  # bytes per batch: fewer, larger messages than the serial read
 _MIN_BYTES = 4 << 20  # smaller files are read in-process (a fork costs a few milliseconds)
 _PIPE_BYTES = 1 << 20
 _MAX_FETCHERS = 2
-WORKERS_VARIABLE = "FLINKDOCTOR_WORKERS"
 _HEADER = struct.Struct("<Q")
 
 
@@ -79,31 +77,6 @@ def column_batches(
     except OSError:  # missing or unreadable: the serial reader says so
         return None
     return fetch_columns(path, name, project, encoded, counter, wanted), name
-
-
-def workers() -> int | None:
-    """The process count ``FLINKDOCTOR_WORKERS`` asks for (None: unset, choose); it is read
-    by every command that may fork (split fetchers, ``explain``'s second process)."""
-    text = os.environ.get(WORKERS_VARIABLE, "").strip()
-    if not text:
-        return None
-    if not text.isdecimal():
-        raise InputError(
-            f"{WORKERS_VARIABLE}={text!r}: expected a number of processes "
-            "(0: one process; 1 or more: a second process wherever it can)"
-        )
-    return int(text)
-
-
-def others_running() -> int:
-    """How many other tasks run on the machine right now (``/proc/loadavg``'s runnable count
-    less this one): fetchers only pay on a CPU nobody else uses (on busy CPUs the processes
-    would share them, and one process does the same work with less CPU time)."""
-    try:
-        with open("/proc/loadavg") as handle:
-            return max(0, int(handle.read().split()[3].split("/")[0]) - 1)
-    except (OSError, ValueError, IndexError):
-        return 0
 
 
 def fetch_columns(
@@ -140,7 +113,7 @@ def _fetched(
         for turn in range(fetchers):
             read, write = os.pipe()
             try:
-                pid = _fork()
+                pid = fork_quiet()
             except OSError:
                 os.close(read)
                 os.close(write)
@@ -189,7 +162,7 @@ def _fetched(
         for incoming in pipes:
             incoming.close()
         for pid in pids:
-            _stop(pid)
+            stop(pid)
     with open_binary(path, "events file") as again:
         yield from _serial(again, name, following, state, counter)
 
@@ -220,20 +193,6 @@ class _Lines:
         return lines[index]
 
 
-def _fork() -> int:
-    with warnings.catch_warnings():  # 3.12+ warns when threads run (a progress bar's timer)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return os.fork()
-
-
-def _stop(pid: int) -> None:
-    """Stop the fetcher (it may be blocked writing to a pipe nobody reads) and reap it."""
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, 0)
-
-
 def _receive(incoming: BinaryIO) -> tuple[Any, ...] | None:
     """The next message, or None when the pipe ends before an end message."""
     header = incoming.read(_HEADER.size)
@@ -253,7 +212,6 @@ def _fetcher(path: str, name: str, project: Project, write: int, turn: int, ever
     process)."""
     code = 0
     try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
         with contextlib.suppress(OSError):  # a larger pipe: fewer switches between processes
             import fcntl  # (POSIX only, as fetchers are)
 

@@ -26,7 +26,7 @@ from flinkdoctor.cli.forked import (
 from flinkdoctor.diagnosis.alongside import alongside
 from flinkdoctor.errors import InputError, Location
 from flinkdoctor.events import Record, read_events
-from flinkdoctor.events.fetcher import WORKERS_VARIABLE, workers
+from flinkdoctor.processes import WORKERS_VARIABLE, workers
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only: os.fork")
 
